@@ -1,0 +1,272 @@
+//! Lenient decoding: the array first, then each entry on its own, then each field on its own.
+//! One bad field is a problem noted on its log; one bad entry is a rejected row; neither hides
+//! the rest (`burki-api.md`: every field but five may be null or missing, types are open).
+
+use std::fmt;
+
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
+
+use super::time::parse_timestamp;
+use super::{RejectedLog, Span, WebhookLog};
+
+/// Why a body could not be read as a list of logs at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    #[error("the body is empty")]
+    Empty,
+    #[error("expected JSON, got {0}")]
+    NotJson(String),
+    #[error("expected a JSON array of logs, got {0}")]
+    NotAnArray(&'static str),
+}
+
+/// The body ends (after the closing quote) with this when the server cut it.
+const TRUNCATION_MARK: &str = "... [TRUNCATED]\"";
+
+pub(super) fn decode_array(text: &str, array: Span) -> Result<(Vec<WebhookLog>, Vec<RejectedLog>), DecodeError> {
+    let array_text = &text[array];
+    let trimmed = array_text.trim_start();
+    if trimmed.is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    let entries: Vec<&RawValue> = match serde_json::from_str(array_text) {
+        Ok(entries) => entries,
+        Err(err) => return Err(classify_non_array(trimmed, &err)),
+    };
+    let base = text.as_ptr().addr();
+    let span_of = |raw: &RawValue| {
+        let start = raw.get().as_ptr().addr() - base;
+        start..start + raw.get().len()
+    };
+    let mut logs = Vec::with_capacity(entries.len());
+    let mut rejected = Vec::new();
+    for (index, entry) in entries.into_iter().enumerate() {
+        match decode_entry(index, entry, &span_of) {
+            Ok(log) => logs.push(log),
+            Err(reason) => rejected.push(RejectedLog { index, raw: span_of(entry), reason }),
+        }
+    }
+    // Documented order is by attempt time with no tie-breaker; logs without a time go last.
+    logs.sort_by(|a, b| {
+        (a.attempted_at.is_none(), a.attempted_at, a.id).cmp(&(b.attempted_at.is_none(), b.attempted_at, b.id))
+    });
+    Ok((logs, rejected))
+}
+
+fn classify_non_array(trimmed: &str, err: &serde_json::Error) -> DecodeError {
+    match serde_json::from_str::<&RawValue>(trimmed) {
+        Ok(value) => DecodeError::NotAnArray(kind_of(value.get())),
+        Err(_) if trimmed.starts_with('<') => DecodeError::NotJson("an HTML or XML page".to_owned()),
+        Err(_) => {
+            let head: String = trimmed.chars().take(60).collect();
+            DecodeError::NotJson(format!("text that is not JSON ({err}), starting {head:?}"))
+        }
+    }
+}
+
+fn kind_of(raw: &str) -> &'static str {
+    match raw.as_bytes().first() {
+        Some(b'{') => "an object",
+        Some(b'[') => "an array",
+        Some(b'"') => "a string",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        _ => "a number",
+    }
+}
+
+/// The members of one entry in the order sent, values left raw. Duplicate keys are kept here
+/// so that they can be reported; the last one wins, as in most JSON readers.
+struct Members<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for Members<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> Visitor<'de> for MembersVisitor {
+            type Value = Members<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut members = Vec::new();
+                while let Some(entry) = map.next_entry::<String, &'de RawValue>()? {
+                    members.push(entry);
+                }
+                Ok(Members(members))
+            }
+        }
+        deserializer.deserialize_map(MembersVisitor)
+    }
+}
+
+const KNOWN_FIELDS: [&str; 14] = [
+    "id",
+    "call_id",
+    "assistant_id",
+    "webhook_url",
+    "webhook_type",
+    "request_payload",
+    "response_status_code",
+    "response_body",
+    "response_time_ms",
+    "attempted_at",
+    "success",
+    "error_message",
+    "retry_count",
+    "webhook_metadata",
+];
+
+#[expect(clippy::too_many_lines, reason = "one field after another, in the order of the API table")]
+fn decode_entry(index: usize, entry: &RawValue, span_of: &impl Fn(&RawValue) -> Span) -> Result<WebhookLog, String> {
+    let Ok(Members(members)) = serde_json::from_str::<Members>(entry.get()) else {
+        return Err(format!("expected an object, got {}", kind_of(entry.get())));
+    };
+    let mut problems = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for (key, _) in &members {
+        if seen.contains(&key.as_str()) && KNOWN_FIELDS.contains(&key.as_str()) {
+            problems.push(format!("field `{key}` appears more than once; the last value is used"));
+        }
+        seen.push(key);
+    }
+    let field = |name: &str| {
+        members.iter().rev().find(|(key, _)| key == name).map(|(_, raw)| *raw).filter(|raw| raw.get() != "null")
+    };
+
+    let id = match field("id").map(|raw| serde_json::from_str::<i64>(raw.get())) {
+        Some(Ok(id)) => id,
+        Some(Err(_)) => {
+            return Err(format!(
+                "field `id`: expected an integer, got {}",
+                preview(field("id").map_or("", RawValue::get))
+            ));
+        }
+        None => return Err("field `id` is missing".to_owned()),
+    };
+    let mut fields = Fields { problems: &mut problems };
+    let call_id = fields.typed::<i64>("call_id", field("call_id"), "an integer");
+    let assistant_id = fields.typed::<i64>("assistant_id", field("assistant_id"), "an integer");
+    let webhook_url = fields.required_string("webhook_url", field("webhook_url"));
+    let webhook_type = fields.required_string("webhook_type", field("webhook_type"));
+    let response_status_code =
+        fields.typed::<u16>("response_status_code", field("response_status_code"), "an HTTP status code");
+    let response_time_ms =
+        fields.typed::<f64>("response_time_ms", field("response_time_ms"), "a number").and_then(|ms| {
+            if ms.is_finite() && ms >= 0.0 {
+                #[expect(
+                    clippy::cast_possible_truncation,
+                    clippy::cast_sign_loss,
+                    reason = "checked finite and non-negative; sub-millisecond parts do not matter"
+                )]
+                Some(ms.round() as u64)
+            } else {
+                fields.problems.push(format!("field `response_time_ms`: {ms} is not a duration"));
+                None
+            }
+        });
+    let attempted_at_text = fields.typed::<String>("attempted_at", field("attempted_at"), "a date-time string");
+    let attempted_at = attempted_at_text.as_deref().and_then(|text| {
+        let parsed = parse_timestamp(text);
+        if parsed.is_none() {
+            fields.problems.push(format!("field `attempted_at`: {} is not an ISO 8601 date-time", preview(text)));
+        }
+        parsed
+    });
+    let error_message = fields.typed::<String>("error_message", field("error_message"), "a string");
+    let retry_count = fields.typed::<u32>("retry_count", field("retry_count"), "a non-negative integer").unwrap_or(0);
+    let success = match field("success").map(|raw| serde_json::from_str::<bool>(raw.get())) {
+        Some(Ok(success)) => success,
+        other => {
+            let derived = matches!(response_status_code, Some(200..=202));
+            let why = if other.is_some() { "is not a boolean" } else { "is missing" };
+            fields.problems.push(format!("field `success` {why}; taken as {derived} from the status code"));
+            derived
+        }
+    };
+
+    let response_body = field("response_body").map(|raw| {
+        if !raw.get().starts_with('"') {
+            fields
+                .problems
+                .push(format!("field `response_body`: expected a string, got {}; shown as sent", kind_of(raw.get())));
+        }
+        span_of(raw)
+    });
+    let response_truncated = field("response_body").is_some_and(|raw| raw.get().ends_with(TRUNCATION_MARK));
+    let request_payload = field("request_payload").map(span_of);
+    let webhook_metadata = field("webhook_metadata").map(span_of);
+    let mut extra_fields: Vec<(String, Span)> = Vec::new();
+    for (key, raw) in &members {
+        if !KNOWN_FIELDS.contains(&key.as_str()) && !extra_fields.iter().any(|(k, _)| k == key) {
+            extra_fields.push((key.clone(), span_of(raw)));
+        }
+    }
+
+    let status_text = response_status_code.map(|code| code.to_string()).unwrap_or_default();
+    let search_text =
+        format!("{webhook_type}\n{webhook_url}\n{status_text}\n{}\n{id}", error_message.as_deref().unwrap_or(""))
+            .to_lowercase()
+            .into_boxed_str();
+    Ok(WebhookLog {
+        index,
+        raw: span_of(entry),
+        id,
+        call_id,
+        assistant_id,
+        webhook_url,
+        webhook_type,
+        request_payload,
+        response_status_code,
+        response_body,
+        response_truncated,
+        response_time_ms,
+        attempted_at,
+        success,
+        error_message,
+        retry_count,
+        webhook_metadata,
+        extra_fields,
+        problems,
+        search_text,
+    })
+}
+
+struct Fields<'p> {
+    problems: &'p mut Vec<String>,
+}
+
+impl Fields<'_> {
+    /// A nullable field of type `T`; a value of another type is a problem and reads as null.
+    fn typed<T: serde::de::DeserializeOwned>(
+        &mut self,
+        name: &str,
+        raw: Option<&RawValue>,
+        expected: &str,
+    ) -> Option<T> {
+        let raw = raw?;
+        let value = serde_json::from_str::<T>(raw.get()).ok();
+        if value.is_none() {
+            self.problems.push(format!("field `{name}`: expected {expected}, got {}", preview(raw.get())));
+        }
+        value
+    }
+
+    /// A field the API always sends; missing or mistyped, it reads as empty with a problem.
+    fn required_string(&mut self, name: &str, raw: Option<&RawValue>) -> String {
+        if raw.is_none() {
+            self.problems.push(format!("field `{name}` is missing"));
+        }
+        self.typed::<String>(name, raw, "a string").unwrap_or_default()
+    }
+}
+
+/// A short, single-line quotation of a bad value for a problem message.
+fn preview(raw: &str) -> String {
+    const MAX: usize = 40;
+    let mut out: String = raw.chars().take(MAX).collect();
+    if raw.chars().nth(MAX).is_some() {
+        out.push('…');
+    }
+    out
+}

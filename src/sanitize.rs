@@ -1,0 +1,173 @@
+//! The one gate between third-party text and the terminal.
+//!
+//! Response bodies, error strings, URLs and payloads come from servers nobody here controls.
+//! ratatui drops some control characters silently and writes others verbatim, and lets bidi
+//! overrides and zero-width characters through, so everything shown passes through here first:
+//! control characters become visible pictures (`␛`, `␇`, …), C1 controls and invisible format
+//! characters become `⟨U+202E⟩`, tabs become spaces, and very long lines are cut with a note.
+//! Nothing that leaves this module can move the cursor, change colours, set a title, write the
+//! clipboard, ring the bell or hide text.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// Tab stops every this many columns.
+pub const TAB_WIDTH: usize = 4;
+
+/// Lines longer than this many bytes are cut for display (bat skips highlighting at ~16 KB too).
+pub const MAX_LINE_BYTES: usize = 16 * 1024;
+
+/// What one character looks like on screen, if it must not be written as itself.
+enum Shown {
+    Itself,
+    Picture(char),
+    CodePoint,
+    Tab,
+}
+
+fn classify(c: char) -> Shown {
+    match c {
+        '\t' => Shown::Tab,
+        // C0 controls map onto the Control Pictures block: U+0000 → ␀ … U+001F → ␟.
+        '\0'..='\u{1f}' => Shown::Picture(char::from_u32(0x2400 + c as u32).unwrap_or('�')),
+        '\u{7f}' => Shown::Picture('␡'),
+        // C1 controls (a UTF-8 encoded U+009B is an 8-bit CSI to some terminals).
+        '\u{80}'..='\u{9f}'
+        // Bidi embeddings, overrides, isolates and marks: they reorder what follows.
+        | '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        // Zero-width and invisible characters that hide or join text.
+        | '\u{ad}' | '\u{115f}' | '\u{1160}' | '\u{180e}' | '\u{200b}'..='\u{200d}' | '\u{2060}'..='\u{2064}' | '\u{3164}' | '\u{feff}' | '\u{ffa0}'
+        // Line and paragraph separators, and interlinear annotation controls.
+        | '\u{2028}' | '\u{2029}' | '\u{fff9}'..='\u{fffb}'
+        // Tag characters can smuggle invisible text.
+        | '\u{e0000}'..='\u{e007f}' => Shown::CodePoint,
+        _ => Shown::Itself,
+    }
+}
+
+fn is_plain_ascii(text: &str) -> bool {
+    text.bytes().all(|b| (0x20..0x7f).contains(&b))
+}
+
+/// Makes one line of untrusted text safe to show. A newline inside it is shown as `␊`, so the
+/// result is always a single line. Long text is cut at [`MAX_LINE_BYTES`].
+#[must_use]
+pub fn line(text: &str) -> Cow<'_, str> {
+    if text.len() <= MAX_LINE_BYTES && is_plain_ascii(text) {
+        return Cow::Borrowed(text);
+    }
+    let (head, cut) = cut_at(text, MAX_LINE_BYTES);
+    let mut out = String::with_capacity(head.len() + 16);
+    let mut column = 0;
+    for c in head.chars() {
+        push_shown(&mut out, c, &mut column);
+    }
+    if cut > 0 {
+        let _ = write!(out, " … {cut} more bytes");
+    }
+    Cow::Owned(out)
+}
+
+/// Like [`line`] without any cut, for short values that are shown whole (a URL, a type).
+#[must_use]
+pub fn short(text: &str) -> Cow<'_, str> {
+    if is_plain_ascii(text) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut column = 0;
+    for c in text.chars() {
+        push_shown(&mut out, c, &mut column);
+    }
+    Cow::Owned(out)
+}
+
+/// Splits untrusted multi-line text into safe display lines (`\n`, `\r\n` and lone `\r` end
+/// lines; a `\r` is never written, since it would move the cursor back over the line).
+#[must_use]
+pub fn lines(text: &str) -> Vec<String> {
+    text.split('\n').map(|raw| line(raw.strip_suffix('\r').unwrap_or(raw)).into_owned()).collect()
+}
+
+/// Text for a copy or an export: no display placeholders, but every control character except
+/// newline and tab removed, so pasting it into a terminal cannot run escapes. Bidi and
+/// zero-width characters are kept, since the copy is data, not display.
+#[must_use]
+pub fn for_copy(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(text.chars().filter(|&c| !c.is_control() || c == '\n' || c == '\t').collect())
+}
+
+fn push_shown(out: &mut String, c: char, column: &mut usize) {
+    match classify(c) {
+        Shown::Itself => {
+            out.push(c);
+            *column += 1;
+        }
+        Shown::Picture(picture) => {
+            out.push(picture);
+            *column += 1;
+        }
+        Shown::CodePoint => {
+            let shown = format!("⟨U+{:04X}⟩", c as u32);
+            *column += shown.chars().count();
+            out.push_str(&shown);
+        }
+        Shown::Tab => {
+            let spaces = TAB_WIDTH - (*column % TAB_WIDTH);
+            out.extend(std::iter::repeat_n(' ', spaces));
+            *column += spaces;
+        }
+    }
+}
+
+/// The longest prefix of at most `max` bytes on a character boundary, and how many bytes follow.
+fn cut_at(text: &str, max: usize) -> (&str, usize) {
+    if text.len() <= max {
+        return (text, 0);
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    (&text[..end], text.len() - end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[rstest::rstest]
+    #[case::csi("a\x1b[31mred", "a␛[31mred")]
+    #[case::osc52("\x1b]52;c;aGk=\x07", "␛]52;c;aGk=␇")]
+    #[case::c1_csi("\u{9b}31m", "⟨U+009B⟩31m")]
+    #[case::bidi("abc\u{202e}fed", "abc⟨U+202E⟩fed")]
+    #[case::zero_width("pay\u{200b}pal", "pay⟨U+200B⟩pal")]
+    #[case::cr_bs_del("a\rb\x08c\x7f", "a␍b␈c␡")]
+    #[case::newline("one\ntwo", "one␊two")]
+    #[case::tab("a\tb", "a   b")]
+    #[case::plain("https://example.com/x?y=1", "https://example.com/x?y=1")]
+    #[case::non_ascii("café ☎ 電話", "café ☎ 電話")]
+    fn hostile_characters_become_visible(#[case] input: &str, #[case] shown: &str) {
+        assert_eq!(line(input), shown);
+    }
+
+    #[test]
+    fn long_lines_are_cut_with_a_count() {
+        let text = "é".repeat(MAX_LINE_BYTES);
+        let shown = line(&text);
+        assert!(shown.ends_with(&format!(" … {MAX_LINE_BYTES} more bytes")), "{}", &shown[shown.len() - 40..]);
+    }
+
+    #[test]
+    fn multi_line_text_never_keeps_a_carriage_return() {
+        assert_eq!(lines("a\r\nb\rc\n"), ["a", "b␍c", ""]);
+    }
+
+    #[test]
+    fn copies_lose_escapes_but_keep_layout() {
+        assert_eq!(for_copy("{\n\t\"a\": \"\x1b[2J\"\n}"), "{\n\t\"a\": \"[2J\"\n}");
+    }
+}
