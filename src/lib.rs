@@ -1,11 +1,20 @@
 //! hookscope: inspect a Burki call's webhook deliveries from the terminal.
 
+pub mod action;
 pub mod api;
+pub mod app;
 pub mod case_file;
+pub mod cli;
 pub mod clipboard;
 pub mod export;
+pub mod filter;
 pub mod highlight;
 pub mod json_text;
+pub mod keymap;
+pub mod load;
 pub mod model;
 pub mod redact;
 pub mod sanitize;
+pub mod state;
+pub mod terminal;
+pub mod ui;

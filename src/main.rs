@@ -1,1 +1,171 @@
-fn main() {}
+//! hookscope's entry point: read the command line, then print or explore.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{CommandFactory, Parser};
+use hookscope::app::{App, AppContext};
+use hookscope::cli::{self, Cli, ClipboardKind, Command, Environment, PrintFormat, Settings, Source};
+use hookscope::clipboard::{ClipboardChoice, EnvFacts};
+use hookscope::highlight::{ColorSupport, Highlighter, ThemeChoice, detect_color_support};
+use hookscope::keymap::Keymap;
+use hookscope::load::Loader;
+use hookscope::state::State;
+use hookscope::ui::theme::Theme;
+use hookscope::{export, sanitize, terminal};
+
+/// Configuration problems (no key, bad config file, plain http refused).
+const EXIT_CONFIG: u8 = 3;
+/// Anything else that is not the API's or the file's fault.
+const EXIT_FAILURE: u8 = 1;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Some(Command::Completions { shell }) = cli.command {
+        clap_complete::generate(shell, &mut Cli::command(), "hookscope", &mut std::io::stdout());
+        return ExitCode::SUCCESS;
+    }
+    let settings = match resolve(cli) {
+        Ok(settings) => settings,
+        Err(message) => return fail(&message, EXIT_CONFIG),
+    };
+    for warning in &settings.warnings {
+        eprintln!("{}", sanitize::line(warning));
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => return fail(&format!("cannot start: {err}"), EXIT_FAILURE),
+    };
+    let loader = match &settings.source {
+        Source::Demo => Loader::Demo,
+        Source::File(path) => Loader::File(path.clone()),
+        Source::Api { call, config } => match runtime.block_on(async { Loader::api(config.clone(), call.clone(), settings.server_type.clone()) }) {
+            Ok(loader) => loader,
+            Err(err) => return fail(&err.to_string(), err.exit_code()),
+        },
+    };
+    match settings.print {
+        Some(format) => runtime.block_on(print(&loader, &settings, format)),
+        None => explore(&runtime, loader, settings),
+    }
+}
+
+fn resolve(cli: Cli) -> Result<Settings, String> {
+    let (file, path, warnings) = cli::load_config(cli.config.as_deref()).map_err(|err| err.to_string())?;
+    let mut settings = cli.resolve(&Environment::from_process(), file, path).map_err(|err| err.to_string())?;
+    settings.warnings.extend(warnings);
+    Ok(settings)
+}
+
+/// One clear line on stderr (sanitized: it may quote the server) and the exit code.
+fn fail(message: &str, code: u8) -> ExitCode {
+    eprintln!("hookscope: {}", sanitize::line(message));
+    ExitCode::from(code)
+}
+
+async fn print(loader: &Loader, settings: &Settings, format: PrintFormat) -> ExitCode {
+    let loaded = loader.load().await;
+    let data = match loaded.result {
+        Ok(data) => data,
+        Err(failure) => return fail(&failure.message, loaded.exit_code),
+    };
+    if let Some(why) = &loaded.call_error {
+        eprintln!("hookscope: note: the call's details could not be fetched: {}", sanitize::line(why));
+    }
+    for problem in data.logs.problem_report() {
+        eprintln!("hookscope: warning: {}", sanitize::line(&problem));
+    }
+    let shown: Vec<_> = settings.filter.apply(&data.logs).into_iter().map(|i| &data.logs.logs[i]).collect();
+    let stdout = std::io::stdout();
+    let text = match format {
+        PrintFormat::Json => export::json_array(&data.logs, &shown),
+        PrintFormat::Ndjson => export::ndjson(&data.logs, &shown),
+        PrintFormat::Markdown => export::markdown_call_report(&data.logs, data.call.as_ref(), &shown, settings.redact, 4000),
+        PrintFormat::Table => {
+            let on_terminal = stdout.is_terminal();
+            let width = on_terminal.then(|| crossterm::terminal::size().ok()).flatten().map(|(w, _)| usize::from(w));
+            export::table(&data.logs, &shown, width, on_terminal && !Theme::no_color_requested())
+        }
+    };
+    let mut out = stdout.lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`| head`) is not an error worth a message.
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(err) => fail(&format!("cannot write: {err}"), EXIT_FAILURE),
+    }
+}
+
+fn explore(runtime: &tokio::runtime::Runtime, loader: Loader, settings: Settings) -> ExitCode {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return fail("the explorer needs a terminal; to write the logs to a pipe or file, add --print [table|json|ndjson|markdown]", 2);
+    }
+    let keymap = match Keymap::with_overrides(&settings.key_overrides) {
+        Ok(keymap) => keymap,
+        Err(message) => return fail(&message, EXIT_CONFIG),
+    };
+    let no_color = Theme::no_color_requested();
+    let theme_choice = match settings.theme {
+        cli::Theme::Dark => ThemeChoice::Dark,
+        cli::Theme::Light => ThemeChoice::Light,
+    };
+    let color = if no_color { ColorSupport::None } else { detect_color_support() };
+    let clipboard = match settings.clipboard {
+        ClipboardKind::Auto => ClipboardChoice::Auto,
+        ClipboardKind::System => ClipboardChoice::System,
+        ClipboardKind::Osc52 => ClipboardChoice::Osc52,
+        ClipboardKind::Command => ClipboardChoice::Command(settings.clipboard_command.clone().unwrap_or_default()),
+    };
+    let label = loader.label();
+    let result = runtime.block_on(async move {
+        terminal::install_panic_hook();
+        terminal::enter()?;
+        let backend = ratatui::backend::CrosstermBackend::new(std::io::stdout());
+        let mut term = ratatui::Terminal::new(backend)?;
+        let size = term.size()?;
+        let mut state = State::new(label, settings.filter.clone(), keymap, ratatui::layout::Rect::new(0, 0, size.width, size.height));
+        state.redact = settings.redact;
+        let highlighter = tokio::task::spawn_blocking(move || Highlighter::new(theme_choice, color));
+        let context = AppContext {
+            loader: Arc::new(loader),
+            highlighter: Arc::new(highlighter.await.map_err(std::io::Error::other)?),
+            theme: Theme::new(settings.theme, !no_color),
+            clipboard: hookscope::clipboard::open(&clipboard, &EnvFacts::from_env()),
+            export_dir: std::env::current_dir().unwrap_or_else(|_| ".".into()),
+            can_suspend: true,
+        };
+        let mut app = App::new(state, context);
+        forward_signals(&app);
+        let events = crossterm::event::EventStream::new();
+        app.run(&mut term, events).await
+    });
+    terminal::restore();
+    for panic in terminal::take_deferred_panics() {
+        eprintln!("hookscope: {}", sanitize::line(&panic));
+    }
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => fail(&format!("terminal error: {err}"), EXIT_FAILURE),
+    }
+}
+
+/// SIGTERM and SIGHUP quit like `q`, so the terminal is restored on the way out.
+fn forward_signals(app: &App) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let tx = app.sender();
+        tokio::spawn(async move {
+            let (Ok(mut term), Ok(mut hup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup())) else {
+                return;
+            };
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = hup.recv() => {}
+            }
+            let quit = crossterm::event::KeyEvent::new(crossterm::event::KeyCode::Char('c'), crossterm::event::KeyModifiers::CONTROL);
+            let _ = tx.send(hookscope::action::Msg::Key(quit));
+        });
+    }
+}

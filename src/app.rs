@@ -1,0 +1,288 @@
+//! The event loop and the effects it performs. Input comes in as a stream (crossterm's
+//! `EventStream` in production, a channel in tests); background work reports back on one
+//! message channel, each reply tagged so that `update` can drop the ones it no longer wants.
+
+use std::io;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers};
+use futures::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+
+use crate::action::{Effect, Msg};
+use crate::clipboard::{ClipboardSink, CopiedVia};
+use crate::export;
+use crate::filter::TextSearch;
+use crate::highlight::Highlighter;
+use crate::load::Loader;
+use crate::state::{Load, State};
+use crate::ui::{self, theme::Theme};
+
+/// How long a copy may take before the status line gives up on it.
+const COPY_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Where exports are written; the current directory in production, a temp dir in tests.
+pub struct AppContext {
+    pub loader: Arc<Loader>,
+    pub highlighter: Arc<Highlighter>,
+    pub theme: Theme,
+    pub clipboard: Box<dyn ClipboardSink>,
+    pub export_dir: std::path::PathBuf,
+    /// Whether Ctrl-Z suspends the process (off in tests, which have no terminal to give back).
+    pub can_suspend: bool,
+}
+
+pub struct App {
+    pub state: State,
+    context: AppContext,
+    tx: UnboundedSender<Msg>,
+    rx: UnboundedReceiver<Msg>,
+    /// The document being highlighted; a running highlighter stops when this moves on.
+    highlighting: Arc<AtomicU64>,
+    clipboard: ClipboardWorker,
+}
+
+impl App {
+    #[must_use]
+    pub fn new(state: State, mut context: AppContext) -> Self {
+        let (tx, rx) = unbounded_channel();
+        let sink = std::mem::replace(&mut context.clipboard, Box::new(NoClipboard));
+        let clipboard = ClipboardWorker::start(sink);
+        Self { state, context, tx, rx, highlighting: Arc::new(AtomicU64::new(0)), clipboard }
+    }
+
+    /// A sender for messages from outside (signals), which `run` handles like any other.
+    #[must_use]
+    pub fn sender(&self) -> UnboundedSender<Msg> {
+        self.tx.clone()
+    }
+
+    /// Runs until the user quits or the input ends. Only terminal I/O errors end it early.
+    ///
+    /// # Errors
+    /// When drawing or reading the terminal fails.
+    pub async fn run<B: Backend, S>(&mut self, terminal: &mut Terminal<B>, mut input: S) -> io::Result<()>
+    where
+        S: Stream<Item = io::Result<Event>> + Unpin,
+        B::Error: Into<io::Error>,
+    {
+        let effects = self.state.start();
+        self.perform(effects);
+        self.draw(terminal)?;
+        let mut ticker = tokio::time::interval(Duration::from_millis(100));
+        loop {
+            let animating = matches!(self.state.load, Load::Loading { .. })
+                || self.state.searching
+                || self.state.detail.as_ref().is_some_and(|d| d.doc.is_highlighting());
+            tokio::select! {
+                event = input.next() => match event {
+                    Some(Ok(event)) => {
+                        if let Some(msg) = self.translate(event, terminal)? {
+                            self.handle(msg);
+                        }
+                    }
+                    Some(Err(err)) => return Err(err),
+                    None => break,
+                },
+                Some(msg) = self.rx.recv() => self.handle(msg),
+                _ = ticker.tick(), if animating => self.handle(Msg::Tick),
+            }
+            // Handle everything else already waiting before drawing once.
+            while let Ok(msg) = self.rx.try_recv() {
+                self.handle(msg);
+            }
+            if self.state.quitting {
+                break;
+            }
+            self.draw(terminal)?;
+        }
+        self.highlighting.store(u64::MAX, Ordering::SeqCst);
+        Ok(())
+    }
+
+    fn draw<B: Backend>(&self, terminal: &mut Terminal<B>) -> io::Result<()>
+    where
+        B::Error: Into<io::Error>,
+    {
+        terminal.draw(|frame| ui::render(frame, &self.state, &self.context.theme)).map_err(Into::into)?;
+        Ok(())
+    }
+
+    /// Turns a terminal event into a message; Ctrl-Z is handled here since it is terminal I/O.
+    fn translate<B: Backend>(&mut self, event: Event, terminal: &mut Terminal<B>) -> io::Result<Option<Msg>>
+    where
+        B::Error: Into<io::Error>,
+    {
+        Ok(match event {
+            Event::Key(key)
+                if self.context.can_suspend
+                    && key.kind == KeyEventKind::Press
+                    && key.code == KeyCode::Char('z')
+                    && key.modifiers.contains(KeyModifiers::CONTROL) =>
+            {
+                crate::terminal::suspend()?;
+                terminal.clear().map_err(Into::into)?;
+                None
+            }
+            Event::Key(key) => Some(Msg::Key(key)),
+            Event::Mouse(mouse) => Some(Msg::Mouse(mouse)),
+            Event::Resize(width, height) => {
+                terminal.autoresize().map_err(Into::into)?;
+                Some(Msg::Resize { width, height })
+            }
+            Event::FocusGained | Event::FocusLost | Event::Paste(_) => None,
+        })
+    }
+
+    fn handle(&mut self, msg: Msg) {
+        let effects = self.state.update(msg);
+        self.perform(effects);
+    }
+
+    fn perform(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::Quit => {}
+                Effect::Fetch { request } => {
+                    let loader = Arc::clone(&self.context.loader);
+                    let tx = self.tx.clone();
+                    tokio::spawn(async move {
+                        let loaded = loader.load().await;
+                        let _ = tx.send(Msg::Loaded { request, result: Box::new(loaded.result), call_error: loaded.call_error });
+                    });
+                }
+                Effect::Search { generation, query } => {
+                    let Some(data) = self.state.data.clone() else { continue };
+                    let tx = self.tx.clone();
+                    spawn_reporting(&self.tx, "search", move || {
+                        let search = TextSearch::new(&query);
+                        let matches = data.logs.logs.iter().map(|log| search.as_ref().is_none_or(|s| s.matches(&data.logs, log))).collect();
+                        let _ = tx.send(Msg::Searched { generation, matches: Arc::new(matches) });
+                    });
+                }
+                Effect::Highlight { doc, lines, language } => {
+                    self.highlighting.store(doc, Ordering::SeqCst);
+                    let current = Arc::clone(&self.highlighting);
+                    let highlighter = Arc::clone(&self.context.highlighter);
+                    let tx = self.tx.clone();
+                    spawn_reporting(&self.tx, "highlighting", move || {
+                        crate::highlight::highlight_in_chunks(
+                            &highlighter,
+                            language,
+                            &lines,
+                            || current.load(Ordering::Relaxed) != doc,
+                            |first_line, styles| {
+                                let _ = tx.send(Msg::Highlighted { doc, first_line, styles });
+                            },
+                        );
+                    });
+                }
+                Effect::Copy { text, what } => self.clipboard.copy(text, what, self.tx.clone()),
+                Effect::Export { logs } => {
+                    let Some(data) = self.state.data.clone() else { continue };
+                    let dir = self.context.export_dir.clone();
+                    let redact = self.state.redact;
+                    let tx = self.tx.clone();
+                    spawn_reporting(&self.tx, "export", move || {
+                        let message = export_case_file(&data, &logs, &dir, redact);
+                        let _ = tx.send(match message {
+                            Ok(text) => Msg::Done { message: text, ok: true },
+                            Err(text) => Msg::Done { message: text, ok: false },
+                        });
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn export_case_file(data: &crate::case_file::LoadedCall, logs: &[usize], dir: &std::path::Path, redact: bool) -> Result<String, String> {
+    let chosen: Vec<&crate::model::WebhookLog> = logs.iter().map(|&i| &data.logs.logs[i]).collect();
+    let mut contents = export::case_file(&data.logs, data.call.as_ref(), &chosen, jiff::Timestamp::now());
+    if redact {
+        contents = crate::redact::redact_json(&contents);
+    }
+    let call_id = data.call.as_ref().and_then(|call| call.id).or_else(|| chosen.first().and_then(|log| log.call_id));
+    match export::write_case_file(dir, call_id, &contents) {
+        Ok(path) => Ok(format!(
+            "exported {} log(s){} to {}",
+            chosen.len(),
+            if redact { ", redacted," } else { "" },
+            crate::sanitize::short(&path.display().to_string())
+        )),
+        Err(err) => Err(format!("export failed: {err}")),
+    }
+}
+
+/// Runs blocking work off the UI thread; a panic in it becomes a status-line message instead of
+/// a dead task nobody hears about.
+fn spawn_reporting(tx: &UnboundedSender<Msg>, what: &'static str, work: impl FnOnce() + Send + 'static) {
+    let tx = tx.clone();
+    tokio::spawn(async move {
+        if tokio::task::spawn_blocking(work).await.is_err() {
+            let _ = tx.send(Msg::Done { message: format!("{what} failed unexpectedly (a bug: please report it)"), ok: false });
+        }
+    });
+}
+
+struct NoClipboard;
+
+impl ClipboardSink for NoClipboard {
+    fn copy(&mut self, _: &str) -> Result<CopiedVia, crate::clipboard::ClipboardError> {
+        Err(crate::clipboard::ClipboardError("no clipboard".into()))
+    }
+}
+
+/// The clipboard lives on its own thread for the whole session: arboard's X11 contents vanish
+/// when its handle is dropped, and a hung clipboard owner must never freeze the UI.
+struct ClipboardWorker {
+    jobs: std::sync::mpsc::Sender<(String, String, tokio::sync::oneshot::Sender<String>)>,
+}
+
+impl ClipboardWorker {
+    fn start(mut sink: Box<dyn ClipboardSink>) -> Self {
+        let (jobs, receiver) = std::sync::mpsc::channel::<(String, String, tokio::sync::oneshot::Sender<String>)>();
+        std::thread::spawn(move || {
+            for (text, what, reply) in receiver {
+                let message = match sink.copy(&text) {
+                    Ok(via) => copied_message(&what, text.len(), &via),
+                    Err(err) => format!("✗ copy failed: {err}"),
+                };
+                let _ = reply.send(message);
+            }
+        });
+        Self { jobs }
+    }
+
+    fn copy(&self, text: String, what: String, tx: UnboundedSender<Msg>) {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        if self.jobs.send((text, what, reply)).is_err() {
+            let _ = tx.send(Msg::Done { message: "✗ the clipboard is not available".to_owned(), ok: false });
+            return;
+        }
+        tokio::spawn(async move {
+            let msg = match tokio::time::timeout(COPY_TIMEOUT, answer).await {
+                Ok(Ok(message)) => Msg::Done { ok: !message.starts_with('✗'), message },
+                Ok(Err(_)) => Msg::Done { message: "✗ the clipboard stopped working".to_owned(), ok: false },
+                Err(_) => Msg::Done { message: "✗ the clipboard did not answer within 3 s".to_owned(), ok: false },
+            };
+            let _ = tx.send(msg);
+        });
+    }
+}
+
+fn copied_message(what: &str, bytes: usize, via: &CopiedVia) -> String {
+    let size = crate::state::size_label(bytes);
+    match via {
+        CopiedVia::System => format!("✓ copied {what} ({size}) to the system clipboard"),
+        CopiedVia::Osc52 { warn_large: false } => format!("✓ copied {what} ({size}) via OSC 52 (terminal clipboard)"),
+        CopiedVia::Osc52 { warn_large: true } => {
+            format!("✓ copied {what} ({size}) via OSC 52 — over 75 KB: some terminals keep only part of it")
+        }
+        CopiedVia::Command(command) => format!("✓ copied {what} ({size}) with `{}`", crate::sanitize::short(command)),
+    }
+}

@@ -1,0 +1,396 @@
+//! Command line and configuration: flag > environment > config file > default.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use serde::Deserialize;
+
+use crate::api::{ApiConfig, ApiKey, CallRef, DEFAULT_BASE_URL, KeySource};
+use crate::filter::{Filter, StatusFilter};
+
+const AFTER_HELP: &str = "\
+Examples:
+  hookscope 101                       explore call 101's webhook deliveries
+  hookscope CA5f1e0c…                 the same, by the provider's call SID
+  hookscope 101 --failed --print      a table of the failed deliveries
+  hookscope 101 --type tool_call --print json > tool-calls.json
+  hookscope --file tool-calls.json    reopen a saved response or case file
+  hookscope --demo                    a bundled sample call, no network or key
+
+Configuration (a flag beats the environment, which beats the file):
+  BURKI_API_KEY     the API key (or --api-key, or api_key in the config file)
+  BURKI_BASE_URL    the API's base URL (default https://api.burki.dev)
+  config file       <config dir>/hookscope/config.toml, e.g. ~/.config/hookscope/config.toml:
+                      base_url = \"http://localhost:8000\"
+                      api_key = \"burki_live_…\"      # keep this file private (chmod 600)
+                      theme = \"light\"
+                      clipboard = \"osc52\"           # auto | system | osc52 | command
+                      clipboard_command = \"wl-copy\"
+                      timeout_secs = 30
+                      [keys]
+                      quit = \"x\"                    # see ? in the explorer for action names
+
+Exit codes: 0 ok, 2 usage, 3 configuration, 4 key refused (401/403), 5 call not found,
+6 invalid call id (422), 7 rate limited, 8 server error (5xx), 9 network (timeout, refused,
+DNS, TLS), 10 unexpected response (not JSON, wrong route, too large), 11 unreadable file.";
+
+#[derive(Debug, Parser)]
+#[command(name = "hookscope", version, about, after_help = AFTER_HELP, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// The call: its internal integer id, or the provider's call SID (anything not all digits).
+    #[arg(value_name = "CALL", required_unless_present_any = ["demo", "file"], conflicts_with_all = ["demo", "file"])]
+    pub call: Option<String>,
+
+    /// Open the bundled sample call (no network, no key).
+    #[arg(long, conflicts_with = "file")]
+    pub demo: bool,
+
+    /// Open a saved API response (a JSON array of logs) or a hookscope case file; '-' reads stdin.
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+
+    /// API key [env: BURKI_API_KEY].
+    #[arg(long, value_name = "KEY", hide_env_values = true)]
+    pub api_key: Option<String>,
+
+    /// API base URL [env: BURKI_BASE_URL] [default: https://api.burki.dev].
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+
+    /// Only this webhook type (repeatable). With exactly one, the server filters too.
+    #[arg(long = "type", short = 't', value_name = "TYPE")]
+    pub types: Vec<String>,
+
+    /// Only failed deliveries.
+    #[arg(long, conflicts_with = "succeeded")]
+    pub failed: bool,
+
+    /// Only successful deliveries.
+    #[arg(long)]
+    pub succeeded: bool,
+
+    /// Only logs whose type, URL, status, error, payload or response contains TEXT (any case).
+    #[arg(long, value_name = "TEXT")]
+    pub grep: Option<String>,
+
+    /// Print the filtered logs and exit instead of opening the explorer.
+    #[arg(long, value_name = "FORMAT", num_args = 0..=1, default_missing_value = "table")]
+    pub print: Option<PrintFormat>,
+
+    /// Seconds to wait for the API before giving up [default: 30].
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+
+    /// Allow sending the key over plain http:// to a host that is not this machine.
+    #[arg(long)]
+    pub allow_http: bool,
+
+    /// Colours for dark or light terminals.
+    #[arg(long, value_enum)]
+    pub theme: Option<Theme>,
+
+    /// Where copies go: auto picks OSC 52 over SSH or without a display, else the system clipboard.
+    #[arg(long, value_enum)]
+    pub clipboard: Option<ClipboardKind>,
+
+    /// A command that receives copied text on stdin (implies --clipboard command), e.g. 'wl-copy'.
+    #[arg(long, value_name = "COMMAND")]
+    pub clipboard_command: Option<String>,
+
+    /// Start with redaction of phone numbers, e-mails and secrets in copies and exports on.
+    #[arg(long)]
+    pub redact: bool,
+
+    /// Read this config file instead of the default one.
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print shell completions.
+    Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PrintFormat {
+    /// An aligned summary, fitted to the terminal.
+    Table,
+    /// A JSON array of the logs exactly as the API sent them.
+    Json,
+    /// One log a line, exactly as sent.
+    Ndjson,
+    /// A Markdown report for a ticket.
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    #[default]
+    Dark,
+    Light,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClipboardKind {
+    Auto,
+    System,
+    Osc52,
+    Command,
+}
+
+/// `config.toml`. Unknown keys are an error, so a typo is caught rather than ignored.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    pub base_url: Option<String>,
+    pub api_key: Option<String>,
+    pub theme: Option<Theme>,
+    pub clipboard: Option<ClipboardKind>,
+    pub clipboard_command: Option<String>,
+    pub timeout_secs: Option<f64>,
+    pub redact: Option<bool>,
+    #[serde(default)]
+    pub keys: std::collections::BTreeMap<String, String>,
+}
+
+/// Where the logs come from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    Demo,
+    File(PathBuf),
+    Api { call: CallRef, config: ApiConfig },
+}
+
+/// Everything the run needs, resolved.
+#[derive(Debug)]
+pub struct Settings {
+    pub source: Source,
+    pub filter: Filter,
+    /// Sent to the server as `webhook_type` when exactly one type is asked for.
+    pub server_type: Option<String>,
+    pub print: Option<PrintFormat>,
+    pub theme: Theme,
+    pub clipboard: ClipboardKind,
+    pub clipboard_command: Option<String>,
+    pub redact: bool,
+    pub key_overrides: std::collections::BTreeMap<String, String>,
+    /// Said on stderr before anything else (a config file others can read, …).
+    pub warnings: Vec<String>,
+}
+
+/// What the environment holds, passed in so resolution can be tested without touching it.
+#[derive(Debug, Default, Clone)]
+pub struct Environment {
+    pub api_key: Option<String>,
+    pub base_url: Option<String>,
+}
+
+impl Environment {
+    #[must_use]
+    pub fn from_process() -> Self {
+        let var = |name| std::env::var(name).ok().filter(|v: &String| !v.trim().is_empty());
+        Self { api_key: var("BURKI_API_KEY"), base_url: var("BURKI_BASE_URL") }
+    }
+}
+
+/// A configuration problem: exit code 3.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+#[must_use]
+pub fn default_config_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "hookscope").map(|dirs| dirs.config_dir().join("config.toml"))
+}
+
+/// Reads the config file; a missing default file is no error, a missing explicit one is.
+///
+/// # Errors
+/// When the file cannot be read or is not valid.
+pub fn load_config(explicit: Option<&Path>) -> Result<(ConfigFile, Option<PathBuf>, Vec<String>), ConfigError> {
+    let Some(path) = explicit.map(Path::to_path_buf).or_else(default_config_path) else {
+        return Ok((ConfigFile::default(), None, Vec::new()));
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound && explicit.is_none() => {
+            return Ok((ConfigFile::default(), None, Vec::new()));
+        }
+        Err(err) => return Err(ConfigError(format!("cannot read config file {}: {err}", path.display()))),
+    };
+    let config: ConfigFile = toml::from_str(&text)
+        .map_err(|err| ConfigError(format!("config file {} is not valid: {}", path.display(), err.message())))?;
+    let mut warnings = Vec::new();
+    if config.api_key.is_some() && readable_by_others(&path) {
+        warnings.push(format!(
+            "warning: {} holds an API key and is readable by other users; run: chmod 600 {}",
+            path.display(),
+            path.display()
+        ));
+    }
+    Ok((config, Some(path), warnings))
+}
+
+#[cfg(unix)]
+fn readable_by_others(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|meta| meta.permissions().mode() & 0o044 != 0)
+}
+
+#[cfg(not(unix))]
+fn readable_by_others(_: &Path) -> bool {
+    false
+}
+
+impl Cli {
+    /// Combines flags, environment and config file.
+    ///
+    /// # Errors
+    /// On an invalid base URL, timeout or call reference.
+    pub fn resolve(
+        self,
+        env: &Environment,
+        file: ConfigFile,
+        file_path: Option<PathBuf>,
+    ) -> Result<Settings, ConfigError> {
+        let timeout_secs = self.timeout.or(file.timeout_secs).unwrap_or(30.0);
+        if !(timeout_secs.is_finite() && timeout_secs > 0.0) {
+            return Err(ConfigError(format!("--timeout must be a positive number of seconds, not {timeout_secs}")));
+        }
+        let source = if self.demo {
+            Source::Demo
+        } else if let Some(path) = self.file.clone() {
+            Source::File(path)
+        } else {
+            let call: CallRef = self.call.as_deref().unwrap_or_default().parse().map_err(ConfigError)?;
+            let base_url = self
+                .base_url
+                .clone()
+                .or_else(|| env.base_url.clone())
+                .or_else(|| file.base_url.clone())
+                .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
+            let api_key = [
+                (self.api_key.clone(), KeySource::Flag),
+                (env.api_key.clone(), KeySource::Env),
+                (file.api_key.clone(), KeySource::ConfigFile(file_path.clone().unwrap_or_default())),
+            ]
+            .into_iter()
+            .find_map(|(key, source)| key.and_then(ApiKey::new).map(|key| (key, source)));
+            let timeout = Duration::from_secs_f64(timeout_secs);
+            let config = ApiConfig {
+                base_url: base_url.trim().trim_end_matches('/').to_owned(),
+                api_key,
+                timeout,
+                connect_timeout: timeout.min(Duration::from_secs(10)),
+                allow_http: self.allow_http,
+                ..ApiConfig::default()
+            };
+            Source::Api { call, config }
+        };
+        let status = match (self.failed, self.succeeded) {
+            (true, _) => StatusFilter::Failed,
+            (_, true) => StatusFilter::Succeeded,
+            _ => StatusFilter::All,
+        };
+        let server_type = match self.types.as_slice() {
+            [only] => Some(only.clone()),
+            _ => None,
+        };
+        let clipboard_command = self.clipboard_command.or(file.clipboard_command);
+        let clipboard = self
+            .clipboard
+            .or(clipboard_command.as_ref().map(|_| ClipboardKind::Command))
+            .or(file.clipboard)
+            .unwrap_or(ClipboardKind::Auto);
+        if clipboard == ClipboardKind::Command && clipboard_command.is_none() {
+            return Err(ConfigError("--clipboard command needs --clipboard-command (or clipboard_command)".to_owned()));
+        }
+        Ok(Settings {
+            source,
+            filter: Filter { types: self.types.into_iter().collect(), status, text: self.grep.unwrap_or_default() },
+            server_type,
+            print: self.print,
+            theme: self.theme.or(file.theme).unwrap_or_default(),
+            clipboard,
+            clipboard_command,
+            redact: self.redact || file.redact.unwrap_or(false),
+            key_overrides: file.keys,
+            warnings: Vec::new(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(args: &[&str], env: &Environment, file: ConfigFile) -> Settings {
+        let cli = Cli::try_parse_from(std::iter::once("hookscope").chain(args.iter().copied())).unwrap();
+        cli.resolve(env, file, Some(PathBuf::from("/cfg/config.toml"))).unwrap()
+    }
+
+    fn api(settings: &Settings) -> (&CallRef, &ApiConfig) {
+        match &settings.source {
+            Source::Api { call, config } => (call, config),
+            other => panic!("expected an API source, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_flag_beats_the_environment_which_beats_the_file() {
+        let env = Environment { api_key: Some("from-env-key".into()), base_url: Some("http://localhost:8000/".into()) };
+        let file = || ConfigFile { api_key: Some("from-file-key".into()), base_url: Some("https://file".into()), ..ConfigFile::default() };
+
+        let settings = resolve(&["101", "--api-key", "from-flag-key"], &env, file());
+        let (call, config) = api(&settings);
+        assert_eq!(call, &CallRef::Id(101));
+        assert_eq!(config.api_key.as_ref().map(|(key, source)| (key.expose(), source)), Some(("from-flag-key", &KeySource::Flag)));
+        assert_eq!(config.base_url, "http://localhost:8000", "env wins over file, trailing / trimmed");
+
+        let settings = resolve(&["101"], &env, file());
+        assert_eq!(api(&settings).1.api_key.as_ref().map(|(_, source)| source), Some(&KeySource::Env));
+
+        let settings = resolve(&["101"], &Environment::default(), file());
+        let (_, config) = api(&settings);
+        assert_eq!(config.api_key.as_ref().map(|(_, s)| s), Some(&KeySource::ConfigFile("/cfg/config.toml".into())));
+        assert_eq!(config.base_url, "https://file");
+    }
+
+    #[test]
+    fn filters_come_from_flags_and_one_type_goes_to_the_server() {
+        let settings = resolve(&["CA123", "--type", "tool_call", "--failed", "--grep", "Timeout"], &Environment::default(), ConfigFile::default());
+        assert_eq!(api(&settings).0, &CallRef::Sid("CA123".into()));
+        assert_eq!(settings.server_type.as_deref(), Some("tool_call"));
+        assert_eq!(settings.filter.status, StatusFilter::Failed);
+        assert_eq!(settings.filter.text, "Timeout");
+        let two = resolve(&["1", "-t", "a", "-t", "b"], &Environment::default(), ConfigFile::default());
+        assert_eq!(two.server_type, None);
+        assert_eq!(two.filter.types.len(), 2);
+    }
+
+    #[test]
+    fn print_defaults_to_a_table() {
+        let settings = resolve(&["--demo", "--print"], &Environment::default(), ConfigFile::default());
+        assert_eq!(settings.print, Some(PrintFormat::Table));
+        assert!(matches!(settings.source, Source::Demo));
+    }
+
+    #[test]
+    fn a_call_or_demo_or_file_is_required() {
+        assert!(Cli::try_parse_from(["hookscope"]).is_err());
+        assert!(Cli::try_parse_from(["hookscope", "--demo", "101"]).is_err());
+    }
+
+    #[test]
+    fn config_files_reject_unknown_keys() {
+        let err = toml::from_str::<ConfigFile>("base_url = 'x'\napikey = 'y'").unwrap_err();
+        assert!(err.message().contains("unknown field `apikey`"), "{}", err.message());
+    }
+}

@@ -1,0 +1,185 @@
+//! Which logs are shown: by webhook type, by outcome, and by text. Shared by `--print` and the
+//! explorer, so a command line and a screen with the same filters show the same logs.
+
+use std::collections::BTreeSet;
+
+use regex::bytes::{Regex, RegexBuilder};
+
+use crate::model::{LogSet, WebhookLog};
+
+/// The outcome filter `f` cycles through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StatusFilter {
+    #[default]
+    All,
+    Failed,
+    Succeeded,
+}
+
+impl StatusFilter {
+    #[must_use]
+    pub fn next(self) -> Self {
+        match self {
+            Self::All => Self::Failed,
+            Self::Failed => Self::Succeeded,
+            Self::Succeeded => Self::All,
+        }
+    }
+
+    #[must_use]
+    pub fn admits(self, log: &WebhookLog) -> bool {
+        match self {
+            Self::All => true,
+            Self::Failed => !log.success,
+            Self::Succeeded => log.success,
+        }
+    }
+}
+
+/// Every filter at once. An empty type set means every type.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Filter {
+    pub types: BTreeSet<String>,
+    pub status: StatusFilter,
+    pub text: String,
+}
+
+impl Filter {
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.types.is_empty() && self.status == StatusFilter::All && self.text.is_empty()
+    }
+
+    /// The filters other than text, which are cheap enough to run on every keystroke.
+    #[must_use]
+    pub fn admits_fields(&self, log: &WebhookLog) -> bool {
+        self.status.admits(log) && (self.types.is_empty() || self.types.contains(&log.webhook_type))
+    }
+
+    /// Indices into `set.logs` of every log that passes, in order.
+    #[must_use]
+    pub fn apply(&self, set: &LogSet) -> Vec<usize> {
+        let search = TextSearch::new(&self.text);
+        (0..set.logs.len())
+            .filter(|&i| {
+                let log = &set.logs[i];
+                self.admits_fields(log) && search.as_ref().is_none_or(|search| search.matches(set, log))
+            })
+            .collect()
+    }
+}
+
+/// A case-insensitive text search over a log's short fields, its payload and its response body.
+///
+/// Payloads and bodies are searched as the raw JSON text the server sent, without decoding
+/// them, because that is what makes searching a 100 MB call fast. So the query is also looked
+/// for in its JSON-escaped forms (a `"` in the query as `\"`, `é` as `\u00e9`), which finds
+/// what a user sees in the detail pane.
+#[derive(Debug, Clone)]
+pub struct TextSearch {
+    lowered: String,
+    raw: Regex,
+}
+
+impl TextSearch {
+    /// `None` for an empty query, which matches everything.
+    #[must_use]
+    pub fn new(query: &str) -> Option<Self> {
+        if query.is_empty() {
+            return None;
+        }
+        let lowered = query.to_lowercase();
+        let mut forms = vec![regex::escape(query)];
+        for escaped in [json_escaped(query, false), json_escaped(query, true)] {
+            let escaped = regex::escape(&escaped);
+            if !forms.contains(&escaped) {
+                forms.push(escaped);
+            }
+        }
+        let raw = RegexBuilder::new(&forms.join("|")).case_insensitive(true).unicode(false).build().ok()?;
+        Some(Self { lowered, raw })
+    }
+
+    #[must_use]
+    pub fn matches(&self, set: &LogSet, log: &WebhookLog) -> bool {
+        log.search_text.contains(&self.lowered)
+            || [&log.request_payload, &log.response_body]
+                .into_iter()
+                .flatten()
+                .any(|span| self.raw.is_match(set.slice(span).as_bytes()))
+    }
+
+    /// Byte ranges of every match in `text` (display text, already decoded), for highlighting
+    /// matches in the detail pane.
+    #[must_use]
+    pub fn find_in<'t>(&'t self, text: &'t str) -> impl Iterator<Item = std::ops::Range<usize>> + 't {
+        self.raw.find_iter(text.as_bytes()).map(|m| m.range())
+    }
+}
+
+/// The query as it would appear inside a JSON string literal.
+fn json_escaped(query: &str, ascii_only: bool) -> String {
+    let mut out = String::with_capacity(query.len());
+    for c in query.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 || (ascii_only && !c.is_ascii()) => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set() -> LogSet {
+        LogSet::parse(
+            r#"[
+            {"id": 1, "webhook_url": "https://a.example/x", "webhook_type": "transcript", "success": true, "response_status_code": 200,
+             "request_payload": {"text": "Hola Jos\u00e9, say \"hi\""}, "response_body": "ok"},
+            {"id": 2, "webhook_url": "https://b.example/y", "webhook_type": "call_ended", "success": false, "response_status_code": 502,
+             "request_payload": {"text": "bye"}, "response_body": "<html><title>Bad Gateway</title></html>"},
+            {"id": 3, "webhook_url": "https://b.example/y", "webhook_type": "transcript", "success": false, "error_message": "Connection refused"}
+        ]"#
+            .to_owned(),
+        )
+        .unwrap()
+    }
+
+    fn ids(set: &LogSet, filter: &Filter) -> Vec<i64> {
+        filter.apply(set).into_iter().map(|i| set.logs[i].id).collect()
+    }
+
+    #[rstest::rstest]
+    #[case::everything(Filter::default(), &[1, 2, 3])]
+    #[case::failed(Filter { status: StatusFilter::Failed, ..Filter::default() }, &[2, 3])]
+    #[case::succeeded(Filter { status: StatusFilter::Succeeded, ..Filter::default() }, &[1])]
+    #[case::one_type(Filter { types: ["transcript".to_owned()].into(), ..Filter::default() }, &[1, 3])]
+    #[case::type_and_failed(Filter { types: ["transcript".to_owned()].into(), status: StatusFilter::Failed, ..Filter::default() }, &[3])]
+    #[case::status_code(Filter { text: "502".to_owned(), ..Filter::default() }, &[2])]
+    #[case::error_text_any_case(Filter { text: "REFUSED".to_owned(), ..Filter::default() }, &[3])]
+    #[case::response_body(Filter { text: "bad gateway".to_owned(), ..Filter::default() }, &[2])]
+    #[case::payload_escaped_unicode(Filter { text: "josé".to_owned(), ..Filter::default() }, &[1])]
+    #[case::payload_escaped_quote(Filter { text: "say \"hi\"".to_owned(), ..Filter::default() }, &[1])]
+    #[case::url(Filter { text: "b.example".to_owned(), ..Filter::default() }, &[2, 3])]
+    #[case::nothing(Filter { text: "zebra".to_owned(), ..Filter::default() }, &[])]
+    fn filters_select_the_expected_logs(#[case] filter: Filter, #[case] expected: &[i64]) {
+        assert_eq!(ids(&set(), &filter), expected);
+    }
+
+    #[test]
+    fn status_cycles_all_failed_succeeded() {
+        assert_eq!(StatusFilter::All.next().next().next(), StatusFilter::All);
+        assert_eq!(StatusFilter::All.next(), StatusFilter::Failed);
+    }
+}

@@ -1,0 +1,116 @@
+//! Where a call's logs come from: the API, a file, or the bundled demo. One loader a session;
+//! `r` runs it again.
+
+use std::path::PathBuf;
+
+use crate::action::{LoadFailure, LoadResult};
+use crate::api::{ApiClient, ApiConfig, CallRef};
+use crate::case_file::{DEMO_CALL, LoadedCall, parse_document};
+
+#[derive(Debug)]
+pub enum Loader {
+    Demo,
+    File(PathBuf),
+    Api { client: ApiClient, call: CallRef, server_type: Option<String> },
+}
+
+/// A load's outcome: the logs (or why not), and why the call's details are missing if only
+/// they failed.
+pub struct Loaded {
+    pub result: LoadResult,
+    pub call_error: Option<String>,
+    /// The process exit code for this failure, for `--print`.
+    pub exit_code: u8,
+}
+
+/// Exit code for a file that cannot be read or decoded.
+pub const EXIT_FILE: u8 = 11;
+
+impl Loader {
+    /// # Errors
+    /// When the API client cannot be built (no key, plain http to a remote host).
+    pub fn api(config: ApiConfig, call: CallRef, server_type: Option<String>) -> Result<Self, crate::api::ApiError> {
+        Ok(Self::Api { client: ApiClient::new(config)?, call, server_type })
+    }
+
+    /// "call 101", "demo call", "file calls.json": for the header and messages.
+    #[must_use]
+    pub fn label(&self) -> String {
+        match self {
+            Self::Demo => "demo call".to_owned(),
+            Self::File(path) if path.as_os_str() == "-" => "stdin".to_owned(),
+            Self::File(path) => format!("file {}", crate::sanitize::short(&path.display().to_string())),
+            Self::Api { call: CallRef::Id(id), .. } => format!("call {id}"),
+            Self::Api { call: CallRef::Sid(sid), .. } => format!("call {}", crate::sanitize::short(sid)),
+        }
+    }
+
+    pub async fn load(&self) -> Loaded {
+        match self {
+            Self::Demo => from_text(DEMO_CALL.to_owned(), "the demo call"),
+            Self::File(path) => {
+                let path = path.clone();
+                let read = tokio::task::spawn_blocking(move || read_file(&path)).await;
+                match read {
+                    Ok(Ok((text, name))) => from_text(text, &name),
+                    Ok(Err(failure)) => Loaded { result: Err(failure), call_error: None, exit_code: EXIT_FILE },
+                    Err(join) => Loaded {
+                        result: Err(LoadFailure { message: format!("reading the file failed: {join}"), hint: String::new() }),
+                        call_error: None,
+                        exit_code: EXIT_FILE,
+                    },
+                }
+            }
+            Self::Api { client, call, server_type } => match client.fetch_call(call, server_type.as_deref()).await {
+                Ok(fetched) => Loaded {
+                    result: Ok(LoadedCall { call: fetched.call, logs: fetched.logs }),
+                    call_error: fetched.call_error.map(|err| err.to_string()),
+                    exit_code: 0,
+                },
+                Err(err) => Loaded {
+                    result: Err(LoadFailure { message: err.to_string(), hint: retry_hint(&err) }),
+                    call_error: None,
+                    exit_code: err.exit_code(),
+                },
+            },
+        }
+    }
+}
+
+fn retry_hint(err: &crate::api::ApiError) -> String {
+    match err.exit_code() {
+        3 | 4 => "Fix the key or URL, then start hookscope again (r retries with the same settings).".to_owned(),
+        7..=9 => "This may pass: r tries again.".to_owned(),
+        _ => "r tries again.".to_owned(),
+    }
+}
+
+fn read_file(path: &std::path::Path) -> Result<(String, String), LoadFailure> {
+    let shown = crate::sanitize::short(&path.display().to_string()).into_owned();
+    let bytes = if path.as_os_str() == "-" {
+        let mut buffer = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buffer).map(|_| buffer)
+    } else {
+        std::fs::read(path)
+    }
+    .map_err(|err| LoadFailure { message: format!("cannot read {shown}: {err}"), hint: "Check the path and permissions.".to_owned() })?;
+    let text = String::from_utf8(bytes).map_err(|err| LoadFailure {
+        message: format!("{shown} is not UTF-8 text (invalid byte at offset {})", err.utf8_error().valid_up_to()),
+        hint: "Save the API response as it came (curl -o file.json …).".to_owned(),
+    })?;
+    Ok((text, shown))
+}
+
+fn from_text(text: String, name: &str) -> Loaded {
+    match parse_document(text) {
+        Ok(loaded) => Loaded { result: Ok(loaded), call_error: None, exit_code: 0 },
+        Err(err) => Loaded {
+            result: Err(LoadFailure {
+                message: format!("{name}: {err}"),
+                hint: "hookscope reads a JSON array of webhook logs as the API returns it, or a case file it exported.".to_owned(),
+            }),
+            call_error: None,
+            exit_code: EXIT_FILE,
+        },
+    }
+}

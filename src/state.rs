@@ -1,0 +1,479 @@
+//! The explorer's whole state and the one function that changes it. `update` does no I/O: it
+//! returns [`Effect`]s for the app to perform, which is why most tests live here.
+
+mod detail;
+mod keys;
+mod summary;
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Instant;
+
+use ratatui::layout::Rect;
+
+pub use detail::{Detail, Doc, Tab, size as size_label};
+pub use keys::{COPY_MENU, CopyItem, copy_text};
+pub use summary::Summary;
+
+use crate::action::{Action, Effect, LoadFailure, Msg};
+use crate::case_file::LoadedCall;
+use crate::filter::{Filter, TextSearch};
+use crate::keymap::Keymap;
+use crate::model::time::TimeDisplay;
+use crate::ui::layout::{Areas, areas};
+
+/// What is known about the data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Load {
+    Loading { since: Instant },
+    Loaded,
+    Failed(LoadFailure),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Focus {
+    #[default]
+    List,
+    Detail,
+}
+
+/// At most one popup takes the keys.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Popup {
+    #[default]
+    None,
+    /// Typing a search; `previous` is restored by Esc.
+    Search { input: String, previous: String },
+    /// The type picker: a cursor over `State::types` and the choice being made.
+    Types { cursor: usize, chosen: BTreeSet<String> },
+    Help { scroll: usize },
+    Copy,
+}
+
+/// A webhook type present in the call, with how many logs have it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeCount {
+    pub name: String,
+    pub count: usize,
+}
+
+/// A one-line message in the footer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusLine {
+    pub text: String,
+    pub ok: bool,
+}
+
+#[derive(Debug)]
+pub struct State {
+    /// What is being looked at, for the header and messages: "call 101", "demo call", a file.
+    pub source_label: String,
+    pub load: Load,
+    pub data: Option<Arc<LoadedCall>>,
+    /// Why the call's details are missing from the header, if they are.
+    pub call_error: Option<String>,
+    pub types: Vec<TypeCount>,
+    pub filter: Filter,
+    /// Per log, whether it matches `filter.text`; `None` while a search runs or with no text.
+    text_matches: Option<Arc<Vec<bool>>>,
+    search_generation: u64,
+    pub searching: bool,
+    /// Indices into `data.logs.logs` of the logs that pass the filters, in order.
+    pub shown: Vec<usize>,
+    pub summary: Summary,
+    /// The selected log (an index into the logs, so it survives filter changes).
+    pub selected: Option<usize>,
+    /// The first shown row at the top of the list.
+    pub list_scroll: usize,
+    pub focus: Focus,
+    pub zoomed: bool,
+    pub popup: Popup,
+    pub tab: Tab,
+    pub detail: Option<Detail>,
+    pub time: TimeDisplay,
+    pub redact: bool,
+    pub status: Option<StatusLine>,
+    pub screen: Rect,
+    pub keymap: Keymap,
+    pub spinner: usize,
+    request: u64,
+    next_doc: u64,
+    /// Set when the user asked to quit; the app stops after this update.
+    pub quitting: bool,
+}
+
+impl State {
+    #[must_use]
+    pub fn new(source_label: String, filter: Filter, keymap: Keymap, screen: Rect) -> Self {
+        Self {
+            source_label,
+            load: Load::Loading { since: Instant::now() },
+            data: None,
+            call_error: None,
+            types: Vec::new(),
+            filter,
+            text_matches: None,
+            search_generation: 0,
+            searching: false,
+            shown: Vec::new(),
+            summary: Summary::default(),
+            selected: None,
+            list_scroll: 0,
+            focus: Focus::List,
+            zoomed: false,
+            popup: Popup::None,
+            tab: Tab::Payload,
+            detail: None,
+            time: TimeDisplay::Utc,
+            redact: false,
+            status: None,
+            screen,
+            keymap,
+            spinner: 0,
+            request: 0,
+            next_doc: 0,
+            quitting: false,
+        }
+    }
+
+    /// The first fetch; the app performs the effect it returns.
+    pub fn start(&mut self) -> Vec<Effect> {
+        self.refetch()
+    }
+
+    #[must_use]
+    pub fn areas(&self) -> Areas {
+        areas(self.screen, self.zoomed)
+    }
+
+    #[must_use]
+    pub fn logs(&self) -> Option<&crate::model::LogSet> {
+        self.data.as_deref().map(|data| &data.logs)
+    }
+
+    /// The row of `selected` within `shown`.
+    #[must_use]
+    pub fn selected_row(&self) -> Option<usize> {
+        let selected = self.selected?;
+        self.shown.binary_search(&selected).ok()
+    }
+
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        match msg {
+            Msg::Key(key) => self.on_key(key),
+            Msg::Mouse(mouse) => self.on_mouse(mouse),
+            Msg::Resize { width, height } => {
+                self.screen = Rect::new(0, 0, width, height);
+                self.keep_selection_visible();
+                Vec::new()
+            }
+            Msg::Loaded { request, result, call_error } => {
+                if request != self.request {
+                    return Vec::new();
+                }
+                match *result {
+                    Ok(loaded) => self.on_loaded(loaded, call_error),
+                    Err(failure) => {
+                        self.load = Load::Failed(failure);
+                        Vec::new()
+                    }
+                }
+            }
+            Msg::Searched { generation, matches } => {
+                if generation == self.search_generation {
+                    self.searching = false;
+                    self.text_matches = Some(matches);
+                    return self.refilter();
+                }
+                Vec::new()
+            }
+            Msg::Highlighted { doc, first_line, styles } => {
+                if let Some(detail) = self.detail.as_mut().filter(|d| d.doc.id == doc) {
+                    detail.doc.add_styles(first_line, styles);
+                }
+                Vec::new()
+            }
+            Msg::Done { message, ok } => {
+                self.status = Some(StatusLine { text: message, ok });
+                Vec::new()
+            }
+            Msg::Tick => {
+                self.spinner = self.spinner.wrapping_add(1);
+                Vec::new()
+            }
+        }
+    }
+
+    fn refetch(&mut self) -> Vec<Effect> {
+        self.request += 1;
+        self.load = Load::Loading { since: Instant::now() };
+        vec![Effect::Fetch { request: self.request }]
+    }
+
+    fn on_loaded(&mut self, loaded: LoadedCall, call_error: Option<String>) -> Vec<Effect> {
+        let mut types: Vec<TypeCount> = Vec::new();
+        for log in &loaded.logs.logs {
+            match types.iter_mut().find(|t| t.name == log.webhook_type) {
+                Some(t) => t.count += 1,
+                None => types.push(TypeCount { name: log.webhook_type.clone(), count: 1 }),
+            }
+        }
+        let problems = loaded.logs.problem_report();
+        self.status = (!problems.is_empty()).then(|| StatusLine {
+            text: format!("{} problem(s) in the data, first: {} (details: i on a marked log)", problems.len(), problems[0]),
+            ok: false,
+        });
+        let previous_id = self.selected_log().map(|log| log.id);
+        self.types = types;
+        self.call_error = call_error;
+        self.data = Some(Arc::new(loaded));
+        self.load = Load::Loaded;
+        self.detail = None;
+        self.selected = previous_id.and_then(|id| self.logs()?.logs.iter().position(|log| log.id == id));
+        self.text_matches = None;
+        let mut effects = self.start_search();
+        effects.extend(self.refilter());
+        effects
+    }
+
+    #[must_use]
+    pub fn selected_log(&self) -> Option<&crate::model::WebhookLog> {
+        self.logs()?.logs.get(self.selected?)
+    }
+
+    /// Starts the background text search for `filter.text`, if there is text.
+    fn start_search(&mut self) -> Vec<Effect> {
+        self.search_generation += 1;
+        self.text_matches = None;
+        if self.filter.text.is_empty() || self.data.is_none() {
+            self.searching = false;
+            return Vec::new();
+        }
+        self.searching = true;
+        vec![Effect::Search { generation: self.search_generation, query: self.filter.text.clone() }]
+    }
+
+    /// Recomputes the shown logs after a filter change, keeping the selection on the same log
+    /// while it is still shown (else the nearest shown one after it).
+    fn refilter(&mut self) -> Vec<Effect> {
+        let Some(data) = self.data.clone() else { return Vec::new() };
+        let logs = &data.logs.logs;
+        let text_pending = !self.filter.text.is_empty() && self.text_matches.is_none();
+        self.shown = (0..logs.len())
+            .filter(|&i| {
+                self.filter.admits_fields(&logs[i])
+                    && (text_pending || self.text_matches.as_ref().is_none_or(|m| m.get(i).copied().unwrap_or(false)))
+            })
+            .collect();
+        self.summary = Summary::of(logs, &self.shown);
+        let keep = self.selected.filter(|s| self.shown.binary_search(s).is_ok());
+        let next = self.selected.and_then(|s| {
+            let row = self.shown.partition_point(|&i| i < s);
+            self.shown.get(row).or(self.shown.last()).copied()
+        });
+        self.select(keep.or(next).or_else(|| self.shown.first().copied()))
+    }
+
+    /// Makes `log` the selected one and builds its detail.
+    fn select(&mut self, log: Option<usize>) -> Vec<Effect> {
+        let changed = self.selected != log || self.detail.as_ref().map(|d| d.log) != log;
+        self.selected = log;
+        self.keep_selection_visible();
+        if changed { self.rebuild_detail() } else { Vec::new() }
+    }
+
+    fn rebuild_detail(&mut self) -> Vec<Effect> {
+        let (Some(data), Some(index)) = (self.data.clone(), self.selected) else {
+            self.detail = None;
+            return Vec::new();
+        };
+        self.next_doc += 1;
+        let search = TextSearch::new(&self.filter.text);
+        let detail = Detail::build(&data.logs, index, self.tab, self.next_doc, search.as_ref());
+        let effect = detail.doc.highlight_effect();
+        self.detail = Some(detail);
+        effect.into_iter().collect()
+    }
+
+    fn keep_selection_visible(&mut self) {
+        let rows = usize::from(self.areas().list_rows.height.max(1));
+        let Some(row) = self.selected_row() else {
+            self.list_scroll = 0;
+            return;
+        };
+        if row < self.list_scroll {
+            self.list_scroll = row;
+        } else if row >= self.list_scroll + rows {
+            self.list_scroll = row + 1 - rows;
+        }
+        self.list_scroll = self.list_scroll.min(self.shown.len().saturating_sub(rows));
+    }
+
+    /// Moves the selection by `delta` rows (clamped), or scrolls the detail when it has focus.
+    fn move_by(&mut self, delta: isize) -> Vec<Effect> {
+        if self.focus == Focus::Detail || self.zoomed {
+            let page = usize::from(self.areas().detail_doc.height.max(1));
+            if let Some(detail) = self.detail.as_mut() {
+                detail.scroll_by(delta, page);
+            }
+            return Vec::new();
+        }
+        if self.shown.is_empty() {
+            return Vec::new();
+        }
+        let row = self.selected_row().unwrap_or(0);
+        let target = row.saturating_add_signed(delta).min(self.shown.len() - 1);
+        self.select(Some(self.shown[target]))
+    }
+
+    fn list_page(&self) -> isize {
+        let rows = if self.focus == Focus::Detail || self.zoomed {
+            self.areas().detail_doc.height
+        } else {
+            self.areas().list_rows.height
+        };
+        isize::try_from(rows.max(2) - 1).unwrap_or(1)
+    }
+
+    fn perform(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Quit => {
+                self.quitting = true;
+                vec![Effect::Quit]
+            }
+            Action::Down => self.move_by(1),
+            Action::Up => self.move_by(-1),
+            Action::PageDown => self.move_by(self.list_page()),
+            Action::PageUp => self.move_by(-self.list_page()),
+            Action::First => self.move_by(isize::MIN / 2),
+            Action::Last => self.move_by(isize::MAX / 2),
+            Action::SwitchFocus => {
+                self.focus = if self.focus == Focus::List { Focus::Detail } else { Focus::List };
+                Vec::new()
+            }
+            Action::Zoom => {
+                if self.detail.is_some() {
+                    self.zoomed = true;
+                    self.focus = Focus::Detail;
+                }
+                Vec::new()
+            }
+            Action::Back => {
+                if self.zoomed {
+                    self.zoomed = false;
+                    self.focus = Focus::List;
+                    self.keep_selection_visible();
+                } else if self.focus == Focus::Detail {
+                    self.focus = Focus::List;
+                } else {
+                    self.status = None;
+                }
+                Vec::new()
+            }
+            Action::TypePicker => {
+                if !self.types.is_empty() {
+                    self.popup = Popup::Types { cursor: 0, chosen: self.filter.types.clone() };
+                }
+                Vec::new()
+            }
+            Action::ToggleTypeNumber(n) => {
+                let Some(name) = self.types.get(usize::from(n) - 1).map(|t| t.name.clone()) else {
+                    self.status = Some(StatusLine { text: format!("there is no type {n} in this call"), ok: false });
+                    return Vec::new();
+                };
+                if !self.filter.types.remove(&name) {
+                    self.filter.types.insert(name);
+                }
+                self.refilter()
+            }
+            Action::CycleStatus => {
+                self.filter.status = self.filter.status.next();
+                self.refilter()
+            }
+            Action::Search => {
+                let previous = self.filter.text.clone();
+                self.popup = Popup::Search { input: previous.clone(), previous };
+                Vec::new()
+            }
+            Action::NextMatch | Action::PrevMatch => {
+                let forward = action == Action::NextMatch;
+                match self.detail.as_mut().map(|d| d.jump_to_match(forward)) {
+                    Some(Some((at, of))) => {
+                        self.status = Some(StatusLine { text: format!("match {at} of {of}"), ok: true });
+                    }
+                    _ => {
+                        self.status = Some(StatusLine { text: "no matches in this tab".to_owned(), ok: false });
+                    }
+                }
+                Vec::new()
+            }
+            Action::ClearFilters => {
+                let had_text = !self.filter.text.is_empty();
+                self.filter = Filter::default();
+                let mut effects = if had_text { self.start_search() } else { Vec::new() };
+                effects.extend(self.refilter());
+                effects.extend(self.rebuild_detail());
+                effects
+            }
+            Action::Refresh => self.refetch(),
+            Action::ToggleTime => {
+                self.time = self.time.toggled();
+                Vec::new()
+            }
+            Action::Help => {
+                self.popup = Popup::Help { scroll: 0 };
+                Vec::new()
+            }
+            Action::ShowPayload => self.show_tab(Tab::Payload),
+            Action::ShowResponse => self.show_tab(Tab::Response),
+            Action::ShowInfo => self.show_tab(Tab::Info),
+            Action::ShowRaw => self.show_tab(Tab::Raw),
+            Action::NextTab => self.show_tab(self.tab.next()),
+            Action::PrevTab => self.show_tab(self.tab.previous()),
+            Action::CopyMenu => {
+                if self.selected.is_some() {
+                    self.popup = Popup::Copy;
+                }
+                Vec::new()
+            }
+            Action::CopyPayload => self.copy(keys::CopyItem::Payload),
+            Action::ToggleRedact => {
+                self.redact = !self.redact;
+                let state = if self.redact { "on: copies and exports mask phones, e-mails and secrets" } else { "off" };
+                self.status = Some(StatusLine { text: format!("redaction {state}"), ok: true });
+                Vec::new()
+            }
+            Action::Export => {
+                if self.shown.is_empty() {
+                    self.status = Some(StatusLine { text: "nothing to export: no log is shown".to_owned(), ok: false });
+                    return Vec::new();
+                }
+                vec![Effect::Export { logs: self.shown.clone() }]
+            }
+        }
+    }
+
+    fn show_tab(&mut self, tab: Tab) -> Vec<Effect> {
+        self.tab = tab;
+        if self.detail.as_ref().is_some_and(|d| d.tab == tab) {
+            return Vec::new();
+        }
+        self.rebuild_detail()
+    }
+
+    fn copy(&mut self, item: keys::CopyItem) -> Vec<Effect> {
+        let (Some(data), Some(index)) = (self.data.as_deref(), self.selected) else {
+            return Vec::new();
+        };
+        match keys::copy_text(data, index, item, self.redact) {
+            Ok((text, what)) => vec![Effect::Copy { text, what }],
+            Err(why) => {
+                self.status = Some(StatusLine { text: why, ok: false });
+                Vec::new()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,216 @@
+//! The detail of the selected log: which tab shows, the tab's document (built once when the
+//! log or tab changes, never while drawing), its highlighting as it arrives, and the scroll.
+
+use std::sync::Arc;
+
+use crate::action::Effect;
+use crate::filter::TextSearch;
+use crate::highlight::{Language, LineStyles, detect_language};
+use crate::json_text;
+use crate::model::LogSet;
+use crate::sanitize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    #[default]
+    Payload,
+    Response,
+    Info,
+    Raw,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 4] = [Tab::Payload, Tab::Response, Tab::Info, Tab::Raw];
+
+    #[must_use]
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Payload => "Payload",
+            Tab::Response => "Response",
+            Tab::Info => "Info",
+            Tab::Raw => "As sent",
+        }
+    }
+
+    #[must_use]
+    pub fn next(self) -> Self {
+        let i = Self::ALL.iter().position(|&t| t == self).unwrap_or(0);
+        Self::ALL[(i + 1) % Self::ALL.len()]
+    }
+
+    #[must_use]
+    pub fn previous(self) -> Self {
+        let i = Self::ALL.iter().position(|&t| t == self).unwrap_or(0);
+        Self::ALL[(i + Self::ALL.len() - 1) % Self::ALL.len()]
+    }
+}
+
+/// A tab's text, sanitized once, with its highlighting filled in as background chunks arrive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Doc {
+    /// Tells highlight chunks for this document from those of one the user has moved away from.
+    pub id: u64,
+    pub lines: Arc<Vec<String>>,
+    /// One entry a line once highlighted; shorter while highlighting runs.
+    pub styles: Vec<LineStyles>,
+    pub language: Language,
+    /// Said above the document: what it is, and whether the server cut it.
+    pub note: String,
+}
+
+impl Doc {
+    fn new(id: u64, text: &str, language: Language, note: String) -> Self {
+        Self { id, lines: Arc::new(sanitize::lines(text)), styles: Vec::new(), language, note }
+    }
+
+    #[must_use]
+    pub fn highlight_effect(&self) -> Option<Effect> {
+        (self.language != Language::Plain && !self.lines.is_empty()).then(|| Effect::Highlight {
+            doc: self.id,
+            lines: Arc::clone(&self.lines),
+            language: self.language,
+        })
+    }
+
+    pub fn add_styles(&mut self, first_line: usize, styles: Vec<LineStyles>) {
+        if first_line == self.styles.len() {
+            self.styles.extend(styles);
+        } else if first_line < self.styles.len() {
+            for (offset, style) in styles.into_iter().enumerate() {
+                match self.styles.get_mut(first_line + offset) {
+                    Some(slot) => *slot = style,
+                    None => self.styles.push(style),
+                }
+            }
+        }
+    }
+
+    #[must_use]
+    pub fn is_highlighting(&self) -> bool {
+        self.language != Language::Plain && self.styles.len() < self.lines.len()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detail {
+    /// Index of the log in the set.
+    pub log: usize,
+    pub tab: Tab,
+    pub doc: Doc,
+    /// First document line shown.
+    pub scroll: usize,
+    /// Lines of the document with a match of the text search.
+    pub match_lines: Vec<usize>,
+    pub current_match: Option<usize>,
+}
+
+impl Detail {
+    #[must_use]
+    pub fn build(set: &LogSet, index: usize, tab: Tab, id: u64, search: Option<&TextSearch>) -> Self {
+        let doc = build_doc(set, index, tab, id);
+        let match_lines = search.map_or_else(Vec::new, |search| {
+            doc.lines.iter().enumerate().filter(|(_, line)| search.find_in(line).next().is_some()).map(|(i, _)| i).collect()
+        });
+        let scroll = match_lines.first().copied().unwrap_or(0).saturating_sub(2);
+        Self { log: index, tab, doc, scroll, match_lines, current_match: None }
+    }
+
+    pub fn scroll_by(&mut self, delta: isize, page: usize) {
+        let max = self.doc.lines.len().saturating_sub(page.max(1));
+        self.scroll = self.scroll.saturating_add_signed(delta).min(max);
+    }
+
+    /// Moves to the next (or previous) match, wrapping; returns (1-based position, count).
+    pub fn jump_to_match(&mut self, forward: bool) -> Option<(usize, usize)> {
+        let count = self.match_lines.len();
+        if count == 0 {
+            return None;
+        }
+        let next = match (self.current_match, forward) {
+            (None, true) => self.match_lines.iter().position(|&line| line >= self.scroll).unwrap_or(0),
+            (None, false) => self.match_lines.iter().rposition(|&line| line < self.scroll).unwrap_or(count - 1),
+            (Some(i), true) => (i + 1) % count,
+            (Some(i), false) => (i + count - 1) % count,
+        };
+        self.current_match = Some(next);
+        self.scroll = self.match_lines[next].saturating_sub(2);
+        Some((next + 1, count))
+    }
+}
+
+fn build_doc(set: &LogSet, index: usize, tab: Tab, id: u64) -> Doc {
+    let log = &set.logs[index];
+    match tab {
+        Tab::Payload => match set.payload(log) {
+            Some(raw) => Doc::new(id, &json_text::pretty(raw), Language::Json, format!("request payload · {}", size(raw.len()))),
+            None => Doc::new(id, "(no request payload: the server stored null)", Language::Plain, "request payload".into()),
+        },
+        Tab::Response => match set.response_body(log) {
+            None => Doc::new(id, "(no response body)", Language::Plain, "response body".into()),
+            Some(body) if body.is_empty() => Doc::new(id, "(empty body)", Language::Plain, "response body".into()),
+            Some(body) => {
+                let language = detect_language(&body);
+                let cut = if log.response_truncated { " · cut by the server at 10240 characters" } else { "" };
+                let note = format!("response body · {} · {}{cut}", language_name(language), size(body.len()));
+                let text = if language == Language::Json { json_text::pretty(&body) } else { body };
+                Doc::new(id, &text, language, note)
+            }
+        },
+        Tab::Info => Doc::new(id, &info_text(set, index), Language::Plain, "metadata, extra fields and problems".into()),
+        Tab::Raw => {
+            let raw = set.raw(log);
+            Doc::new(id, &json_text::pretty(raw), Language::Json, format!("the entry as the API sent it · {}", size(raw.len())))
+        }
+    }
+}
+
+fn info_text(set: &LogSet, index: usize) -> String {
+    let log = &set.logs[index];
+    let mut out = String::from("webhook_metadata:\n");
+    match set.metadata(log) {
+        Some(raw) => out.push_str(&json_text::pretty(raw)),
+        None => out.push_str("  (none)"),
+    }
+    out.push_str("\n\n");
+    if log.extra_fields.is_empty() {
+        out.push_str("extra fields: none\n");
+    } else {
+        out.push_str("extra fields (not in the documented API):\n");
+        for (name, span) in &log.extra_fields {
+            out.push_str(&format!("{name}: {}\n", json_text::pretty(set.slice(span))));
+        }
+    }
+    out.push('\n');
+    if log.problems.is_empty() {
+        out.push_str("problems: none");
+    } else {
+        out.push_str("problems reading this entry:\n");
+        for problem in &log.problems {
+            out.push_str(&format!("  ⚠ {problem}\n"));
+        }
+    }
+    out
+}
+
+fn language_name(language: Language) -> &'static str {
+    match language {
+        Language::Json => "JSON",
+        Language::Html => "HTML",
+        Language::Xml => "XML",
+        Language::Plain => "text",
+    }
+}
+
+/// `812 B`, `14.2 KB`, `1.5 MB`.
+#[must_use]
+pub fn size(bytes: usize) -> String {
+    #[expect(clippy::cast_precision_loss, reason = "a size shown to one decimal")]
+    let b = bytes as f64;
+    if bytes < 1000 {
+        format!("{bytes} B")
+    } else if bytes < 1_000_000 {
+        format!("{:.1} KB", b / 1e3)
+    } else {
+        format!("{:.1} MB", b / 1e6)
+    }
+}

@@ -1,0 +1,48 @@
+//! The header's figures for the shown logs: how many, how many failed, how fast.
+
+use crate::model::WebhookLog;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Summary {
+    pub shown: usize,
+    pub succeeded: usize,
+    pub failed: usize,
+    pub average_ms: Option<u64>,
+    pub p95_ms: Option<u64>,
+}
+
+impl Summary {
+    /// Over `shown` (indices into `logs`). Linear time: p95 uses a selection, not a sort, so a
+    /// filter keystroke over 100,000 logs stays within a frame.
+    #[must_use]
+    pub fn of(logs: &[WebhookLog], shown: &[usize]) -> Self {
+        let succeeded = shown.iter().filter(|&&i| logs[i].success).count();
+        let mut times: Vec<u64> = shown.iter().filter_map(|&i| logs[i].response_time_ms).collect();
+        let average_ms = (!times.is_empty()).then(|| times.iter().sum::<u64>() / times.len() as u64);
+        let p95_ms = (!times.is_empty()).then(|| {
+            // Nearest-rank p95: the smallest value with at least 95% of values at or below it.
+            let rank = (times.len() * 95).div_ceil(100).max(1) - 1;
+            *times.select_nth_unstable(rank).1
+        });
+        Self { shown: shown.len(), succeeded, failed: shown.len() - succeeded, average_ms, p95_ms }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::LogSet;
+
+    #[test]
+    fn counts_and_percentiles_cover_the_shown_logs() {
+        let entries: Vec<String> = (1..=20)
+            .map(|i| format!(r#"{{"id": {i}, "webhook_url": "u", "webhook_type": "t", "success": {}, "response_time_ms": {}}}"#, i % 4 != 0, i * 10))
+            .chain([r#"{"id": 99, "webhook_url": "u", "webhook_type": "t", "success": false, "response_time_ms": null}"#.to_owned()])
+            .collect();
+        let set = LogSet::parse(format!("[{}]", entries.join(","))).unwrap();
+        let all: Vec<usize> = (0..set.logs.len()).collect();
+        let summary = Summary::of(&set.logs, &all);
+        assert_eq!(summary, Summary { shown: 21, succeeded: 15, failed: 6, average_ms: Some(105), p95_ms: Some(190) });
+        assert_eq!(Summary::of(&set.logs, &[]), Summary::default());
+    }
+}

@@ -1,0 +1,285 @@
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use rstest::rstest;
+
+use super::*;
+use crate::case_file::parse_document;
+use crate::filter::StatusFilter;
+
+/// Five logs: two types, two failures, one with a payload mentioning "refund".
+const CALL: &str = r#"[
+  {"id": 1, "webhook_url": "https://h.example/a", "webhook_type": "call_started", "success": true, "response_status_code": 200,
+   "attempted_at": "2025-01-01T00:00:01Z", "request_payload": {"event": "call_started"}, "response_time_ms": 10},
+  {"id": 2, "webhook_url": "https://h.example/a", "webhook_type": "transcript", "success": false, "response_status_code": 502,
+   "attempted_at": "2025-01-01T00:00:02Z", "request_payload": {"text": "I want a refund"}, "response_body": "<html>Bad Gateway</html>", "response_time_ms": 3000},
+  {"id": 3, "webhook_url": "https://h.example/a", "webhook_type": "transcript", "success": true, "response_status_code": 200,
+   "attempted_at": "2025-01-01T00:00:03Z", "request_payload": {"text": "hello"}, "response_time_ms": 20},
+  {"id": 4, "webhook_url": "https://h.example/a", "webhook_type": "transcript", "success": false, "error_message": "",
+   "attempted_at": "2025-01-01T00:00:04Z", "request_payload": {"text": "the refund is late\nreally"}, "response_time_ms": 30000},
+  {"id": 5, "webhook_url": "https://h.example/a", "webhook_type": "call_ended", "success": true, "response_status_code": 200,
+   "attempted_at": "2025-01-01T00:00:05Z", "request_payload": null, "response_time_ms": 15}
+]"#;
+
+fn key(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+fn code(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+/// Feeds `msg` and performs the effects that report back synchronously (search), as the app
+/// would, ignoring the ones with outside effects.
+fn send(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let effects = state.update(msg);
+    let mut outside = Vec::new();
+    for effect in effects {
+        match effect {
+            Effect::Search { generation, query } => {
+                let data = state.data.clone().unwrap();
+                let search = TextSearch::new(&query).unwrap();
+                let matches = data.logs.logs.iter().map(|log| search.matches(&data.logs, log)).collect();
+                outside.extend(send(state, Msg::Searched { generation, matches: Arc::new(matches) }));
+            }
+            other => outside.push(other),
+        }
+    }
+    outside
+}
+
+fn loaded(filter: Filter) -> State {
+    let mut state = State::new("call 1".into(), filter, Keymap::default(), Rect::new(0, 0, 120, 40));
+    let effects = state.start();
+    assert_eq!(effects, [Effect::Fetch { request: 1 }]);
+    let result = Box::new(Ok(parse_document(CALL.to_owned()).unwrap()));
+    send(&mut state, Msg::Loaded { request: 1, result, call_error: None });
+    state
+}
+
+fn shown_ids(state: &State) -> Vec<i64> {
+    let set = state.logs().unwrap();
+    state.shown.iter().map(|&i| set.logs[i].id).collect()
+}
+
+fn selected_id(state: &State) -> Option<i64> {
+    state.selected_log().map(|log| log.id)
+}
+
+#[test]
+fn loading_selects_the_first_log_and_counts_types_in_order_of_appearance() {
+    let state = loaded(Filter::default());
+    assert_eq!(state.load, Load::Loaded);
+    assert_eq!(shown_ids(&state), [1, 2, 3, 4, 5]);
+    assert_eq!(selected_id(&state), Some(1));
+    let types: Vec<(&str, usize)> = state.types.iter().map(|t| (t.name.as_str(), t.count)).collect();
+    assert_eq!(types, [("call_started", 1), ("transcript", 3), ("call_ended", 1)]);
+    assert_eq!(state.summary.failed, 2);
+}
+
+#[test]
+fn a_superseded_fetch_is_ignored() {
+    let mut state = loaded(Filter::default());
+    assert_eq!(send(&mut state, key('r')), [Effect::Fetch { request: 2 }]);
+    let stale = Box::new(Err(LoadFailure { message: "old".into(), hint: String::new() }));
+    send(&mut state, Msg::Loaded { request: 1, result: stale, call_error: None });
+    assert!(matches!(state.load, Load::Loading { .. }), "the reply to fetch 1 must not count");
+}
+
+#[rstest]
+#[case::failed_only("f", &[2, 4])]
+#[case::succeeded_only("ff", &[1, 3, 5])]
+#[case::status_cycles_back("fff", &[1, 2, 3, 4, 5])]
+#[case::second_type("2", &[2, 3, 4])]
+#[case::two_types("23", &[2, 3, 4, 5])]
+#[case::type_toggled_off("22", &[1, 2, 3, 4, 5])]
+#[case::type_and_status("2f", &[2, 4])]
+#[case::cleared("2fc", &[1, 2, 3, 4, 5])]
+#[case::missing_type_number("9", &[1, 2, 3, 4, 5])]
+fn filter_keys(#[case] keys: &str, #[case] expected: &[i64]) {
+    let mut state = loaded(Filter::default());
+    for c in keys.chars() {
+        send(&mut state, key(c));
+    }
+    assert_eq!(shown_ids(&state), expected);
+}
+
+#[test]
+fn the_selection_stays_on_the_same_log_while_it_is_shown() {
+    let mut state = loaded(Filter::default());
+    send(&mut state, key('j'));
+    send(&mut state, key('j'));
+    assert_eq!(selected_id(&state), Some(3));
+    send(&mut state, key('2')); // transcripts: 2, 3, 4
+    assert_eq!(selected_id(&state), Some(3));
+    send(&mut state, key('f')); // failed transcripts: 2, 4 — 3 is gone, the next one is taken
+    assert_eq!(selected_id(&state), Some(4));
+    send(&mut state, key('c'));
+    assert_eq!(selected_id(&state), Some(4));
+}
+
+#[test]
+fn search_applies_on_enter_and_esc_restores() {
+    let mut state = loaded(Filter::default());
+    send(&mut state, key('/'));
+    for c in "REFUND".chars() {
+        send(&mut state, key(c));
+    }
+    assert_eq!(state.popup, Popup::Search { input: "REFUND".into(), previous: String::new() });
+    assert_eq!(shown_ids(&state), [1, 2, 3, 4, 5], "typing alone does not filter");
+    send(&mut state, code(KeyCode::Enter));
+    assert_eq!(state.popup, Popup::None);
+    assert_eq!(state.filter.text, "REFUND");
+    assert_eq!(shown_ids(&state), [2, 4]);
+    assert!(!state.detail.as_ref().unwrap().match_lines.is_empty(), "matches are marked in the detail");
+
+    send(&mut state, key('/'));
+    send(&mut state, key('x'));
+    send(&mut state, code(KeyCode::Esc));
+    assert_eq!(state.filter.text, "REFUND", "Esc keeps the applied search");
+    assert_eq!(shown_ids(&state), [2, 4]);
+}
+
+#[test]
+fn search_results_for_an_older_query_are_dropped() {
+    let mut state = loaded(Filter::default());
+    send(&mut state, key('/'));
+    send(&mut state, key('a'));
+    let first = state.update(code(KeyCode::Enter));
+    let Some(Effect::Search { generation: old, .. }) = first.into_iter().find(|e| matches!(e, Effect::Search { .. })) else {
+        panic!("a search starts")
+    };
+    send(&mut state, key('/'));
+    send(&mut state, key('b'));
+    state.update(code(KeyCode::Enter));
+    state.update(Msg::Searched { generation: old, matches: Arc::new(vec![false; 5]) });
+    assert!(state.searching, "the stale answer is ignored; the newer search is still awaited");
+}
+
+#[test]
+fn n_and_shift_n_walk_the_matches_in_the_detail() {
+    let mut state = loaded(Filter { text: "refund".into(), ..Filter::default() });
+    let _ = send(&mut state, key('j')); // log 4, whose payload mentions it once
+    assert_eq!(selected_id(&state), Some(4));
+    send(&mut state, key('n'));
+    assert_eq!(state.status.as_ref().unwrap().text, "match 1 of 1");
+    send(&mut state, key('N'));
+    assert_eq!(state.status.as_ref().unwrap().text, "match 1 of 1");
+}
+
+#[test]
+fn tabs_switch_the_document_and_ask_for_highlighting() {
+    let mut state = loaded(Filter::default());
+    send(&mut state, key('j')); // log 2: HTML body
+    let effects = send(&mut state, key('b'));
+    let detail = state.detail.as_ref().unwrap();
+    assert_eq!(detail.tab, Tab::Response);
+    assert_eq!(detail.doc.lines.as_slice(), ["<html>Bad Gateway</html>"]);
+    assert!(matches!(effects.as_slice(), [Effect::Highlight { language: crate::highlight::Language::Html, .. }]), "{effects:?}");
+    send(&mut state, key('j')); // the tab is kept for the next log
+    assert_eq!(state.detail.as_ref().unwrap().tab, Tab::Response);
+    send(&mut state, key('G')); // log 5 has a null payload
+    send(&mut state, key('p'));
+    assert_eq!(state.detail.as_ref().unwrap().doc.lines[0], "(no request payload: the server stored null)");
+}
+
+#[test]
+fn highlight_chunks_for_another_document_are_dropped() {
+    let mut state = loaded(Filter::default());
+    let doc = state.detail.as_ref().unwrap().doc.id;
+    state.update(Msg::Highlighted { doc: doc + 100, first_line: 0, styles: vec![crate::highlight::LineStyles::default()] });
+    assert!(state.detail.as_ref().unwrap().doc.styles.is_empty());
+    state.update(Msg::Highlighted { doc, first_line: 0, styles: vec![crate::highlight::LineStyles::default(); 3] });
+    assert_eq!(state.detail.as_ref().unwrap().doc.styles.len(), 3);
+}
+
+#[rstest]
+#[case::tab_moves_focus(&[code(KeyCode::Tab)], Focus::Detail, false)]
+#[case::tab_twice_returns(&[code(KeyCode::Tab), code(KeyCode::Tab)], Focus::List, false)]
+#[case::enter_zooms(&[code(KeyCode::Enter)], Focus::Detail, true)]
+#[case::esc_unzooms(&[code(KeyCode::Enter), code(KeyCode::Esc)], Focus::List, false)]
+#[case::esc_leaves_detail(&[code(KeyCode::Tab), code(KeyCode::Esc)], Focus::List, false)]
+fn focus_and_zoom(#[case] keys: &[Msg], #[case] focus: Focus, #[case] zoomed: bool) {
+    let mut state = loaded(Filter::default());
+    for k in keys {
+        let Msg::Key(event) = k else { unreachable!() };
+        send(&mut state, Msg::Key(*event));
+    }
+    assert_eq!((state.focus, state.zoomed), (focus, zoomed));
+}
+
+#[test]
+fn with_focus_on_the_detail_j_scrolls_instead_of_moving() {
+    let mut state = loaded(Filter::default());
+    send(&mut state, Msg::Resize { width: 80, height: 24 }); // a detail of four lines
+    send(&mut state, key('a')); // the raw entry: a dozen lines
+    send(&mut state, code(KeyCode::Tab));
+    send(&mut state, key('j'));
+    assert_eq!(selected_id(&state), Some(1));
+    assert_eq!(state.detail.as_ref().unwrap().scroll, 1);
+}
+
+#[test]
+fn the_type_picker_applies_on_enter_and_cancels_on_esc() {
+    let mut state = loaded(Filter::default());
+    send(&mut state, key('t'));
+    send(&mut state, key('j'));
+    send(&mut state, key(' '));
+    send(&mut state, code(KeyCode::Esc));
+    assert!(state.filter.types.is_empty());
+    send(&mut state, key('t'));
+    send(&mut state, key('j'));
+    send(&mut state, key(' '));
+    send(&mut state, code(KeyCode::Enter));
+    assert_eq!(state.filter.types, ["transcript".to_owned()].into());
+    assert_eq!(shown_ids(&state), [2, 3, 4]);
+}
+
+#[test]
+fn page_and_ends_move_within_the_shown_logs() {
+    let mut state = loaded(Filter::default());
+    send(&mut state, key('G'));
+    assert_eq!(selected_id(&state), Some(5));
+    send(&mut state, key('g'));
+    assert_eq!(selected_id(&state), Some(1));
+    send(&mut state, code(KeyCode::PageDown));
+    assert_eq!(selected_id(&state), Some(5), "a page is more than five rows at 120x40");
+    send(&mut state, key('k'));
+    assert_eq!(selected_id(&state), Some(4));
+}
+
+#[test]
+fn a_click_selects_the_row_under_the_pointer() {
+    let mut state = loaded(Filter::default());
+    let rows = state.areas().list_rows;
+    let click = MouseEvent { kind: MouseEventKind::Down(MouseButton::Left), column: rows.x + 3, row: rows.y + 2, modifiers: KeyModifiers::NONE };
+    send(&mut state, Msg::Mouse(click));
+    assert_eq!(selected_id(&state), Some(3));
+}
+
+#[test]
+fn ctrl_c_quits_even_from_a_popup() {
+    let mut state = loaded(Filter::default());
+    send(&mut state, key('/'));
+    let effects = send(&mut state, Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
+    assert_eq!(effects, [Effect::Quit]);
+    assert!(state.quitting);
+}
+
+#[test]
+fn keys_other_than_quit_refresh_and_help_wait_for_data() {
+    let mut state = State::new("call 1".into(), Filter::default(), Keymap::default(), Rect::new(0, 0, 80, 24));
+    state.start();
+    assert!(send(&mut state, key('f')).is_empty());
+    assert_eq!(state.filter.status, StatusFilter::All);
+    assert_eq!(send(&mut state, key('q')), [Effect::Quit]);
+}
+
+#[test]
+fn export_takes_the_shown_logs() {
+    let mut state = loaded(Filter::default());
+    send(&mut state, key('f'));
+    let effects = send(&mut state, key('e'));
+    assert_eq!(effects, [Effect::Export { logs: state.shown.clone() }]);
+    assert_eq!(state.shown.len(), 2);
+}

@@ -1,0 +1,131 @@
+//! The detail pane: a fixed summary of the selected delivery, the tab bar, and the visible slice
+//! of the tab's document.
+
+use ratatui::Frame;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::header::millis;
+use super::layout::Areas;
+use super::list::{mark, status_text};
+use super::theme::Theme;
+use crate::filter::TextSearch;
+use crate::highlight::{LineStyles, styled_line};
+use crate::model::time::offset_label;
+use crate::sanitize;
+use crate::state::{Focus, State, Tab};
+
+pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Theme) {
+    let (Some(set), Some(detail)) = (state.logs(), state.detail.as_ref()) else { return };
+    let log = &set.logs[detail.log];
+    let focused = state.focus == Focus::Detail || state.zoomed;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(if focused { theme.border_focused } else { theme.border })
+        .title(Span::styled(format!(" Delivery {} ", log.id), theme.title));
+    frame.render_widget(block, areas.detail);
+
+    let outcome = if log.success { theme.ok } else { theme.failed };
+    let verdict = if log.success { "delivered" } else { "FAILED" };
+    let time = match log.attempted_at {
+        Some(at) => {
+            let offset = set.first_attempt().map(|first| format!(" · {}", offset_label(first, at))).unwrap_or_default();
+            format!("{}{offset}", state.time.full(at))
+        }
+        None => "attempt time unknown".to_owned(),
+    };
+    let error = match (log.response_status_code, log.error_message.as_deref()) {
+        (None, Some("") | None) => Span::styled("no response (timeout?)", theme.failed),
+        (_, Some(message)) if !message.is_empty() => Span::styled(format!("error: {}", sanitize::line(message)), theme.failed),
+        _ => Span::styled("no error", theme.dim),
+    };
+    let mut facts = format!("log {} · call {}", log.id, log.call_id.map_or_else(|| "?".to_owned(), |id| id.to_string()));
+    if let Some(assistant) = log.assistant_id {
+        facts.push_str(&format!(" · assistant {assistant}"));
+    }
+    let problems = if log.problems.is_empty() {
+        Span::raw("")
+    } else {
+        Span::styled(format!(" · ⚠ {} problem(s): i shows them", log.problems.len()), theme.warn)
+    };
+    let summary = vec![
+        Line::from(vec![Span::styled("POST ", theme.dim), Span::raw(sanitize::line(&log.webhook_url).into_owned())]),
+        Line::from(vec![
+            Span::styled(sanitize::short(&log.webhook_type).into_owned(), theme.accent),
+            Span::styled(" · status ", theme.dim),
+            Span::styled(format!("{} {} {verdict}", status_text(log), mark(log)), outcome),
+            Span::styled(" · ", theme.dim),
+            Span::raw(log.response_time_ms.map_or_else(|| "time unknown".to_owned(), millis)),
+            Span::styled(" · retries ", theme.dim),
+            Span::raw(log.retry_count.to_string()),
+        ]),
+        Line::from(Span::raw(time)),
+        Line::from(error),
+        Line::from(vec![Span::styled(facts, theme.dim), problems]),
+    ];
+    frame.render_widget(Paragraph::new(summary), areas.detail_summary);
+
+    let mut tabs = Vec::new();
+    for tab in Tab::ALL {
+        let key = match tab {
+            Tab::Payload => "p",
+            Tab::Response => "b",
+            Tab::Info => "i",
+            Tab::Raw => "a",
+        };
+        let style = if tab == detail.tab { theme.selected } else { theme.dim };
+        tabs.push(Span::styled(format!(" {key} {} ", tab.title()), style));
+        tabs.push(Span::raw(" "));
+    }
+    let doc = &detail.doc;
+    let page = usize::from(areas.detail_doc.height);
+    let end = (detail.scroll + page).min(doc.lines.len());
+    let position = format!(" {}-{}/{}", (detail.scroll + 1).min(end), end, doc.lines.len());
+    let busy = if doc.is_highlighting() { " · highlighting…" } else { "" };
+    tabs.push(Span::styled(format!(" {}{busy} ·{position}", sanitize::short(&doc.note)), theme.dim));
+    frame.render_widget(Paragraph::new(Line::from(tabs)), areas.detail_tabs);
+
+    let search = TextSearch::new(&state.filter.text);
+    let plain = LineStyles::default();
+    let lines: Vec<Line<'_>> = (detail.scroll..end)
+        .map(|i| {
+            let text = doc.lines[i].as_str();
+            let line = styled_line(text, doc.styles.get(i).unwrap_or(&plain), Style::new());
+            match &search {
+                Some(search) => mark_matches(line, text, search, theme.search_match),
+                None => line,
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), areas.detail_doc);
+}
+
+/// Patches the match style over the parts of `line` (already styled) that the search matches.
+fn mark_matches<'a>(line: Line<'a>, text: &'a str, search: &TextSearch, style: Style) -> Line<'a> {
+    let ranges: Vec<std::ops::Range<usize>> = search.find_in(text).collect();
+    if ranges.is_empty() {
+        return line;
+    }
+    // Re-split each span at match boundaries; spans borrow from `text`, so offsets line up.
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for span in line.spans {
+        let content = span.content.as_ref();
+        let (start, end) = (offset, offset + content.len());
+        offset = end;
+        let mut cursor = start;
+        for range in ranges.iter().filter(|r| r.start < end && r.end > start) {
+            let (from, to) = (range.start.max(start), range.end.min(end));
+            if from > cursor {
+                out.push(Span::styled(text[cursor..from].to_owned(), span.style));
+            }
+            out.push(Span::styled(text[from..to].to_owned(), span.style.patch(style)));
+            cursor = to;
+        }
+        if cursor < end {
+            out.push(Span::styled(text[cursor..end].to_owned(), span.style));
+        }
+    }
+    Line::from(out).style(line.style)
+}

@@ -1,0 +1,95 @@
+//! The two header lines: which call, and what is shown of it.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::theme::Theme;
+use crate::filter::StatusFilter;
+use crate::sanitize;
+use crate::state::State;
+
+pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let mut first = vec![Span::styled("hookscope ", theme.title)];
+    let call = state.data.as_ref().and_then(|data| data.call.as_ref());
+    let mut facts: Vec<String> = vec![state.source_label.clone()];
+    if let Some(call) = call {
+        facts.extend(call.call_sid.as_deref().map(|sid| sanitize::short(sid).into_owned()));
+        facts.extend(call.assistant_name.as_deref().map(|name| sanitize::short(name).into_owned()));
+        facts.extend(call.status.as_deref().map(|status| sanitize::short(status).into_owned()));
+        facts.extend(call.duration_seconds.map(duration));
+    } else if state.call_error.is_some() {
+        facts.push("call details unavailable".to_owned());
+    }
+    first.push(Span::raw(facts.join(" · ")));
+    let mut flags = vec![state.time.label()];
+    if state.redact {
+        flags.push("redact on".to_owned());
+    }
+    let flags = Line::from(Span::styled(flags.join(" · "), if state.redact { theme.warn } else { theme.dim }));
+
+    let mut second = Vec::new();
+    if let Some(set) = state.logs() {
+        let summary = &state.summary;
+        let total = set.logs.len();
+        let count = if summary.shown == total { format!("{total} deliveries") } else { format!("{} of {total} shown", summary.shown) };
+        second.push(Span::raw(count));
+        second.push(Span::styled(" · ", theme.dim));
+        second.push(Span::styled(format!("{} ok", summary.succeeded), theme.ok));
+        second.push(Span::styled(" · ", theme.dim));
+        second.push(Span::styled(format!("{} failed", summary.failed), if summary.failed > 0 { theme.failed } else { theme.dim }));
+        if let (Some(avg), Some(p95)) = (summary.average_ms, summary.p95_ms) {
+            second.push(Span::styled(format!(" · avg {} · p95 {}", millis(avg), millis(p95)), theme.dim));
+        }
+        if !set.rejected.is_empty() {
+            second.push(Span::styled(format!(" · ⚠ {} unreadable", set.rejected.len()), theme.warn));
+        }
+        if !state.filter.is_empty() {
+            second.push(Span::styled("  │ ", theme.dim));
+            second.push(Span::styled(filter_summary(state), theme.accent));
+        }
+    }
+    frame.render_widget(Paragraph::new(vec![Line::from(first), Line::from(second)]), area);
+    // Times and redaction at the right of the second line, over whatever is under them.
+    let width = u16::try_from(flags.width()).unwrap_or(area.width).min(area.width);
+    let corner = Rect { x: area.right().saturating_sub(width), y: area.y + 1, width, height: 1.min(area.height.saturating_sub(1)) };
+    frame.render_widget(Paragraph::new(flags), corner);
+}
+
+/// `type=transcript,tool_call · failed · /"timeout" (searching…)`.
+pub(super) fn filter_summary(state: &State) -> String {
+    let mut parts = Vec::new();
+    if !state.filter.types.is_empty() {
+        let names: Vec<String> = state.filter.types.iter().map(|t| sanitize::short(t).into_owned()).collect();
+        parts.push(format!("type={}", names.join(",")));
+    }
+    match state.filter.status {
+        StatusFilter::All => {}
+        StatusFilter::Failed => parts.push("failed only".to_owned()),
+        StatusFilter::Succeeded => parts.push("succeeded only".to_owned()),
+    }
+    if !state.filter.text.is_empty() {
+        let searching = if state.searching { " (searching…)" } else { "" };
+        parts.push(format!("/{:?}{searching}", sanitize::short(&state.filter.text)));
+    }
+    if parts.is_empty() { "no filters".to_owned() } else { parts.join(" · ") }
+}
+
+/// `87 ms`, `2.1 s`.
+#[must_use]
+pub fn millis(ms: u64) -> String {
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else {
+        #[expect(clippy::cast_precision_loss, reason = "shown to one decimal")]
+        let secs = ms as f64 / 1000.0;
+        format!("{secs:.1} s")
+    }
+}
+
+fn duration(seconds: f64) -> String {
+    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "a call lasts seconds to hours")]
+    let whole = seconds.max(0.0).round() as u64;
+    format!("{}m{:02}s", whole / 60, whole % 60)
+}

@@ -1,0 +1,90 @@
+//! Where everything goes on screen. Pure and shared: rendering draws into these areas, and
+//! `update` uses them to page by a screenful and to map a mouse click to a row.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+
+/// From this width on, the list and the detail stand side by side; narrower, they stack.
+pub const SIDE_BY_SIDE_MIN_WIDTH: u16 = 150;
+
+/// Lines of the fixed summary above the detail tabs.
+pub const DETAIL_SUMMARY_LINES: u16 = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Areas {
+    pub header: Rect,
+    /// The list block (borders included); empty when the detail is zoomed.
+    pub list: Rect,
+    /// The list's rows, below its column titles.
+    pub list_rows: Rect,
+    pub detail: Rect,
+    pub detail_summary: Rect,
+    pub detail_tabs: Rect,
+    /// The scrolling document of the current tab.
+    pub detail_doc: Rect,
+    pub footer: Rect,
+}
+
+#[must_use]
+pub fn areas(screen: Rect, zoomed: bool) -> Areas {
+    let [header, body, footer] =
+        Layout::vertical([Constraint::Length(2), Constraint::Min(3), Constraint::Length(2)]).areas(screen);
+    let (list, detail) = if zoomed {
+        (Rect::default(), body)
+    } else if screen.width >= SIDE_BY_SIDE_MIN_WIDTH {
+        let [list, detail] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
+        (list, detail)
+    } else {
+        let list_height = (body.height * 2 / 5).max(5).min(body.height);
+        let [list, detail] = Layout::vertical([Constraint::Length(list_height), Constraint::Min(0)]).areas(body);
+        (list, detail)
+    };
+    let list_inner = inner(list);
+    let list_rows = Rect { y: list_inner.y + 1, height: list_inner.height.saturating_sub(1), ..list_inner };
+    let detail_inner = inner(detail);
+    let [detail_summary, detail_tabs, detail_doc] = Layout::vertical([
+        Constraint::Length(DETAIL_SUMMARY_LINES.min(detail_inner.height)),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(detail_inner);
+    Areas { header, list, list_rows, detail, detail_summary, detail_tabs, detail_doc, footer }
+}
+
+/// Inside a bordered block.
+fn inner(area: Rect) -> Rect {
+    Rect {
+        x: area.x.saturating_add(1),
+        y: area.y.saturating_add(1),
+        width: area.width.saturating_sub(2),
+        height: area.height.saturating_sub(2),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn narrow_screens_stack_and_wide_ones_split() {
+        let narrow = areas(Rect::new(0, 0, 80, 24), false);
+        assert_eq!(narrow.list.width, 80);
+        assert!(narrow.detail.y > narrow.list.y);
+        let wide = areas(Rect::new(0, 0, 200, 50), false);
+        assert_eq!(wide.list.y, wide.detail.y);
+        assert!(wide.detail.x > wide.list.x);
+    }
+
+    #[test]
+    fn zoom_gives_the_detail_the_whole_body() {
+        let zoomed = areas(Rect::new(0, 0, 80, 24), true);
+        assert_eq!(zoomed.list, Rect::default());
+        assert_eq!(zoomed.detail.height, 20);
+    }
+
+    #[test]
+    fn a_tiny_screen_does_not_panic() {
+        for (w, h) in [(1, 1), (0, 0), (10, 3), (3, 10)] {
+            let _ = areas(Rect::new(0, 0, w, h), false);
+        }
+    }
+}
