@@ -26,7 +26,9 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) {
     match &state.load {
         Load::Loading { since } => {
             let spinner = SPINNER[state.spinner % SPINNER.len()];
-            let text = format!("{spinner} Fetching webhook logs for {}… {:.1} s", state.source_label, since.elapsed().as_secs_f32());
+            let waited = since.elapsed().as_secs();
+            let waited = if waited > 0 { format!(" {waited} s") } else { String::new() };
+            let text = format!("{spinner} Fetching webhook logs for {}…{waited}", state.source_label);
             message(frame, body, theme, "Loading", &[Line::styled(text, theme.accent), Line::raw(""), hint_line(theme, &[("q", "quit")])]);
         }
         Load::Failed(failure) => {
