@@ -233,7 +233,7 @@ struct NoClipboard;
 
 impl ClipboardSink for NoClipboard {
     fn copy(&mut self, _: &str) -> Result<CopiedVia, crate::clipboard::ClipboardError> {
-        Err(crate::clipboard::ClipboardError("no clipboard".into()))
+        Err(crate::clipboard::ClipboardError::Unavailable("no clipboard was set up".into()))
     }
 }
 

@@ -1,21 +1,38 @@
-//! (placeholder until the export branch lands)
-use crate::model::{CallInfo, LogSet, WebhookLog};
-#[must_use]
-pub fn payload_pretty(set: &LogSet, log: &WebhookLog) -> Option<String> { set.payload(log).map(crate::json_text::pretty) }
-#[must_use]
-pub fn curl_command(_set: &LogSet, log: &WebhookLog) -> String { log.webhook_url.clone() }
-#[must_use]
-pub fn markdown_report(_set: &LogSet, _call: Option<&CallInfo>, log: &WebhookLog, _redact: bool, _limit: usize) -> String { log.webhook_type.clone() }
-#[must_use]
-pub fn json_array(set: &LogSet, logs: &[&WebhookLog]) -> String { let v: Vec<&str> = logs.iter().map(|l| set.raw(l)).collect(); format!("[\n{}\n]\n", v.join(",\n")) }
-#[must_use]
-pub fn ndjson(set: &LogSet, logs: &[&WebhookLog]) -> String { logs.iter().map(|l| format!("{}\n", set.raw(l))).collect() }
-#[must_use]
-pub fn table(_set: &LogSet, logs: &[&WebhookLog], _width: Option<usize>, _color: bool) -> String { logs.iter().map(|l| format!("{}\n", l.id)).collect() }
-#[must_use]
-pub fn markdown_call_report(_set: &LogSet, _call: Option<&CallInfo>, logs: &[&WebhookLog], _redact: bool, _limit: usize) -> String { format!("{}", logs.len()) }
-#[must_use]
-pub fn case_file(set: &LogSet, _call: Option<&CallInfo>, logs: &[&WebhookLog], _at: jiff::Timestamp) -> String { json_array(set, logs) }
-/// # Errors
-/// io
-pub fn write_case_file(dir: &std::path::Path, _call_id: Option<i64>, contents: &str) -> std::io::Result<std::path::PathBuf> { let p = dir.join("x.json"); std::fs::write(&p, contents)?; Ok(p) }
+//! Renderings of a call's logs for people and scripts, shared by `--print` and the copy menu.
+//!
+//! Two kinds of artefact live here. Exact ones (JSON, NDJSON, the curl payload, case files) keep
+//! what the server sent byte for byte, so a script, a replay or `--file` sees the same data; the
+//! only change they ever make is to write a control character found raw inside a JSON string
+//! as a `\u` escape, which JSON allows for DEL and C1 controls but which some terminals act on.
+//! Human ones (the table, Markdown, comment lines) pass every piece of data through
+//! [`crate::sanitize`] so that pasting or printing them cannot run escapes.
+//!
+//! Documents end with a newline; the curl command does not, so that pasting it into a shell
+//! does not run it before it has been read.
+
+mod case;
+mod curl;
+mod json;
+mod markdown;
+mod table;
+
+pub use case::{case_file, write_case_file};
+pub use curl::curl_command;
+pub use json::{json_array, ndjson, payload_pretty};
+pub use markdown::{markdown_call_report, markdown_report};
+pub use table::table;
+
+use crate::model::{Outcome, WebhookLog};
+
+/// The status column of a delivery in one short word when there was no HTTP status.
+fn status_word(log: &WebhookLog) -> String {
+    match log.outcome() {
+        Outcome::Status(code) => code.to_string(),
+        _ if log.looks_like_timeout() => "timeout".to_owned(),
+        Outcome::NoResponse => "no response".to_owned(),
+        Outcome::TransportError => "error".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

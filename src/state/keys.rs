@@ -53,7 +53,7 @@ pub fn copy_text(data: &LoadedCall, index: usize, item: CopyItem, redact: bool) 
         CopyItem::Markdown => {
             (crate::export::markdown_report(set, data.call.as_ref(), log, redact, 4000), "Markdown report")
         }
-        CopyItem::Url => (redact_text(log.webhook_url.clone()), "webhook URL"),
+        CopyItem::Url => (if redact { crate::redact::redact_url(&log.webhook_url) } else { log.webhook_url.clone() }, "webhook URL"),
     };
     let what = if redact { format!("{what} (redacted)") } else { what.to_owned() };
     Ok((text, what))

@@ -1,0 +1,160 @@
+//! The logs as JSON, exactly as the API sent them.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use crate::json_text;
+use crate::model::{LogSet, WebhookLog};
+
+/// A JSON array with one log per line, each the entry as the server sent it, so that `--file`
+/// reads back the same logs, key order and number text included.
+#[must_use]
+pub fn json_array(set: &LogSet, logs: &[&WebhookLog]) -> String {
+    let mut out = String::with_capacity(logs.iter().map(|log| log.raw.len() + 2).sum::<usize>() + 4);
+    push_array(&mut out, set, logs);
+    out.push('\n');
+    out
+}
+
+/// Appends `[`, the raw logs one a line, and `]` (no final newline), for the array and case files.
+pub(super) fn push_array(out: &mut String, set: &LogSet, logs: &[&WebhookLog]) {
+    if logs.is_empty() {
+        out.push_str("[]");
+        return;
+    }
+    out.push_str("[\n");
+    for (n, log) in logs.iter().enumerate() {
+        out.push_str(&exact(set.raw(log), false));
+        out.push_str(if n + 1 < logs.len() { ",\n" } else { "\n" });
+    }
+    out.push(']');
+}
+
+/// One log a line. The server may format an entry over several lines, so whitespace between
+/// tokens is dropped (strings and number text are untouched); the Burki server itself sends
+/// compact JSON, for which this is the entry as sent.
+#[must_use]
+pub fn ndjson(set: &LogSet, logs: &[&WebhookLog]) -> String {
+    let mut out = String::with_capacity(logs.iter().map(|log| log.raw.len() + 1).sum());
+    for log in logs {
+        out.push_str(&exact(set.raw(log), true));
+        out.push('\n');
+    }
+    out
+}
+
+/// The request payload re-indented for reading; key order and number text stay as sent.
+/// `None` when the payload was null or absent.
+#[must_use]
+pub fn payload_pretty(set: &LogSet, log: &WebhookLog) -> Option<String> {
+    set.payload(log).map(|raw| json_text::pretty(&exact(raw, false)))
+}
+
+/// Valid JSON text made safe to print without changing what it means: a control character
+/// sitting raw inside a string becomes a `\u` escape. JSON forbids raw U+0000–U+001F in strings
+/// but allows DEL and the C1 controls (U+0080–U+009F), and a UTF-8 encoded U+009B is a CSI to
+/// some terminals. With `compact`, whitespace outside strings is dropped too.
+pub(super) fn exact(raw: &str, compact: bool) -> Cow<'_, str> {
+    let needs_work = if compact {
+        raw.bytes().any(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) || has_raw_control(raw)
+    } else {
+        has_raw_control(raw)
+    };
+    if !needs_work {
+        return Cow::Borrowed(raw);
+    }
+    let bytes = raw.as_bytes();
+    let mut out = String::with_capacity(raw.len());
+    let mut run = 0;
+    let mut in_string = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                // C1 controls are the two-byte UTF-8 sequences C2 80 … C2 9F.
+                0xC2 if bytes.get(i + 1).is_some_and(|next| (0x80..0xA0).contains(next)) => {
+                    out.push_str(&raw[run..i]);
+                    let _ = write!(out, "\\u{:04x}", bytes[i + 1]);
+                    i += 2;
+                    run = i;
+                    continue;
+                }
+                0x00..0x20 | 0x7F => {
+                    out.push_str(&raw[run..i]);
+                    let _ = write!(out, "\\u{b:04x}");
+                    run = i + 1;
+                }
+                _ => {}
+            }
+        } else if b == b'"' {
+            in_string = true;
+        } else if compact && matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+            out.push_str(&raw[run..i]);
+            run = i + 1;
+        }
+        i += 1;
+    }
+    out.push_str(&raw[run.min(raw.len())..]);
+    Cow::Owned(out)
+}
+
+/// True when the text holds a control character other than the whitespace JSON allows between
+/// tokens (valid JSON can then only hold it raw inside a string).
+fn has_raw_control(raw: &str) -> bool {
+    raw.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[rstest::rstest]
+    #[case::untouched(r#"{"a": [1, 2.50e3]}"#, false, r#"{"a": [1, 2.50e3]}"#)]
+    #[case::compacted("{\n  \"a b\": [1,\r\n\t2]\n}", true, r#"{"a b":[1,2]}"#)]
+    #[case::strings_keep_their_spaces(r#"{ "k" : " x , y " }"#, true, r#"{"k":" x , y "}"#)]
+    #[case::escaped_quote_does_not_end_a_string(r#"["a\" b" , 1]"#, true, r#"["a\" b",1]"#)]
+    #[case::del_and_c1_are_escaped("[\"a\u{7f}b\u{9b}c\u{85}\"]", false, r#"["a\u007fb\u009bc\u0085"]"#)]
+    #[case::other_non_ascii_is_kept("[\"é\u{a0}電話😀\u{202e}\"]", true, "[\"é\u{a0}電話😀\u{202e}\"]")]
+    #[case::big_numbers_kept(
+        "[123456789012345678901234567890, -0.000e-0]",
+        true,
+        "[123456789012345678901234567890,-0.000e-0]"
+    )]
+    fn exact_changes_only_what_it_must(#[case] raw: &str, #[case] compact: bool, #[case] expected: &str) {
+        assert_eq!(exact(raw, compact), expected);
+        let before: serde_json::Value = serde_json::from_str(raw).unwrap();
+        let after: serde_json::Value = serde_json::from_str(&exact(raw, compact)).unwrap();
+        assert_eq!(before, after, "same meaning");
+    }
+
+    fn value() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            any::<String>().prop_map(serde_json::Value::from),
+            any::<i64>().prop_map(serde_json::Value::from),
+            any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(serde_json::Value::from),
+        ];
+        leaf.prop_recursive(4, 32, 5, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..5).prop_map(serde_json::Value::Array),
+                proptest::collection::vec((any::<String>(), inner), 0..5)
+                    .prop_map(|members| serde_json::Value::Object(members.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn compacting_pretty_json_gives_serde_json_compact_form(value in value()) {
+            // Texts, not values, are compared: serde_json reads some floats back one ulp off.
+            let pretty = serde_json::to_string_pretty(&value).unwrap();
+            let compact = exact(&pretty, true);
+            proptest::prop_assert!(!has_raw_control(&compact));
+            let serde_compact = serde_json::to_string(&value).unwrap();
+            proptest::prop_assert_eq!(compact, exact(&serde_compact, false));
+        }
+    }
+}

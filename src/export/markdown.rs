@@ -1,0 +1,441 @@
+//! Markdown for a bug report: what a support engineer pastes into a ticket.
+//!
+//! Every piece of data is third-party text, so it goes through [`sanitize`] and then into a
+//! code span or a fence sized to its content: a body containing ```` ``` ````, a type
+//! containing `**` or a URL containing `](` then cannot change the report's structure or pull in
+//! a link or an image. Values in lists are kept to one line, since a line break inside a list
+//! item could start a heading.
+
+use std::fmt::Write as _;
+
+use serde::de::IgnoredAny;
+
+use super::json::exact;
+use super::status_word;
+use crate::json_text;
+use crate::model::time::{TimeDisplay, offset_label};
+use crate::model::{CallInfo, LogSet, Outcome, WebhookLog};
+use crate::redact;
+use crate::sanitize;
+
+/// What the server appends to a body it cut, and where (`burki-api.md`).
+const SERVER_CUT_AT: usize = 10_240;
+
+/// A report on one delivery. With `redact`, phone numbers, e-mail addresses and secret-looking
+/// values are masked. Payload and body over `limit` characters are cut, with a note.
+#[must_use]
+pub fn markdown_report(set: &LogSet, call: Option<&CallInfo>, log: &WebhookLog, redact: bool, limit: usize) -> String {
+    let mut out = String::new();
+    let options = Options { redact, limit };
+    let _ = writeln!(out, "## Webhook delivery {}", heading_tail(log));
+    out.push('\n');
+    if redact {
+        out.push_str(REDACTION_NOTE);
+    }
+    let call_line = call_summary(call, log.call_id, options);
+    push_log_body(&mut out, set, log, Some(&call_line), options);
+    out
+}
+
+/// A report on a call: its details, counts, an overview table and one section per delivery.
+#[must_use]
+pub fn markdown_call_report(
+    set: &LogSet,
+    call: Option<&CallInfo>,
+    logs: &[&WebhookLog],
+    redact: bool,
+    limit: usize,
+) -> String {
+    let options = Options { redact, limit };
+    let call_id = call.and_then(|c| c.id).or_else(|| logs.iter().find_map(|log| log.call_id));
+    let mut out = String::new();
+    match call_id {
+        Some(id) => _ = writeln!(out, "# Webhook deliveries of call {id}\n"),
+        None => out.push_str("# Webhook deliveries\n\n"),
+    }
+    if redact {
+        out.push_str(REDACTION_NOTE);
+    }
+    if let Some(call) = call {
+        push_call_details(&mut out, call, options);
+    }
+    push_summary(&mut out, set, logs);
+    push_overview(&mut out, set, logs);
+    for (n, log) in logs.iter().enumerate() {
+        let _ = writeln!(out, "\n## {}. Delivery {}\n", n + 1, heading_tail(log));
+        push_log_body(&mut out, set, log, None, options);
+    }
+    out
+}
+
+const REDACTION_NOTE: &str = "_Phone numbers, e-mail addresses and secret-looking values are masked by hookscope._\n\n";
+
+#[derive(Clone, Copy)]
+struct Options {
+    redact: bool,
+    limit: usize,
+}
+
+impl Options {
+    fn text(self, text: &str) -> String {
+        if self.redact { redact::redact_text(text) } else { text.to_owned() }
+    }
+}
+
+/// ``7: `call_started` — FAILED, 500``
+fn heading_tail(log: &WebhookLog) -> String {
+    let result = if log.success { "ok" } else { "FAILED" };
+    format!("{}: {} — {result}, {}", log.id, code_span(&log.webhook_type), status_text(log))
+}
+
+fn status_text(log: &WebhookLog) -> String {
+    match log.outcome() {
+        Outcome::Status(code) => code.to_string(),
+        _ if log.looks_like_timeout() => "no response (timeout?)".to_owned(),
+        Outcome::NoResponse => "no response".to_owned(),
+        Outcome::TransportError => "no response (connection error)".to_owned(),
+    }
+}
+
+fn call_summary(call: Option<&CallInfo>, log_call_id: Option<i64>, options: Options) -> String {
+    let id = call.and_then(|c| c.id).or(log_call_id);
+    let mut line = id.map_or_else(|| "unknown".to_owned(), |id| id.to_string());
+    if let Some(sid) = call.and_then(|c| c.call_sid.as_deref()) {
+        let _ = write!(line, " (SID {})", code_span(&options.text(sid)));
+    }
+    line
+}
+
+fn push_call_details(out: &mut String, call: &CallInfo, options: Options) {
+    let mut items: Vec<(&str, String)> = Vec::new();
+    if let Some(sid) = &call.call_sid {
+        items.push(("SID", code_span(&options.text(sid))));
+    }
+    if let Some(status) = &call.status {
+        items.push(("Status", code_span(status)));
+    }
+    match (&call.assistant_name, call.assistant_id) {
+        (Some(name), Some(id)) => items.push(("Assistant", format!("{} (id {id})", code_span(name)))),
+        (Some(name), None) => items.push(("Assistant", code_span(name))),
+        (None, Some(id)) => items.push(("Assistant", format!("id {id}"))),
+        (None, None) => {}
+    }
+    if let Some(number) = &call.customer_phone_number {
+        items.push(("Customer", code_span(&options.text(number))));
+    }
+    if let Some(number) = &call.to_phone_number {
+        items.push(("Called number", code_span(&options.text(number))));
+    }
+    if let Some(at) = &call.started_at {
+        items.push(("Started", code_span(at)));
+    }
+    if let Some(at) = &call.ended_at {
+        items.push(("Ended", code_span(at)));
+    }
+    if let Some(seconds) = call.duration_seconds {
+        items.push(("Duration", format!("{seconds} s")));
+    }
+    push_items(out, &items);
+}
+
+fn push_summary(out: &mut String, set: &LogSet, logs: &[&WebhookLog]) {
+    let ok = logs.iter().filter(|log| log.success).count();
+    let mut deliveries = format!("{} ({ok} ok, {} failed)", logs.len(), logs.len() - ok);
+    if logs.len() != set.logs.len() {
+        let _ = write!(deliveries, ", filtered from {}", set.logs.len());
+    }
+    let mut items = vec![("Deliveries", deliveries)];
+    if !logs.is_empty() {
+        let outcomes = tally(logs, status_word);
+        items.push((
+            "Outcomes",
+            outcomes.iter().map(|(label, n)| format!("{label} ×{n}")).collect::<Vec<_>>().join(", "),
+        ));
+        let types = tally(logs, |log| log.webhook_type.clone());
+        let types = types
+            .iter()
+            .map(|(kind, n)| {
+                let failed = logs.iter().filter(|log| &log.webhook_type == kind && !log.success).count();
+                let failed = if failed > 0 { format!(" ({failed} failed)") } else { String::new() };
+                format!("{} ×{n}{failed}", code_span(kind))
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        items.push(("Types", types));
+    }
+    if let Some(first) = set.first_attempt() {
+        items.push(("First delivery", TimeDisplay::Utc.full(first)));
+    }
+    push_items(out, &items);
+    let problems = set.problem_report();
+    if !problems.is_empty() {
+        out.push_str("\nThe response had entries hookscope could not fully read:\n\n");
+        for problem in problems {
+            let _ = writeln!(out, "- {}", code_span(&problem));
+        }
+    }
+}
+
+/// Labels in order of first appearance with their counts: deterministic and chronological.
+fn tally(logs: &[&WebhookLog], label: impl Fn(&WebhookLog) -> String) -> Vec<(String, usize)> {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for log in logs {
+        let label = label(log);
+        match counts.iter_mut().find(|(seen, _)| *seen == label) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((label, 1)),
+        }
+    }
+    counts
+}
+
+fn push_overview(out: &mut String, set: &LogSet, logs: &[&WebhookLog]) {
+    if logs.is_empty() {
+        return;
+    }
+    let first = set.first_attempt();
+    out.push_str("\n| # | Id | Time | Type | Status | Result |\n|---:|---:|---|---|---|---|\n");
+    for (n, log) in logs.iter().enumerate() {
+        let at = match (first, log.attempted_at) {
+            (Some(first), Some(at)) => offset_label(first, at),
+            _ => "—".to_owned(),
+        };
+        let result = if log.success { "ok" } else { "**FAILED**" };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {at} | {} | {} | {result} |",
+            n + 1,
+            log.id,
+            code_span(&log.webhook_type).replace('|', r"\|"),
+            status_word(log),
+        );
+    }
+}
+
+fn push_log_body(out: &mut String, set: &LogSet, log: &WebhookLog, call_line: Option<&str>, options: Options) {
+    let mut items: Vec<(&str, String)> = Vec::new();
+    if let Some(call_line) = call_line {
+        items.push(("Call", call_line.to_owned()));
+    }
+    items.push(("Log id", log.id.to_string()));
+    items.push(("Type", code_span(&log.webhook_type)));
+    let when = log.attempted_at.map_or_else(
+        || "unknown".to_owned(),
+        |at| match set.first_attempt() {
+            Some(first) => {
+                format!("{} ({} from the first delivery)", TimeDisplay::Utc.full(at), offset_label(first, at))
+            }
+            None => TimeDisplay::Utc.full(at),
+        },
+    );
+    items.push(("Attempted", when));
+    let url = if options.redact { redact::redact_url(&log.webhook_url) } else { log.webhook_url.clone() };
+    items.push(("URL", code_span(&url)));
+    items.push(("Status", status_text(log)));
+    items.push(("Success", if log.success { "yes" } else { "**no**" }.to_owned()));
+    items.push(("Response time", log.response_time_ms.map_or_else(|| "unknown".to_owned(), |ms| format!("{ms} ms"))));
+    items.push(("Retries", log.retry_count.to_string()));
+    let error = log.error_message.as_deref().map(|error| options.text(error));
+    match error.as_deref() {
+        None => {}
+        Some("") => items.push(("Error", "empty (the server stores a read timeout this way)".to_owned())),
+        Some(error) if error.contains('\n') => items.push(("Error", "below".to_owned())),
+        Some(error) => items.push(("Error", code_span(error))),
+    }
+    let metadata = set.metadata(log).map(|raw| json_for_report(raw, options));
+    if let Some(metadata) = metadata.as_deref().filter(|m| m.len() <= 120 && !m.contains('\n')) {
+        items.push(("Metadata", code_span(metadata)));
+    }
+    if !log.problems.is_empty() {
+        let problems = log.problems.iter().map(|p| code_span(p)).collect::<Vec<_>>().join("; ");
+        items.push(("Decoding problems", problems));
+    }
+    push_items(out, &items);
+
+    if let Some(error) = error.as_deref().filter(|e| e.contains('\n')) {
+        out.push_str("\n**Error**\n\n");
+        push_fenced(out, "text", error, options.limit);
+    }
+    if let Some(metadata) = metadata.as_deref().filter(|m| m.len() > 120 || m.contains('\n')) {
+        out.push_str("\n**Metadata**\n\n");
+        push_fenced(out, "json", &json_text::pretty(metadata), options.limit);
+    }
+    if !log.extra_fields.is_empty() {
+        let mut object = String::from("{");
+        for (n, (key, span)) in log.extra_fields.iter().enumerate() {
+            if n > 0 {
+                object.push(',');
+            }
+            let _ = write!(object, "{}:{}", serde_json::Value::from(key.as_str()), set.slice(span));
+        }
+        object.push('}');
+        out.push_str("\n**Other fields the server sent**\n\n");
+        push_fenced(out, "json", &json_text::pretty(&json_for_report(&object, options)), options.limit);
+    }
+
+    match set.payload(log) {
+        Some(raw) => {
+            out.push_str("\n**Request payload**\n\n");
+            push_fenced(out, "json", &json_text::pretty(&json_for_report(raw, options)), options.limit);
+        }
+        None => out.push_str("\n**Request payload:** none (null)\n"),
+    }
+    push_response_body(out, set, log, options);
+}
+
+/// Compact JSON, masked when redacting.
+fn json_for_report(raw: &str, options: Options) -> String {
+    let compact = exact(raw, true);
+    if options.redact { redact::redact_json(&compact) } else { compact.into_owned() }
+}
+
+fn push_response_body(out: &mut String, set: &LogSet, log: &WebhookLog, options: Options) {
+    let Some(body) = set.response_body(log) else {
+        out.push_str("\n**Response body:** none (null)\n");
+        return;
+    };
+    if body.is_empty() {
+        out.push_str("\n**Response body:** empty\n");
+        return;
+    }
+    let is_json = serde_json::from_str::<IgnoredAny>(&body).is_ok();
+    let body = match (options.redact, is_json) {
+        (true, true) => redact::redact_json(&body),
+        (true, false) => redact::redact_text(&body),
+        (false, _) => body,
+    };
+    let tag = if is_json { "json" } else { sniff(&body) };
+    let shown = if is_json { json_text::pretty(&body) } else { body };
+    out.push_str("\n**Response body**\n\n");
+    if log.response_truncated {
+        let _ = writeln!(
+            out,
+            "_The body was cut by the server at {SERVER_CUT_AT} characters (it ends in `... [TRUNCATED]`)._\n"
+        );
+    }
+    push_fenced(out, tag, &shown, options.limit);
+}
+
+/// A fence language for a body, from its first characters: the API does not return the
+/// response's content type.
+fn sniff(body: &str) -> &'static str {
+    let start = body.trim_start();
+    if start.starts_with('{') || start.starts_with('[') {
+        return "json";
+    }
+    if !start.starts_with('<') {
+        return "text";
+    }
+    let head: String = start.chars().take(512).collect::<String>().to_ascii_lowercase();
+    if head.starts_with("<!doctype html")
+        || ["<html", "<head", "<body", "<div", "<p>"].iter().any(|tag| head.contains(tag))
+    {
+        "html"
+    } else {
+        "xml"
+    }
+}
+
+fn push_items(out: &mut String, items: &[(&str, String)]) {
+    for (label, value) in items {
+        let _ = writeln!(out, "- **{label}:** {value}");
+    }
+}
+
+/// A code span that holds any text: its fence longer than any run of backticks inside, and the
+/// text made one visible line by [`sanitize::line`], as in the TUI: a value with an escape or a
+/// bidi override in it is suspicious, and the reader should see that it is there (an override
+/// left in would also reverse what follows it in the rendered ticket).
+fn code_span(text: &str) -> String {
+    let text = sanitize::line(text);
+    if text.is_empty() {
+        return "(empty)".to_owned();
+    }
+    let fence = "`".repeat(longest_backtick_run(&text) + 1);
+    // A space on each side keeps a leading or trailing backtick off the fence; CommonMark
+    // strips exactly one from each side.
+    let pad = if text.starts_with('`') || text.ends_with('`') || text.starts_with(' ') && text.ends_with(' ') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// A fenced block, its fence longer than any run of backticks in the content, so a body that
+/// contains a fence cannot close it. Content over `limit` characters is cut at a line end
+/// where one is near, with a note saying how much is missing.
+fn push_fenced(out: &mut String, tag: &str, content: &str, limit: usize) {
+    let content = sanitize::for_copy(content);
+    let total = content.chars().count();
+    let (shown, cut) = if total > limit {
+        let end = content.char_indices().nth(limit).map_or(content.len(), |(at, _)| at);
+        let end = match content[..end].rfind('\n') {
+            Some(line_end) if line_end >= end / 2 => line_end,
+            _ => end,
+        };
+        (&content[..end], total - content[..end].chars().count())
+    } else {
+        (&*content, 0)
+    };
+    let fence = "`".repeat(longest_backtick_run(shown).max(2) + 1);
+    let _ = writeln!(out, "{fence}{tag}");
+    out.push_str(shown);
+    if !shown.ends_with('\n') {
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{fence}");
+    if cut > 0 {
+        let _ = writeln!(out, "\n_… {cut} more characters cut by hookscope_");
+    }
+}
+
+fn longest_backtick_run(text: &str) -> usize {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    longest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[rstest::rstest]
+    #[case::plain("call_started", "`call_started`")]
+    #[case::backticks("a`b``c", "```a`b``c```")]
+    #[case::leading_backtick("`x", "`` `x ``")]
+    #[case::newline("a\nb\r\nc", "`a␊b␍␊c`")]
+    #[case::escape("a\x1b[31mb\u{202e}", "`a␛[31mb⟨U+202E⟩`")]
+    #[case::empty("", "(empty)")]
+    fn code_spans_hold_any_text(#[case] text: &str, #[case] span: &str) {
+        assert_eq!(code_span(text), span);
+    }
+
+    #[test]
+    fn a_fence_in_the_content_cannot_close_the_block() {
+        let mut out = String::new();
+        push_fenced(&mut out, "text", "before\n```\n# not a heading\n`````\nafter", usize::MAX);
+        assert_eq!(out, "``````text\nbefore\n```\n# not a heading\n`````\nafter\n``````\n");
+    }
+
+    #[rstest::rstest]
+    #[case::json_object(" {\"a\": 1", "json")]
+    #[case::html_doctype("<!DOCTYPE html><html>", "html")]
+    #[case::html_fragment("<h1>502</h1><p>Bad gateway</p>", "html")]
+    #[case::xml("<?xml version=\"1.0\"?><Response/>", "xml")]
+    #[case::text("Internal Server Error", "text")]
+    fn bodies_are_sniffed(#[case] body: &str, #[case] tag: &str) {
+        assert_eq!(sniff(body), tag);
+    }
+
+    #[test]
+    fn long_content_is_cut_at_a_line_end_with_a_count() {
+        let mut out = String::new();
+        push_fenced(&mut out, "text", "aaaa\nbbbb\ncccc", 12);
+        assert_eq!(out, "```text\naaaa\nbbbb\n```\n\n_… 5 more characters cut by hookscope_\n");
+    }
+}

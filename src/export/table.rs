@@ -1,0 +1,164 @@
+//! `--print table`: one aligned line a delivery, for a terminal or a ticket.
+
+use jiff::tz::TimeZone;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use super::status_word;
+use crate::model::{LogSet, WebhookLog};
+use crate::sanitize;
+
+const HEADERS: [&str; COLUMNS] = ["TIME (UTC)", "TYPE", "STATUS", "RESULT", "MS", "RETRIES", "URL"];
+const COLUMNS: usize = 7;
+const TYPE: usize = 1;
+const RESULT: usize = 3;
+const URL: usize = 6;
+/// Numbers read best right-aligned.
+const RIGHT_ALIGNED: [bool; COLUMNS] = [false, false, false, false, true, true, false];
+const GAP: &str = "  ";
+/// Narrower than this, a URL or a type says too little to be worth the column.
+const URL_MIN: usize = 12;
+const TYPE_MIN: usize = 8;
+
+const RED: &str = "\x1b[31m";
+const GREEN: &str = "\x1b[32m";
+const RESET: &str = "\x1b[0m";
+
+/// The deliveries as an aligned table. With a `width`, the URL column is cut first and then the
+/// type (each with `…`), and a line still too wide is cut at the width. With `color`, the
+/// result column is red or green; nothing else ever writes an escape, since every field from the
+/// data goes through [`sanitize`].
+#[must_use]
+pub fn table(set: &LogSet, logs: &[&WebhookLog], width: Option<usize>, color: bool) -> String {
+    // Same arguments as the other artefacts, so callers can pick one by name; a table needs
+    // nothing from the response text itself.
+    let _ = set;
+    let rows: Vec<[String; COLUMNS]> = logs.iter().map(|log| row(log)).collect();
+    let mut widths: [usize; COLUMNS] = HEADERS.map(UnicodeWidthStr::width);
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.width());
+        }
+    }
+    if let Some(limit) = width {
+        fit(&mut widths, limit);
+    }
+    let mut out = String::new();
+    push_line(&mut out, &HEADERS.map(str::to_owned), &widths, width, None);
+    for (row, log) in rows.iter().zip(logs) {
+        let sgr = color.then_some(if log.success { GREEN } else { RED });
+        push_line(&mut out, row, &widths, width, sgr);
+    }
+    out
+}
+
+fn row(log: &WebhookLog) -> [String; COLUMNS] {
+    let time = log.attempted_at.map_or_else(
+        || "-".to_owned(),
+        |ts| ts.to_zoned_datetime(TimeZone::UTC).strftime("%Y-%m-%d %H:%M:%S%.3f").to_string(),
+    );
+    [
+        time,
+        sanitize::short(&log.webhook_type).into_owned(),
+        status_word(log),
+        if log.success { "ok" } else { "FAILED" }.to_owned(),
+        log.response_time_ms.map_or_else(|| "-".to_owned(), |ms| ms.to_string()),
+        log.retry_count.to_string(),
+        sanitize::line(&log.webhook_url).into_owned(),
+    ]
+}
+
+/// Shrinks the URL column, then the type column, until the line fits (or both are at their
+/// minimum).
+fn fit(widths: &mut [usize; COLUMNS], limit: usize) {
+    for column in [URL, TYPE] {
+        let total: usize = widths.iter().sum::<usize>() + GAP.len() * (COLUMNS - 1);
+        let over = total.saturating_sub(limit);
+        let floor = if column == URL { URL_MIN } else { TYPE_MIN }.min(widths[column]);
+        widths[column] = widths[column].saturating_sub(over).max(floor);
+    }
+}
+
+fn push_line(
+    out: &mut String,
+    cells: &[String; COLUMNS],
+    widths: &[usize; COLUMNS],
+    limit: Option<usize>,
+    result_colour: Option<&str>,
+) {
+    let mut budget = limit.unwrap_or(usize::MAX);
+    let start = out.len();
+    for (column, cell) in cells.iter().enumerate() {
+        let last = column + 1 == COLUMNS;
+        let mut text = cut(cell, widths[column]);
+        if !last {
+            let pad = " ".repeat(widths[column] - text.width());
+            text = if RIGHT_ALIGNED[column] { pad + &text } else { text + &pad };
+        }
+        if column > 0 {
+            text.insert_str(0, GAP);
+        }
+        let fits = text.width() <= budget;
+        if !fits {
+            text = cut(&text, budget);
+        }
+        budget -= text.width();
+        match result_colour {
+            // Colour the word only, not the padding around it.
+            Some(sgr) if column == RESULT => {
+                let word = text.trim();
+                let at = text.find(word).unwrap_or(0);
+                out.push_str(&text[..at]);
+                if !word.is_empty() {
+                    out.push_str(sgr);
+                    out.push_str(word);
+                    out.push_str(RESET);
+                }
+                out.push_str(&text[at + word.len()..]);
+            }
+            _ => out.push_str(&text),
+        }
+        if !fits {
+            break;
+        }
+    }
+    let kept = out[start..].trim_end_matches(' ').len();
+    out.truncate(start + kept);
+    out.push('\n');
+}
+
+/// The text cut to `width` display columns, ending in `…` when anything was cut.
+fn cut(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[rstest::rstest]
+    #[case::fits("abc", 5, "abc")]
+    #[case::exact("abcde", 5, "abcde")]
+    #[case::cut("abcdef", 5, "abcd…")]
+    #[case::wide_chars("電話電話", 5, "電話…")]
+    #[case::zero("abc", 0, "")]
+    fn cut_counts_display_columns(#[case] text: &str, #[case] width: usize, #[case] expected: &str) {
+        assert_eq!(cut(text, width), expected);
+        assert!(cut(text, width).width() <= width);
+    }
+}

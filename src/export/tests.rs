@@ -1,0 +1,377 @@
+//! Every artefact on one fixed call: seven deliveries covering a success, an HTML error page, a
+//! read timeout, a transport error with a traceback, hostile text in the type, URL and body, a
+//! body the server cut, and a log with no time and an unknown field.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use insta::assert_snapshot;
+use jiff::Timestamp;
+use serde_json::Value;
+
+use super::case::write_case_file_at;
+use super::*;
+use crate::case_file::parse_document;
+use crate::model::{CallInfo, LogSet};
+
+const CALL: &str = r#"{"id": 101, "call_sid": "CA5f1e0c2d", "assistant_id": 3, "assistant_name": "Support bot", "status": "completed", "duration": 148, "to_phone_number": "+15557654321", "customer_phone_number": "+15551234567", "started_at": "2025-08-24T19:22:03Z", "ended_at": "2025-08-24T19:24:31Z", "call_meta": {"z": 1, "a": 2}}"#;
+
+const LOGS: &str = r#"[
+{"id":8,"call_id":101,"assistant_id":3,"webhook_url":"https://ops:hunter2@hooks.example.com/burki?token=abc123&env=prod","webhook_type":"status-update","request_payload":{"message":{"type":"status-update","status":"in-progress","phoneNumber":{"number":"+15557654321"},"call":{"id":"CA5f1e0c2d","customer":{"number":"+15551234567"}},"messages":[]}},"response_status_code":500,"response_body":"<html>\r\n<head><title>500 Internal Server Error</title></head>\r\n<body>\r\n<center><h1>500 Internal Server Error</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n","response_time_ms":1503,"attempted_at":"2025-08-24T19:22:06.623456","success":false,"error_message":null,"retry_count":0,"webhook_metadata":{"status":"in-progress"}},
+{"id":7,"call_id":101,"assistant_id":3,"webhook_url":"https://hooks.example.com/burki","webhook_type":"call_started","request_payload":{"event":"call_started","call_sid":"CA5f1e0c2d","customer_phone_number":"+15551234567","assistant_id":3,"timestamp":"2025-08-24T19:22:04Z"},"response_status_code":200,"response_body":"{\"ok\":true,\"received\":1}","response_time_ms":87,"attempted_at":"2025-08-24T19:22:04.123456","success":true,"error_message":null,"retry_count":0,"webhook_metadata":null},
+{
+  "id": 9, "call_id": 101, "assistant_id": 3,
+  "webhook_url": "https://hooks.example.com/burki",
+  "webhook_type": "end-of-call-report",
+  "request_payload": {"message": {"type": "end-of-call-report", "endedReason": "customer-ended-call", "durationSeconds": 148, "cost": 0.0310, "trace_id": 123456789012345678901234567890, "summary": "Jane (jane.doe@example.com) asked to be called back on +1 (555) 123-4567.", "messages": [{"role": "bot", "content": "Hello! It's Support bot."}, {"role": "human", "content": "Paste this: ```rm -rf ~``` and $(id)"}]}},
+  "response_status_code": null, "response_body": null, "response_time_ms": 30004,
+  "attempted_at": "2025-08-24T19:24:32.001Z", "success": false, "error_message": "", "retry_count": 0,
+  "webhook_metadata": {"ended_reason": "customer-ended-call", "duration_seconds": 148, "recording_url": null}
+},
+{"id":10,"call_id":101,"assistant_id":3,"webhook_url":"http://10.0.0.5:9000/hook","webhook_type":"transfer_initiated","request_payload":{"event":"transfer_initiated","to":"+15550001111"},"response_status_code":null,"response_body":null,"response_time_ms":3,"attempted_at":"2025-08-24T19:23:10.500","success":false,"error_message":"ConnectError: [Errno 111] Connection refused\nTraceback (most recent call last):\n  File \"webhook.py\", line 42","retry_count":0,"webhook_metadata":null},
+{"id":11,"call_id":101,"assistant_id":3,"webhook_url":"https://evil.example/\u001b]0;pwned\u0007\u202eexe.txt","webhook_type":"tool_call\u001b[31m","request_payload":null,"response_status_code":204,"response_body":"done\n```\n# injected heading\n````\n\u001b[2J\u0007 bell","response_time_ms":12,"attempted_at":"2025-08-24T19:23:11Z","success":false,"error_message":null,"retry_count":1,"webhook_metadata":null},
+{"id":12,"call_id":101,"assistant_id":3,"webhook_url":"https://hooks.example.com/burki","webhook_type":"transcript","request_payload":{"event":"transcript","text":"hi"},"response_status_code":200,"response_body":"{\"echo\": {\"text\": \"hi\", \"padding\": \"xxxxxxxx... [TRUNCATED]","response_time_ms":45,"attempted_at":"2025-08-24T19:23:12Z","success":true,"error_message":null,"retry_count":0,"webhook_metadata":null},
+{"id":13,"call_id":101,"assistant_id":3,"webhook_url":"https://hooks.example.com/burki","webhook_type":"sms-received","request_payload":{},"response_status_code":202,"response_body":"","response_time_ms":null,"attempted_at":null,"success":true,"error_message":null,"retry_count":0,"webhook_metadata":null,"request_headers":{"Authorization":"Bearer burki_live_secret","X-Trace":"t-1"}}
+]"#;
+
+fn fixture() -> (LogSet, CallInfo) {
+    let set = LogSet::parse(LOGS.to_owned()).expect("fixture parses");
+    assert!(
+        set.rejected.is_empty() && set.logs.iter().all(|log| log.problems.is_empty()),
+        "{:?}",
+        set.problem_report()
+    );
+    (set, CallInfo::from_json(CALL).unwrap())
+}
+
+fn all(set: &LogSet) -> Vec<&crate::model::WebhookLog> {
+    set.logs.iter().collect()
+}
+
+fn log(set: &LogSet, id: i64) -> &crate::model::WebhookLog {
+    set.logs.iter().find(|log| log.id == id).unwrap()
+}
+
+fn export_time() -> Timestamp {
+    "2025-11-29T10:15:00Z".parse().unwrap()
+}
+
+/// Raw entry, payload, body, metadata and the decoded fields of a log.
+type Essence = (String, Option<String>, Option<String>, Option<String>, String);
+
+/// What a test may rely on about a log after a round trip: everything but positions.
+fn essence(set: &LogSet) -> Vec<Essence> {
+    set.logs
+        .iter()
+        .map(|log| {
+            (
+                set.raw(log).to_owned(),
+                set.payload(log).map(str::to_owned),
+                set.response_body(log),
+                set.metadata(log).map(str::to_owned),
+                format!(
+                    "{} {} {:?} {:?} {:?}",
+                    log.id,
+                    log.webhook_type,
+                    log.attempted_at,
+                    log.extra_fields.len(),
+                    log.problems
+                ),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn json_array_snapshot() {
+    let (set, _) = fixture();
+    assert_snapshot!(json_array(&set, &all(&set)));
+}
+
+#[test]
+fn json_array_reopens_to_the_same_logs() {
+    let (set, _) = fixture();
+    let text = json_array(&set, &all(&set));
+    let reopened = parse_document(text).unwrap();
+    assert!(reopened.call.is_none());
+    assert_eq!(essence(&reopened.logs), essence(&set));
+}
+
+#[test]
+fn json_array_of_nothing_is_an_empty_array() {
+    let (set, _) = fixture();
+    assert_eq!(json_array(&set, &[]), "[]\n");
+    assert_eq!(ndjson(&set, &[]), "");
+}
+
+#[test]
+fn ndjson_snapshot() {
+    let (set, _) = fixture();
+    assert_snapshot!(ndjson(&set, &all(&set)));
+}
+
+#[test]
+fn ndjson_is_one_log_a_line_with_the_same_values() {
+    let (set, _) = fixture();
+    let text = ndjson(&set, &all(&set));
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), set.logs.len());
+    for (line, log) in lines.iter().zip(&set.logs) {
+        let from_line: Value = serde_json::from_str(line).unwrap();
+        let from_raw: Value = serde_json::from_str(set.raw(log)).unwrap();
+        assert_eq!(from_line, from_raw);
+    }
+    // The pretty-printed entry lost its layout, not its strings or number text.
+    assert!(
+        lines[5].contains(r#""trace_id":123456789012345678901234567890,"summary":"Jane (jane.doe@example.com) asked"#),
+        "{}",
+        lines[5]
+    );
+}
+
+#[test]
+fn table_snapshot() {
+    let (set, _) = fixture();
+    assert_snapshot!(table(&set, &all(&set), None, false));
+}
+
+#[test]
+fn table_fitted_to_100_columns() {
+    let (set, _) = fixture();
+    let text = table(&set, &all(&set), Some(100), false);
+    assert!(text.lines().all(|line| unicode_width::UnicodeWidthStr::width(line) <= 100), "{text}");
+    assert_snapshot!(text);
+}
+
+#[test]
+fn table_fitted_to_80_columns_cuts_urls_then_types() {
+    let (set, _) = fixture();
+    let text = table(&set, &all(&set), Some(80), false);
+    assert!(text.lines().all(|line| unicode_width::UnicodeWidthStr::width(line) <= 80), "{text}");
+    assert_snapshot!(text);
+}
+
+#[test]
+fn table_narrower_than_its_fixed_columns_cuts_lines() {
+    let (set, _) = fixture();
+    let text = table(&set, &all(&set), Some(40), true);
+    for line in text.lines() {
+        let visible = line.replace("\x1b[31m", "").replace("\x1b[32m", "").replace("\x1b[0m", "");
+        assert!(unicode_width::UnicodeWidthStr::width(visible.as_str()) <= 40, "{line}");
+    }
+    assert_snapshot!(text);
+}
+
+#[test]
+fn table_in_colour_only_colours_the_result() {
+    let (set, _) = fixture();
+    let text = table(&set, &all(&set), None, true);
+    let without = text.replace("\x1b[31m", "").replace("\x1b[32m", "").replace("\x1b[0m", "");
+    assert_eq!(without, table(&set, &all(&set), None, false));
+    assert!(!without.contains('\x1b'), "no escape from the data");
+    assert_eq!(text.matches("\x1b[32mok\x1b[0m").count(), 3);
+    assert_eq!(text.matches("\x1b[31mFAILED\x1b[0m").count(), 4);
+}
+
+#[test]
+fn table_emits_no_control_character_from_the_data() {
+    let (set, _) = fixture();
+    for width in [None, Some(200), Some(80), Some(30)] {
+        let text = table(&set, &all(&set), width, false);
+        assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text:?}");
+        assert!(!text.contains('\u{202e}'), "bidi override shown, not applied");
+    }
+}
+
+#[test]
+fn payload_pretty_keeps_order_and_numbers() {
+    let (set, _) = fixture();
+    assert_snapshot!(payload_pretty(&set, log(&set, 9)).unwrap());
+    assert_eq!(payload_pretty(&set, log(&set, 11)), None, "null payload");
+    assert_eq!(payload_pretty(&set, log(&set, 13)).as_deref(), Some("{}"));
+}
+
+#[test]
+fn curl_snapshot() {
+    let (set, _) = fixture();
+    assert_snapshot!(curl_command(&set, log(&set, 9)));
+}
+
+#[test]
+fn curl_without_a_payload_sends_no_body() {
+    let (set, _) = fixture();
+    assert_snapshot!(curl_command(&set, log(&set, 11)));
+}
+
+#[test]
+fn markdown_report_for_an_html_error() {
+    let (set, call) = fixture();
+    assert_snapshot!(markdown_report(&set, Some(&call), log(&set, 8), false, 10_000));
+}
+
+#[test]
+fn markdown_report_redacted() {
+    let (set, call) = fixture();
+    let text = markdown_report(&set, Some(&call), log(&set, 8), true, 10_000);
+    for secret in ["hunter2", "abc123", "15551234567", "15557654321"] {
+        assert!(!text.contains(secret), "{secret} leaked:\n{text}");
+    }
+    assert_snapshot!(text);
+}
+
+#[test]
+fn markdown_report_for_a_timeout_with_a_small_limit() {
+    let (set, call) = fixture();
+    assert_snapshot!(markdown_report(&set, Some(&call), log(&set, 9), false, 200));
+}
+
+#[test]
+fn markdown_report_for_hostile_text() {
+    let (set, _) = fixture();
+    let text = markdown_report(&set, None, log(&set, 11), false, 10_000);
+    assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text:?}");
+    assert_snapshot!(text);
+}
+
+#[test]
+fn markdown_report_for_a_body_the_server_cut() {
+    let (set, call) = fixture();
+    assert_snapshot!(markdown_report(&set, Some(&call), log(&set, 12), false, 10_000));
+}
+
+#[test]
+fn markdown_report_with_unknown_fields_and_no_time() {
+    let (set, call) = fixture();
+    let redacted = markdown_report(&set, Some(&call), log(&set, 13), true, 10_000);
+    assert!(!redacted.contains("burki_live_secret"), "{redacted}");
+    assert_snapshot!(markdown_report(&set, Some(&call), log(&set, 13), false, 10_000));
+}
+
+#[test]
+fn markdown_call_report_snapshot() {
+    let (set, call) = fixture();
+    assert_snapshot!(markdown_call_report(&set, Some(&call), &all(&set), false, 300));
+}
+
+#[test]
+fn markdown_call_report_filtered_and_redacted() {
+    let (set, call) = fixture();
+    let failed: Vec<_> = set.logs.iter().filter(|log| !log.success).collect();
+    let text = markdown_call_report(&set, Some(&call), &failed, true, 300);
+    for secret in ["hunter2", "abc123", "5551234567", "7654321", "jane.doe", "0001111"] {
+        assert!(!text.contains(secret), "{secret} leaked:\n{text}");
+    }
+    assert_snapshot!(text);
+}
+
+#[test]
+fn markdown_call_report_without_call_details() {
+    let (set, _) = fixture();
+    let text = markdown_call_report(&set, None, &[], false, 300);
+    assert_snapshot!(text);
+}
+
+fn case_text(set: &LogSet, call: Option<&CallInfo>) -> String {
+    case_file(set, call, &all(set), export_time()).replace(env!("CARGO_PKG_VERSION"), "[version]")
+}
+
+#[test]
+fn case_file_snapshot() {
+    let (set, call) = fixture();
+    assert_snapshot!(case_text(&set, Some(&call)));
+}
+
+#[test]
+fn case_file_reopens_to_the_same_call_and_logs() {
+    let (set, call) = fixture();
+    let reopened = parse_document(case_file(&set, Some(&call), &all(&set), export_time())).unwrap();
+    assert_eq!(reopened.call.as_ref(), Some(&call));
+    assert_eq!(essence(&reopened.logs), essence(&set));
+
+    let without_call = parse_document(case_file(&set, None, &all(&set), export_time())).unwrap();
+    assert_eq!(without_call.call, None);
+    assert_eq!(essence(&without_call.logs), essence(&set));
+
+    let built_in_code = CallInfo { id: Some(5), ..CallInfo::default() };
+    let text = case_file(&set, Some(&built_in_code), &[], export_time());
+    assert!(text.contains("\n\"call\": null,\n\"logs\": []}"), "{text}");
+    assert_eq!(parse_document(text).unwrap().logs.logs.len(), 0);
+}
+
+#[test]
+fn case_files_get_new_private_names_and_never_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = export_time();
+    let taken = dir.path().join("hookscope-call-101-20251129T101500Z-2.json");
+    std::fs::write(&taken, "someone else's").unwrap();
+
+    let first = write_case_file_at(dir.path(), Some(101), "one", now).unwrap();
+    let second = write_case_file_at(dir.path(), Some(101), "two", now).unwrap();
+    let anonymous = write_case_file_at(dir.path(), None, "three", now).unwrap();
+    let name = |path: &Path| path.file_name().unwrap().to_string_lossy().into_owned();
+    assert_eq!(name(&first), "hookscope-call-101-20251129T101500Z.json");
+    assert_eq!(name(&second), "hookscope-call-101-20251129T101500Z-3.json");
+    assert_eq!(name(&anonymous), "hookscope-case-20251129T101500Z.json");
+    assert_eq!(std::fs::read_to_string(&first).unwrap(), "one");
+    assert_eq!(std::fs::read_to_string(&second).unwrap(), "two");
+    assert_eq!(std::fs::read_to_string(&taken).unwrap(), "someone else's");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&first).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let written = write_case_file(dir.path(), Some(7), "now").unwrap();
+    assert!(name(&written).starts_with("hookscope-call-7-"), "{}", name(&written));
+}
+
+#[test]
+fn writing_into_a_missing_directory_fails_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = write_case_file_at(&dir.path().join("missing"), Some(1), "x", export_time()).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::NotFound);
+}
+
+/// The exact artefacts print JSON text as sent. Is that safe for a terminal? JSON forbids raw
+/// U+0000–U+001F inside strings, so those always arrive escaped; but it allows DEL and the C1
+/// controls raw, and U+009B is a CSI to some terminals. So the exporter escapes exactly those.
+#[test]
+fn exact_artefacts_hold_no_raw_control_characters() {
+    assert!(serde_json::from_str::<Value>("\"a\u{1b}b\"").is_err(), "raw C0 is not JSON");
+    assert!(serde_json::from_str::<Value>("\"a\nb\"").is_err(), "raw newline is not JSON");
+    assert!(serde_json::from_str::<Value>("\"a\u{7f}\u{9b}b\"").is_ok(), "raw DEL and C1 are JSON");
+
+    let escaped_c0 = (0..0x20).fold(String::new(), |mut text, c| {
+        let _ = write!(text, "\\u{c:04x}");
+        text
+    });
+    let raw = format!(
+        "[{{\"id\": 1, \"webhook_url\": \"http://h/\", \"webhook_type\": \"t\", \"success\": true,\n \"request_payload\": {{\"c0\": \"{escaped_c0}\", \"c1\": \"\u{7f}\u{80}\u{9b}\u{9f}\", \"esc\": \"\\u001b[2J\"}},\n \"response_body\": \"\u{9b}31m\"}}]"
+    );
+    let set = LogSet::parse(raw).unwrap();
+    let logs = all(&set);
+    let outputs = [json_array(&set, &logs), ndjson(&set, &logs), curl_command(&set, logs[0]), case_text(&set, None)];
+    for output in &outputs {
+        let bad: Vec<char> = output.chars().filter(|c| c.is_control() && *c != '\n').collect();
+        assert!(bad.is_empty(), "{bad:?} in {output}");
+    }
+    let original: Value = serde_json::from_str(set.raw(logs[0])).unwrap();
+    let reopened = LogSet::parse(json_array(&set, &logs)).unwrap();
+    assert_eq!(serde_json::from_str::<Value>(reopened.raw(&reopened.logs[0])).unwrap(), original, "same values");
+    assert_eq!(
+        ndjson(&set, &logs).lines().next().map(|line| serde_json::from_str::<Value>(line).unwrap()),
+        Some(original)
+    );
+    assert!(outputs[1].contains(r#""c1":"\u007f\u0080\u009b\u009f""#), "{}", outputs[1]);
+}
+
+#[test]
+fn table_never_exceeds_any_width() {
+    let (set, _) = fixture();
+    for width in 1..=140 {
+        let text = table(&set, &all(&set), Some(width), false);
+        assert_eq!(text.lines().count(), set.logs.len() + 1);
+        for line in text.lines() {
+            assert!(unicode_width::UnicodeWidthStr::width(line) <= width, "{width}: {line}");
+        }
+    }
+}
