@@ -44,6 +44,9 @@ pub struct App {
     /// The document being highlighted; a running highlighter stops when this moves on.
     highlighting: Arc<AtomicU64>,
     clipboard: ClipboardWorker,
+    /// `HOOKSCOPE_TEST_PANIC=ui|task`: a deliberate panic on the first key (ui) or in the first
+    /// background search (task), so `tests/terminal_restore.rs` can prove the terminal survives.
+    test_panic: Option<String>,
 }
 
 impl App {
@@ -52,7 +55,8 @@ impl App {
         let (tx, rx) = unbounded_channel();
         let sink = std::mem::replace(&mut context.clipboard, Box::new(NoClipboard));
         let clipboard = ClipboardWorker::start(sink);
-        Self { state, context, tx, rx, highlighting: Arc::new(AtomicU64::new(0)), clipboard }
+        let test_panic = std::env::var("HOOKSCOPE_TEST_PANIC").ok();
+        Self { state, context, tx, rx, highlighting: Arc::new(AtomicU64::new(0)), clipboard, test_panic }
     }
 
     /// A sender for messages from outside (signals), which `run` handles like any other.
@@ -139,6 +143,9 @@ impl App {
     }
 
     fn handle(&mut self, msg: Msg) {
+        if self.test_panic.as_deref() == Some("ui") && matches!(msg, Msg::Key(_)) {
+            panic!("test panic on the UI thread");
+        }
         let effects = self.state.update(msg);
         self.perform(effects);
     }
@@ -158,7 +165,9 @@ impl App {
                 Effect::Search { generation, query } => {
                     let Some(data) = self.state.data.clone() else { continue };
                     let tx = self.tx.clone();
+                    let panic_here = self.test_panic.as_deref() == Some("task");
                     spawn_reporting(&self.tx, "search", move || {
+                        assert!(!panic_here, "test panic in a background task");
                         let search = TextSearch::new(&query);
                         let matches = data.logs.logs.iter().map(|log| search.as_ref().is_none_or(|s| s.matches(&data.logs, log))).collect();
                         let _ = tx.send(Msg::Searched { generation, matches: Arc::new(matches) });

@@ -1,0 +1,135 @@
+//! Keystroke-to-frame latency of the explorer on big calls: `State::update` plus a full render
+//! to a 120×40 test terminal, as the app does for every key. Prints p50, p99 and max.
+//!
+//! cargo run --release --example ui_latency
+//!
+//! Background work (the text search over payloads and bodies, highlighting) is timed on its
+//! own: it never blocks a frame.
+
+#[path = "../tests/support/synthetic.rs"]
+mod synthetic;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use hookscope::action::{Effect, Msg};
+use hookscope::case_file::parse_document;
+use hookscope::cli::Theme as ThemeName;
+use hookscope::filter::{Filter, TextSearch};
+use hookscope::keymap::Keymap;
+use hookscope::state::State;
+use hookscope::ui::{self, theme::Theme};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+
+fn key(c: char) -> Msg {
+    let code = match c {
+        '\n' => KeyCode::Enter,
+        '\t' => KeyCode::Tab,
+        c => KeyCode::Char(c),
+    };
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn loaded(text: String) -> State {
+    let mut state = State::new("bench".into(), Filter::default(), Keymap::default(), Rect::new(0, 0, 120, 40));
+    state.start();
+    let result = Box::new(Ok(parse_document(text).expect("synthetic logs decode")));
+    state.update(Msg::Loaded { request: 1, result, call_error: None });
+    state
+}
+
+struct Frames {
+    terminal: Terminal<TestBackend>,
+    theme: Theme,
+}
+
+impl Frames {
+    fn new() -> Self {
+        Self { terminal: Terminal::new(TestBackend::new(120, 40)).unwrap(), theme: Theme::new(ThemeName::Dark, true) }
+    }
+
+    /// One keystroke as the app handles it: update, then draw.
+    fn keystroke(&mut self, state: &mut State, msg: Msg) -> (Duration, Vec<Effect>) {
+        let started = Instant::now();
+        let effects = state.update(msg);
+        self.terminal.draw(|frame| ui::render(frame, state, &self.theme)).unwrap();
+        (started.elapsed(), effects)
+    }
+}
+
+fn report(name: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    let at = |q: f64| {
+        #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss, reason = "an index into a short list")]
+        let index = ((samples.len() as f64 - 1.0) * q).round() as usize;
+        samples[index].as_secs_f64() * 1e3
+    };
+    println!("{name:<48} n={:<5} p50 {:>7.3} ms   p99 {:>7.3} ms   max {:>7.3} ms", samples.len(), at(0.5), at(0.99), at(1.0));
+}
+
+fn main() {
+    for count in [10_000, 100_000] {
+        let text = synthetic::synthetic_logs_json(count, 7);
+        let mb = text.len() as f64 / 1e6;
+        let mut state = loaded(text);
+        let mut frames = Frames::new();
+        println!("-- {count} logs ({mb:.1} MB)");
+
+        // A type or status filter keystroke: the list, the header figures and the detail change.
+        let samples = (0..300).map(|i| frames.keystroke(&mut state, key(if i % 2 == 0 { 'f' } else { '1' })).0).collect();
+        report("filter keystroke (f / 1) → frame", samples);
+        state.update(key('c'));
+
+        // Typing into the search line, then applying it: the frame comes at once and the
+        // search runs in the background.
+        let samples = (0..300).map(|i| frames.keystroke(&mut state, key(if i % 10 == 9 { '\n' } else { '/' })).0).collect();
+        report("search keystroke → frame (search in background)", samples);
+        state.update(key('c'));
+
+        let search = TextSearch::new("refund").unwrap();
+        let data = state.data.clone().unwrap();
+        let samples = (0..10)
+            .map(|_| {
+                let started = Instant::now();
+                let matches: Vec<bool> = data.logs.logs.iter().map(|log| search.matches(&data.logs, log)).collect();
+                assert!(!matches.is_empty());
+                started.elapsed()
+            })
+            .collect();
+        report("background search of every payload and body", samples);
+        let matches = Arc::new(data.logs.logs.iter().map(|log| search.matches(&data.logs, log)).collect::<Vec<bool>>());
+        state.update(key('/'));
+        for c in "refund".chars() {
+            state.update(key(c));
+        }
+        let effects = state.update(key('\n'));
+        let generation = effects.iter().find_map(|e| if let Effect::Search { generation, .. } = e { Some(*generation) } else { None });
+        let (applied, _) = frames.keystroke(&mut state, Msg::Searched { generation: generation.unwrap(), matches });
+        report("search result arrives → frame", vec![applied]);
+        state.update(key('c'));
+
+        let samples = (0..1000).map(|i| frames.keystroke(&mut state, key(if (i / 100) % 2 == 0 { 'j' } else { 'k' })).0).collect();
+        report("move selection (j / k) → frame", samples);
+    }
+
+    // A log whose payload pretty-prints to 1.5 MB: selecting it builds the document (pretty
+    // print + sanitize) and draws the first, unhighlighted frame; highlighting follows in the
+    // background.
+    let big = synthetic::big_payload_log_json(1_500_000);
+    let small = r#"{"id": 1, "webhook_url": "https://h.example/", "webhook_type": "call_started", "success": true, "attempted_at": "2025-01-01T00:00:00Z", "request_payload": {"a": 1}}"#;
+    let mut state = loaded(format!("[{small}, {big}]"));
+    let mut frames = Frames::new();
+    let mut samples = Vec::new();
+    for _ in 0..20 {
+        samples.push(frames.keystroke(&mut state, key('j')).0);
+        frames.keystroke(&mut state, key('k'));
+    }
+    report("open a 1.5 MB payload → first frame", samples);
+    state.update(key('j'));
+    state.update(key('\t'));
+    let samples = (0..200).map(|i| frames.keystroke(&mut state, Msg::Key(KeyEvent::new(if i % 40 < 20 { KeyCode::PageDown } else { KeyCode::PageUp }, KeyModifiers::NONE))).0).collect();
+    report("scroll the 1.5 MB payload by pages → frame", samples);
+}

@@ -1,0 +1,208 @@
+//! The real binary in a pseudo-terminal: however the explorer ends, the terminal is left as it
+//! was found — raw mode off, the main screen back, the cursor visible, mouse reporting off.
+
+#![cfg(unix)]
+
+use std::io::{Read, Write};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+const LEAVE_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049l";
+const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
+const MOUSE_OFF: &[u8] = b"\x1b[?1000l";
+
+struct Session {
+    output: Vec<u8>,
+    chunks: Receiver<Vec<u8>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    master: Box<dyn portable_pty::MasterPty + Send>,
+}
+
+/// Runs `hookscope ARGS` under `sh`, which afterwards prints the exit code and `stty -a`, so
+/// the state the terminal was left in can be read back. `sh` traps TERM and HUP so that a
+/// signal sent to the process group ends hookscope but not the script.
+fn start(args: &[&str], env: &[(&str, &str)]) -> Session {
+    let pty = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
+    let mut command = CommandBuilder::new("sh");
+    command.arg("-c");
+    command.arg(r#"trap : TERM HUP; "$0" "$@"; echo "[exit=$?]"; stty -a; echo "[done]""#);
+    command.arg(env!("CARGO_BIN_EXE_hookscope"));
+    command.args(args);
+    command.env("TERM", "xterm-256color");
+    command.env("NO_COLOR", "1");
+    command.env_remove("BURKI_API_KEY");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let child = pty.slave.spawn_command(command).unwrap();
+    drop(pty.slave);
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let writer = pty.master.take_writer().unwrap();
+    let (tx, chunks) = channel();
+    std::thread::spawn(move || {
+        let mut buffer = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buffer) {
+            if n == 0 || tx.send(buffer[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    Session { output: Vec::new(), chunks, writer, child, master: pty.master }
+}
+
+impl Session {
+    /// Reads until `needle` has appeared after byte `from`, or fails after 15 s.
+    fn wait_for(&mut self, needle: &[u8], from: usize) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while !contains(&self.output[from.min(self.output.len())..], needle) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.chunks.recv_timeout(left) {
+                Ok(chunk) => self.output.extend(chunk),
+                Err(_) => panic!(
+                    "timed out waiting for {:?}; output so far:\n{}",
+                    String::from_utf8_lossy(needle),
+                    String::from_utf8_lossy(&self.output)
+                ),
+            }
+        }
+    }
+
+    fn send(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    fn signal(&self, name: &str) {
+        let group = self.child.process_id().expect("sh has a pid");
+        let status = std::process::Command::new("kill").args([&format!("-{name}"), "--", &format!("-{group}")]).status().unwrap();
+        assert!(status.success());
+    }
+
+    /// Waits for the script to finish and returns what hookscope printed after the explorer,
+    /// its exit code, and the terminal settings left behind.
+    fn finish(mut self) -> (Vec<u8>, String, String) {
+        let explorer_end = find(&self.output, b"\x1b[?1049h").unwrap_or(0);
+        self.wait_for(b"[done]", explorer_end);
+        let _ = self.child.wait();
+        let text = String::from_utf8_lossy(&self.output).into_owned();
+        let exit = text.split("[exit=").nth(1).and_then(|rest| rest.split(']').next()).unwrap_or("?").to_owned();
+        let stty = text.split("[exit=").nth(1).unwrap_or("").to_owned();
+        (self.output[explorer_end..].to_vec(), exit, stty)
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|window| window == needle)
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    find(haystack, needle).is_some()
+}
+
+/// The terminal is back to normal: the restore sequences were written after the explorer ran,
+/// and the line discipline is cooked again (`stty -a` shows `icanon` and `echo`, not `-icanon`).
+fn assert_restored(after: &[u8], stty: &str) {
+    let last_enter = find(after, b"\x1b[?1049h").unwrap_or(0);
+    let tail = &after[last_enter..];
+    for (what, sequence) in [("main screen", LEAVE_ALTERNATE_SCREEN), ("cursor shown", SHOW_CURSOR), ("mouse off", MOUSE_OFF)] {
+        assert!(contains(tail, sequence), "{what}: {sequence:?} not written after the explorer");
+    }
+    let words: Vec<&str> = stty.split_whitespace().collect();
+    assert!(words.contains(&"icanon") && words.contains(&"echo"), "raw mode left on: {stty}");
+}
+
+fn open_demo() -> Session {
+    let mut session = start(&["--demo"], &[]);
+    session.wait_for(b"deliveries", 0);
+    session
+}
+
+#[test]
+fn quitting_with_q_restores_the_terminal() {
+    let mut session = open_demo();
+    session.send(b"q");
+    let (after, exit, stty) = session.finish();
+    assert_eq!(exit, "0");
+    assert_restored(&after, &stty);
+}
+
+#[test]
+fn ctrl_c_restores_the_terminal() {
+    let mut session = open_demo();
+    session.send(b"\x03");
+    let (after, exit, stty) = session.finish();
+    assert_eq!(exit, "0");
+    assert_restored(&after, &stty);
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let session = open_demo();
+    session.signal("TERM");
+    let (after, exit, stty) = session.finish();
+    assert_eq!(exit, "0");
+    assert_restored(&after, &stty);
+}
+
+#[test]
+fn sighup_restores_the_terminal() {
+    let session = open_demo();
+    session.signal("HUP");
+    let (after, _, stty) = session.finish();
+    assert_restored(&after, &stty);
+}
+
+#[test]
+fn a_panic_on_the_ui_thread_restores_the_terminal_and_prints_readably() {
+    let mut session = start(&["--demo"], &[("HOOKSCOPE_TEST_PANIC", "ui")]);
+    session.wait_for(b"deliveries", 0);
+    session.send(b"j");
+    let (after, exit, stty) = session.finish();
+    assert_eq!(exit, "101", "a panic exits with Rust's panic code");
+    assert_restored(&after, &stty);
+    let text = String::from_utf8_lossy(&after);
+    assert!(text.contains("test panic on the UI thread"), "the panic message is shown after the restore:\n{text}");
+}
+
+#[test]
+fn a_panic_in_a_background_task_leaves_the_explorer_running() {
+    let mut session = start(&["--demo"], &[("HOOKSCOPE_TEST_PANIC", "task")]);
+    session.wait_for(b"deliveries", 0);
+    let mark = session.output.len();
+    session.send(b"/x\n");
+    session.wait_for(b"failed unexpectedly", mark);
+    session.send(b"q");
+    let (after, exit, stty) = session.finish();
+    assert_eq!(exit, "0");
+    assert_restored(&after, &stty);
+    let text = String::from_utf8_lossy(&after);
+    assert!(text.contains("background task panicked"), "the held-back panic is reported at exit:\n{text}");
+}
+
+#[test]
+fn a_start_up_error_leaves_the_terminal_untouched() {
+    let session = start(&["101"], &[("BURKI_API_KEY", "")]);
+    let (after, exit, stty) = session.finish();
+    assert_eq!(exit, "3");
+    assert!(!contains(&after, b"\x1b[?1049h"), "the explorer never took the screen");
+    assert!(String::from_utf8_lossy(&after).contains("no API key"));
+    let words: Vec<&str> = stty.split_whitespace().collect();
+    assert!(words.contains(&"icanon"));
+}
+
+#[test]
+fn a_resize_to_one_cell_and_back_keeps_running() {
+    let mut session = open_demo();
+    // Resizing the pty sends SIGWINCH; the explorer must draw at 1×1 without panicking.
+    session.master.resize(PtySize { rows: 1, cols: 1, pixel_width: 0, pixel_height: 0 }).unwrap();
+    session.master.resize(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
+    let mark = session.output.len();
+    session.wait_for(b"Deliveries", mark);
+    session.send(b"q");
+    let (after, exit, stty) = session.finish();
+    assert_eq!(exit, "0");
+    assert_restored(&after, &stty);
+}
