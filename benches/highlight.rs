@@ -44,6 +44,20 @@ fn end_of_call_report() -> String {
     json_text::pretty(&raw)
 }
 
+/// A 10 KB error page with inline CSS and script, as a misconfigured proxy returns.
+fn error_page() -> String {
+    let mut page = String::from(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>502 Bad Gateway</title>\n<style>\n  body { font-family: sans-serif; color: #333; margin: 2em; }\n  .trace { background: #f4f4f4; padding: 1em; }\n</style>\n<script>\n  window.onload = function () { document.title = 'Error ' + 502; };\n</script>\n</head>\n<body>\n<h1 class=\"title\">502 Bad Gateway</h1>\n<div class=\"trace\">\n",
+    );
+    let mut i = 0;
+    while page.len() < 10_240 {
+        let _ = writeln!(page, "  <p id=\"frame-{i}\">at <code>handler.process(request, &amp;ctx)</code> line {i}</p>");
+        i += 1;
+    }
+    page.push_str("</div>\n</body>\n</html>\n");
+    page
+}
+
 fn benches(c: &mut Criterion) {
     let text = end_of_call_report();
     let lines = sanitize::lines(&text);
@@ -73,6 +87,30 @@ fn benches(c: &mut Criterion) {
             let hl = Highlighter::new(ThemeChoice::Dark, ColorSupport::TrueColor);
             let mut state = hl.start(Language::Json);
             lines[..100].iter().map(|line| state.highlight_line(&hl, line)).collect::<Vec<_>>()
+        });
+    });
+
+    // Response bodies are cut at 10240 characters by the server; HTML is the slowest syntax.
+    let html = sanitize::lines(&error_page());
+    group.bench_function("html_10KB_body", |b| {
+        b.iter(|| {
+            let mut state = hl.start(Language::Html);
+            html.iter().map(|line| state.highlight_line(&hl, line)).collect::<Vec<_>>()
+        });
+    });
+    group.bench_function("html_10KB_body_cold", |b| {
+        b.iter(|| {
+            let hl = Highlighter::new(ThemeChoice::Dark, ColorSupport::TrueColor);
+            let mut state = hl.start(Language::Html);
+            html.iter().map(|line| state.highlight_line(&hl, line)).collect::<Vec<_>>()
+        });
+    });
+
+    group.bench_function("new_and_warm_up", |b| {
+        b.iter(|| {
+            let hl = Highlighter::new(ThemeChoice::Dark, ColorSupport::TrueColor);
+            hl.warm_up();
+            hl
         });
     });
 

@@ -1,14 +1,17 @@
 //! Syntax highlighting of payloads and response bodies, built so the UI never waits for it.
 //!
-//! syntect parses at a few MB/s and only in order from the top of a document, so a 1.5 MB
-//! payload takes a good part of a second. The detail pane therefore shows sanitized text
-//! unstyled at once, [`highlight_in_chunks`] runs off the UI thread and hands back styles a
-//! chunk at a time, and [`styled_line`] turns the cached styles into spans for the visible
-//! lines only. Styles are computed on lines that went through [`crate::sanitize`], so the byte
-//! offsets in a [`LineStyles`] index exactly the text that is drawn.
+//! syntect parses at a few MB/s and only in order from the top of a document. JSON, the only
+//! kind of document that gets big (response bodies are cut at 10 KB by the server), goes
+//! through a tokenizer of its own that uses the theme's colours for syntect's JSON scopes, at
+//! hundreds of MB/s. Still, the detail pane shows sanitized text unstyled at once,
+//! [`highlight_in_chunks`] runs off the UI thread and hands back styles a chunk at a time, and
+//! [`styled_line`] turns the cached styles into spans for the visible lines only. Styles are
+//! computed on lines that went through [`crate::sanitize`], so the byte offsets in a
+//! [`LineStyles`] index exactly the text that is drawn.
 
 mod chunks;
 mod color;
+mod json;
 mod theme;
 
 #[cfg(test)]
@@ -17,11 +20,9 @@ mod tests;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use syntect::highlighting::{
-    FontStyle, HighlightState as StyleStack, Highlighter as ThemeHighlighter, RangedHighlightIterator,
-};
+use syntect::highlighting::{HighlightState as StyleStack, Highlighter as ThemeHighlighter, RangedHighlightIterator};
 use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 
 pub use chunks::highlight_in_chunks;
@@ -93,14 +94,15 @@ pub enum ThemeChoice {
     Light,
 }
 
-/// Loaded once per session (parsing syntect's bundled syntax dump takes milliseconds and each
-/// syntax compiles its regexes on first use, which then stay compiled) and shared through an
-/// `Arc` between the UI and the background highlighter.
+/// Loaded once per session (parsing syntect's bundled syntax dump takes a millisecond or two,
+/// and each syntax compiles its regexes on first use, which then stay compiled) and shared
+/// through an `Arc` between the UI and the background highlighter.
 pub struct Highlighter {
     syntaxes: SyntaxSet,
     theme: ThemeHighlighter<'static>,
     choice: ThemeChoice,
     palette: color::Palette,
+    json: json::JsonStyles,
     /// Distinguishes highlighters, because a syntect parse state fed to another `SyntaxSet`
     /// indexes contexts that are not there and may panic.
     id: u64,
@@ -108,41 +110,72 @@ pub struct Highlighter {
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(0);
 
-/// Large enough to compile the regexes a pretty-printed payload uses, so the first log the user
-/// opens does not pay for that.
-const JSON_WARM_UP: &str = "{\n  \"a\": \"b\\n\",\n  \"c\": [\n    -1.5e3,\n    true,\n    null\n  ]\n}";
+const HTML_SAMPLE: &str = r#"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>502 &amp; more</title>
+<style>body { font: 12px/1.5 sans-serif; color: #333; } .a:hover > p::before { content: "x"; margin: -1.5em !important; }</style>
+<script type="text/javascript">var x = { a: [1, 'two', /re+/g, true, null] }; function f(y) { return `t${y}` + x.a.length; } // c
+</script></head><body class="err" onload="f(1)"><!-- note --><p id='p'>Bad <b>gateway</b></p></body></html>"#;
+
+const XML_SAMPLE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE r><r xmlns:a="urn:x"><a:s v='1'>t &amp; u</a:s><![CDATA[ raw ]]><!-- c --></r>"#;
 
 impl Highlighter {
-    /// Loads syntect's syntaxes and compiles the JSON ones; with [`ColorSupport::None`] nothing
-    /// is loaded, since no style will ever be produced.
+    /// Loads syntect's syntaxes (for HTML and XML); with [`ColorSupport::None`] nothing is
+    /// loaded, since no style will ever be produced.
     #[must_use]
     pub fn new(choice: ThemeChoice, color: ColorSupport) -> Self {
         let syntaxes = if color == ColorSupport::None { SyntaxSet::new() } else { SyntaxSet::load_defaults_newlines() };
-        let theme = theme::load(choice);
-        let highlighter = Self {
+        let theme = ThemeHighlighter::new(theme::load(choice));
+        let palette = color::Palette::new(theme::load(choice), color);
+        Self {
             syntaxes,
-            theme: ThemeHighlighter::new(theme),
+            json: json::JsonStyles::new(&theme, &palette),
+            theme,
             choice,
-            palette: color::Palette::new(theme, color),
+            palette,
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
-        };
-        let mut state = highlighter.start(Language::Json);
-        for line in JSON_WARM_UP.lines() {
-            state.highlight_line(&highlighter, line);
         }
-        highlighter
     }
 
     /// Starts a document. Cheap: no parsing happens until lines are fed.
     #[must_use]
     pub fn start(&self, language: Language) -> HighlightState {
-        let active = self.syntax(language).map(|syntax| Active {
-            owner: self.id,
-            parse: ParseState::new(syntax),
-            styles: StyleStack::new(&self.theme, ScopeStack::new()),
-            buffer: String::new(),
-        });
-        HighlightState { language, active }
+        let engine = match language {
+            _ if self.palette.support() == ColorSupport::None => Engine::Off,
+            Language::Json => Engine::Json { in_string: false },
+            Language::Html | Language::Xml => self.start_syntect_engine(language),
+            Language::Plain => Engine::Off,
+        };
+        HighlightState { language, engine }
+    }
+
+    /// JSON through syntect, to check the tokenizer against.
+    #[cfg(test)]
+    fn start_syntect(&self, language: Language) -> HighlightState {
+        HighlightState { language, engine: self.start_syntect_engine(language) }
+    }
+
+    fn start_syntect_engine(&self, language: Language) -> Engine {
+        self.syntax(language).map_or(Engine::Off, |syntax| {
+            Engine::Syntect(Box::new(Syntect {
+                owner: self.id,
+                parse: ParseState::new(syntax),
+                styles: StyleStack::new(&self.theme, ScopeStack::new()),
+                buffer: String::new(),
+            }))
+        })
+    }
+
+    /// Compiles the HTML and XML regexes (HTML's embedded CSS and JavaScript included), which
+    /// otherwise costs the first such body of a session ~150 ms on top of its own highlighting.
+    /// Meant for a blocking task at start-up; safe while other threads highlight.
+    pub fn warm_up(&self) {
+        for (language, sample) in [(Language::Html, HTML_SAMPLE), (Language::Xml, XML_SAMPLE)] {
+            let mut state = self.start(language);
+            for line in sample.lines() {
+                state.highlight_line(self, line);
+            }
+        }
     }
 
     #[must_use]
@@ -162,26 +195,6 @@ impl Highlighter {
         };
         self.syntaxes.find_syntax_by_name(name)
     }
-
-    /// Only the foreground and font style are kept: the terminal's own background stays, so the
-    /// pane matches the rest of the UI on any terminal theme. The theme's default foreground
-    /// becomes "no colour", so plain punctuation uses the terminal's foreground too.
-    fn style(&self, style: syntect::highlighting::Style) -> Style {
-        let mut out = Style::new();
-        if let Some(fg) = self.palette.foreground(style.foreground) {
-            out = out.fg(fg);
-        }
-        for (font, modifier) in [
-            (FontStyle::BOLD, Modifier::BOLD),
-            (FontStyle::ITALIC, Modifier::ITALIC),
-            (FontStyle::UNDERLINE, Modifier::UNDERLINED),
-        ] {
-            if style.font_style.contains(font) {
-                out = out.add_modifier(modifier);
-            }
-        }
-        out
-    }
 }
 
 impl fmt::Debug for Highlighter {
@@ -198,12 +211,21 @@ impl fmt::Debug for Highlighter {
 #[derive(Debug, Clone)]
 pub struct HighlightState {
     language: Language,
-    /// `None` when nothing will be styled (plain text, `NO_COLOR`): lines then cost nothing.
-    active: Option<Active>,
+    engine: Engine,
 }
 
 #[derive(Debug, Clone)]
-struct Active {
+enum Engine {
+    /// Nothing will be styled (plain text, `NO_COLOR`): lines then cost nothing.
+    Off,
+    Json {
+        in_string: bool,
+    },
+    Syntect(Box<Syntect>),
+}
+
+#[derive(Debug, Clone)]
+struct Syntect {
     owner: u64,
     parse: ParseState,
     styles: StyleStack,
@@ -216,19 +238,24 @@ impl HighlightState {
     ///
     /// A line over [`MAX_HIGHLIGHT_BYTES`] gets no styles and is not fed to the parser, so the
     /// state stays as it was before it. In pretty-printed JSON a long line is a whole member
-    /// (`"key": "…",`) that opens nothing, so the next line parses right; resetting the parser
-    /// instead would read every later key as a top-level string.
+    /// (`"key": "…",`) that opens nothing, so that is exact; in HTML or XML it loses at worst
+    /// what the line opened, where a reset would forget everything open above it.
     pub fn highlight_line(&mut self, hl: &Highlighter, line: &str) -> LineStyles {
-        let Some(active) = &mut self.active else { return LineStyles::default() };
-        if active.owner != hl.id || line.len() > MAX_HIGHLIGHT_BYTES {
+        if line.len() > MAX_HIGHLIGHT_BYTES {
             return LineStyles::default();
         }
+        let active = match &mut self.engine {
+            Engine::Json { in_string } => return LineStyles(json::highlight(line, in_string, &hl.json)),
+            Engine::Syntect(active) if active.owner == hl.id => active,
+            // Another highlighter's syntaxes: its context indices would not match.
+            Engine::Off | Engine::Syntect(_) => return LineStyles::default(),
+        };
         active.buffer.clear();
         active.buffer.push_str(line);
         active.buffer.push('\n');
         let Ok(ops) = active.parse.parse_line(&active.buffer, &hl.syntaxes) else {
             // The parser's stack is no longer trustworthy: start over rather than mis-style the rest.
-            *self = hl.start(self.language);
+            self.engine = hl.start_syntect_engine(self.language);
             return LineStyles::default();
         };
         let mut runs = Vec::new();
@@ -238,7 +265,7 @@ impl HighlightState {
             if range.start >= line.len() {
                 continue;
             }
-            let style = hl.style(style);
+            let style = hl.palette.style(style);
             if style != current {
                 runs.push((u32::try_from(range.start).unwrap_or(u32::MAX), style));
                 current = style;
@@ -250,7 +277,7 @@ impl HighlightState {
 
 /// The styles of one displayed line: each entry is the byte offset where a style starts, in
 /// order; text before the first entry is unstyled, and an empty list means the whole line is.
-/// About 16 bytes a style change, a few per line, instead of a `Span` (with its text) per token.
+/// About 20 bytes a style change, a few per line, instead of a `Span` (with its text) per token.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LineStyles(Vec<(u32, Style)>);
 

@@ -2,8 +2,8 @@
 
 use std::ffi::OsStr;
 
-use ratatui::style::Color;
-use syntect::highlighting::{Color as ThemeColor, Theme};
+use ratatui::style::{Color, Modifier, Style};
+use syntect::highlighting::{Color as ThemeColor, FontStyle, Style as ThemeStyle, Theme};
 
 /// What the terminal can display, decided once at start-up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,8 +61,31 @@ impl Palette {
         self.support
     }
 
+    /// Only the foreground and font style are kept: the terminal's own background stays, so the
+    /// pane matches the rest of the UI on any terminal theme. The theme's default foreground
+    /// becomes "no colour", so plain punctuation uses the terminal's foreground too.
+    pub(super) fn style(&self, style: ThemeStyle) -> Style {
+        let mut out = Style::new();
+        if self.support == ColorSupport::None {
+            return out;
+        }
+        if let Some(fg) = self.foreground(style.foreground) {
+            out = out.fg(fg);
+        }
+        for (font, modifier) in [
+            (FontStyle::BOLD, Modifier::BOLD),
+            (FontStyle::ITALIC, Modifier::ITALIC),
+            (FontStyle::UNDERLINE, Modifier::UNDERLINED),
+        ] {
+            if style.font_style.contains(font) {
+                out = out.add_modifier(modifier);
+            }
+        }
+        out
+    }
+
     /// `None` for the theme's default colour (and always under `NO_COLOR`).
-    pub(super) fn foreground(&self, rgb: ThemeColor) -> Option<Color> {
+    fn foreground(&self, rgb: ThemeColor) -> Option<Color> {
         if self.support == ColorSupport::None || self.default == Some(rgb) {
             return None;
         }

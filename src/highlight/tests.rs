@@ -236,9 +236,9 @@ fn styled_line_survives_styles_from_another_text() {
 fn a_state_fed_to_another_highlighter_styles_nothing_instead_of_panicking() {
     let one = Highlighter::new(ThemeChoice::Dark, ColorSupport::TrueColor);
     let other = Highlighter::new(ThemeChoice::Dark, ColorSupport::TrueColor);
-    let mut state = one.start(Language::Json);
-    assert!(state.highlight_line(&other, "  \"a\": 1").is_empty());
-    assert!(!state.highlight_line(&one, "  \"a\": 1").is_empty());
+    let mut state = one.start(Language::Html);
+    assert!(state.highlight_line(&other, "<p class=\"a\">").is_empty());
+    assert!(!state.highlight_line(&one, "<p class=\"a\">").is_empty());
 }
 
 #[test]
@@ -250,4 +250,21 @@ fn highlighter_is_shareable_across_threads() {
     let worker = std::sync::Arc::clone(&hl);
     let styles = std::thread::spawn(move || worker.start(Language::Json).highlight_line(&worker, "42")).join().unwrap();
     assert!(!styles.is_empty());
+}
+
+#[test]
+fn warm_up_leaves_highlighting_unchanged() {
+    let cold = Highlighter::new(ThemeChoice::Dark, ColorSupport::TrueColor);
+    let warm = Highlighter::new(ThemeChoice::Dark, ColorSupport::TrueColor);
+    warm.warm_up();
+    let styles = |hl: &Highlighter| {
+        highlight_all(hl, Language::Html, SAMPLE_HTML).into_iter().map(|(_, s)| s).collect::<Vec<_>>()
+    };
+    assert_eq!(styles(&warm), styles(&cold));
+    Highlighter::new(ThemeChoice::Light, ColorSupport::None).warm_up();
+}
+
+#[test]
+fn a_style_change_stays_20_bytes() {
+    assert!(size_of::<(u32, Style)>() <= 20, "{} bytes", size_of::<(u32, Style)>());
 }
