@@ -107,9 +107,7 @@ impl ApiClient {
         }
         let text = self.transport.get(&self.url(&path)?, LOGS_ROUTE).await?;
         let what = "for the webhook logs";
-        if text.trim_start().starts_with('<') {
-            return Err(ApiError::NotJson { what, got: status::describe_body("", &text, "page") });
-        }
+        refuse_markup(&text, what)?;
         LogSet::parse(text).map_err(|err| match err {
             DecodeError::Empty => ApiError::NotJson { what, got: "an empty body".to_owned() },
             DecodeError::NotJson(got) => ApiError::NotJson { what, got: server_text(&got) },
@@ -149,10 +147,17 @@ impl ApiClient {
     }
 }
 
-fn parse_call(text: &str) -> Result<CallInfo, ApiError> {
+/// A wrong base URL often answers 200 with a web page; its title says more than a JSON parse
+/// error would, and the decoder would consume the text before it could be read.
+fn refuse_markup(text: &str, what: &'static str) -> Result<(), ApiError> {
     if text.trim_start().starts_with('<') {
-        return Err(ApiError::NotJson { what: "for the call", got: status::describe_body("", text, "page") });
+        return Err(ApiError::NotJson { what, got: status::describe_body("", text, "page") });
     }
+    Ok(())
+}
+
+fn parse_call(text: &str) -> Result<CallInfo, ApiError> {
+    refuse_markup(text, "for the call")?;
     CallInfo::from_json(text).map_err(|detail| ApiError::BadCall { detail: server_text(&detail) })
 }
 

@@ -124,6 +124,15 @@ async fn an_unknown_sid_is_call_not_found() {
 }
 
 #[tokio::test]
+async fn a_sid_lookup_without_an_integer_id_is_an_error() {
+    let server = TestServer::start(vec![Reply::json(200, "OK", r#"{"id": "101", "call_sid": "CA1"}"#)]).await;
+    let err = client(&server).fetch_call(&CallRef::Sid("CA1".into()), None).await.unwrap_err();
+    assert_eq!(err, ApiError::BadCall { detail: "the call has no integer id".into() });
+    assert_eq!(err.exit_code(), 10);
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
 async fn a_dot_sid_is_refused_without_a_request() {
     let server = TestServer::start(vec![]).await;
     let err = client(&server).resolve_call_id(&CallRef::Sid("..".into())).await.unwrap_err();
