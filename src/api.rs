@@ -1,23 +1,239 @@
-//! The Burki API client.
+//! The Burki API client: one reqwest client for the session, the three routes hookscope reads,
+//! and typed errors ([`ApiError`]) for everything that can go wrong on the way.
 
 mod config;
+mod error;
+mod status;
+mod transport;
+
+use std::fmt;
+use std::net::IpAddr;
+use std::time::Duration;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use url::{Host, Url};
 
 pub use config::{ApiConfig, ApiKey, CallRef, DEFAULT_BASE_URL, KeySource};
+use error::server_text;
+pub use error::{ApiError, MAX_DETAIL_CHARS};
+use transport::Transport;
 
-// (placeholder until the api branch lands)
-use crate::model::{CallInfo, LogSet};
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{0}")]
-pub struct ApiError(pub String);
-impl ApiError { #[must_use] pub fn exit_code(&self) -> u8 { 9 } }
-#[derive(Debug)]
-pub struct ApiClient;
-pub struct FetchedCall { pub call_id: i64, pub call: Option<CallInfo>, pub call_error: Option<ApiError>, pub logs: LogSet }
+use crate::model::{CallInfo, DecodeError, LogSet};
+
+/// Everything but RFC 3986's unreserved characters is encoded, so a SID or a webhook type is
+/// always exactly one path segment or one query value, whatever the server's router decodes.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+const LOGS_ROUTE: &str = "webhook-logs";
+const CALL_ROUTE: &str = "call-details";
+const SID_ROUTE: &str = "call-by-SID";
+
+/// A call's logs and, when it could be read, the call itself.
+#[derive(Debug, Clone)]
+pub struct FetchedCall {
+    pub call_id: i64,
+    pub call: Option<CallInfo>,
+    /// Why the call details are missing: the logs are still worth showing without them.
+    pub call_error: Option<ApiError>,
+    pub logs: LogSet,
+}
+
+/// Cheap to clone: clones share one connection pool, so a spawned fetch can own one.
+#[derive(Clone)]
+pub struct ApiClient {
+    /// Without a trailing `/`.
+    base: String,
+    transport: Transport,
+}
+
+impl fmt::Debug for ApiClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiClient").field("base", &self.base).finish_non_exhaustive()
+    }
+}
+
 impl ApiClient {
     /// # Errors
-    /// always
-    pub fn new(_: ApiConfig) -> Result<Self, ApiError> { Ok(Self) }
+    /// [`ApiError::NoKey`], [`ApiError::KeyNotSendable`], [`ApiError::BadBaseUrl`], or
+    /// [`ApiError::InsecureHttp`] for plain http to a host that is not loopback without
+    /// `allow_http`. No request is sent in any of these cases.
+    pub fn new(mut config: ApiConfig) -> Result<Self, ApiError> {
+        let Some((key, key_source)) = config.api_key.take() else {
+            return Err(ApiError::NoKey { config_path: None });
+        };
+        let base = check_base_url(&config.base_url, config.allow_http)?;
+        let transport = Transport::new(&config, key, key_source, &base)?;
+        Ok(Self { base: base.as_str().trim_end_matches('/').to_owned(), transport })
+    }
+
+    /// The first wait before a retry, doubled for each one after (250 ms by default). A
+    /// `Retry-After` from the server takes precedence.
+    #[must_use]
+    pub fn with_retry_backoff(mut self, first: Duration) -> Self {
+        self.transport.backoff = first;
+        self
+    }
+
+    /// The internal id for a call reference. A SID costs one request, whose answer is the call
+    /// itself, so it is returned to save fetching it again.
+    ///
     /// # Errors
-    /// always
-    pub async fn fetch_call(&self, _: &CallRef, _: Option<&str>) -> Result<FetchedCall, ApiError> { Err(ApiError("not yet".into())) }
+    /// Any [`ApiError`] from the lookup; [`ApiError::BadCall`] when the call has no integer id.
+    pub async fn resolve_call_id(&self, call: &CallRef) -> Result<(i64, Option<CallInfo>), ApiError> {
+        let sid = match call {
+            CallRef::Id(id) => return Ok((*id, None)),
+            CallRef::Sid(sid) => sid,
+        };
+        // URL parsers resolve `.` and `..` segments, encoded or not: such a SID cannot be sent.
+        if sid == "." || sid == ".." {
+            return Err(ApiError::InvalidCallId { detail: format!("\"{sid}\" cannot be sent as a call SID") });
+        }
+        let url = self.url(&format!("/api/v1/calls/sid/{}", utf8_percent_encode(sid, COMPONENT)))?;
+        let info = parse_call(&self.transport.get(&url, SID_ROUTE).await?)?;
+        let id = info.id.ok_or_else(|| ApiError::BadCall { detail: "the call has no integer id".to_owned() })?;
+        Ok((id, Some(info)))
+    }
+
+    /// Every webhook delivery of the call, optionally only those of one type.
+    ///
+    /// # Errors
+    /// Any [`ApiError`]; a 200 that is not a JSON array is [`ApiError::NotJson`] or
+    /// [`ApiError::NotAnArray`].
+    pub async fn webhook_logs(&self, call_id: i64, webhook_type: Option<&str>) -> Result<LogSet, ApiError> {
+        let mut path = format!("/api/v1/calls/{call_id}/webhook-logs");
+        if let Some(webhook_type) = webhook_type {
+            path.push_str("?webhook_type=");
+            path.extend(utf8_percent_encode(webhook_type, COMPONENT));
+        }
+        let text = self.transport.get(&self.url(&path)?, LOGS_ROUTE).await?;
+        let what = "for the webhook logs";
+        refuse_markup(&text, what)?;
+        LogSet::parse(text).map_err(|err| match err {
+            DecodeError::Empty => ApiError::NotJson { what, got: "an empty body".to_owned() },
+            DecodeError::NotJson(got) => ApiError::NotJson { what, got: server_text(&got) },
+            DecodeError::NotAnArray(got) => ApiError::NotAnArray { got },
+        })
+    }
+
+    /// # Errors
+    /// Any [`ApiError`]; [`ApiError::BadCall`] when the body is not a JSON object.
+    pub async fn call_details(&self, call_id: i64) -> Result<CallInfo, ApiError> {
+        let url = self.url(&format!("/api/v1/calls/{call_id}"))?;
+        parse_call(&self.transport.get(&url, CALL_ROUTE).await?)
+    }
+
+    /// The logs and the call, fetched side by side. Only the logs are essential: when the call
+    /// details fail alone, the reason is kept in [`FetchedCall::call_error`].
+    ///
+    /// # Errors
+    /// A failed SID lookup or a failed logs request.
+    pub async fn fetch_call(&self, call: &CallRef, webhook_type: Option<&str>) -> Result<FetchedCall, ApiError> {
+        let (call_id, known) = self.resolve_call_id(call).await?;
+        if let Some(info) = known {
+            let logs = self.webhook_logs(call_id, webhook_type).await?;
+            return Ok(FetchedCall { call_id, call: Some(info), call_error: None, logs });
+        }
+        let (logs, details) = tokio::join!(self.webhook_logs(call_id, webhook_type), self.call_details(call_id));
+        let (call, call_error) = match details {
+            Ok(info) => (Some(info), None),
+            Err(err) => (None, Some(err)),
+        };
+        Ok(FetchedCall { call_id, call, call_error, logs: logs? })
+    }
+
+    fn url(&self, path: &str) -> Result<Url, ApiError> {
+        let text = format!("{}{path}", self.base);
+        Url::parse(&text).map_err(|err| ApiError::BadBaseUrl { url: server_text(&self.base), reason: err.to_string() })
+    }
+}
+
+/// A wrong base URL often answers 200 with a web page; its title says more than a JSON parse
+/// error would, and the decoder would consume the text before it could be read.
+fn refuse_markup(text: &str, what: &'static str) -> Result<(), ApiError> {
+    if text.trim_start().starts_with('<') {
+        return Err(ApiError::NotJson { what, got: status::describe_body("", text, "page") });
+    }
+    Ok(())
+}
+
+fn parse_call(text: &str) -> Result<CallInfo, ApiError> {
+    refuse_markup(text, "for the call")?;
+    CallInfo::from_json(text).map_err(|detail| ApiError::BadCall { detail: server_text(&detail) })
+}
+
+fn check_base_url(text: &str, allow_http: bool) -> Result<Url, ApiError> {
+    let trimmed = text.trim().trim_end_matches('/');
+    let bad = |reason: &str| ApiError::BadBaseUrl { url: server_text(trimmed), reason: reason.to_owned() };
+    let url = Url::parse(trimmed).map_err(|err| match err {
+        url::ParseError::RelativeUrlWithoutBase => bad("it needs a scheme, like https://"),
+        other => bad(&other.to_string()),
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(bad("the scheme must be https:// (or http://)"));
+    }
+    let Some(host) = url.host() else {
+        return Err(bad("it has no host"));
+    };
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("it must not have a query or a fragment"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad("it must not hold a user name or password (the API key is sent as a bearer token)"));
+    }
+    if url.scheme() == "http" && !allow_http && !is_loopback(&host) {
+        return Err(ApiError::InsecureHttp { host: server_text(&host.to_string()) });
+    }
+    Ok(url)
+}
+
+/// Plain http is acceptable only where the bytes never leave the machine.
+fn is_loopback(host: &Host<&str>) -> bool {
+    match host {
+        Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
+        Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
+        Host::Ipv6(ip) => IpAddr::V6(*ip).is_loopback(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[rstest::rstest]
+    #[case::hosted("https://api.burki.dev/", false, Ok("https://api.burki.dev/"))]
+    #[case::prefix("https://example.com/burki//", false, Ok("https://example.com/burki"))]
+    #[case::localhost("http://LOCALHOST:8000", false, Ok("http://localhost:8000/"))]
+    #[case::loopback_v4("http://127.9.9.9:1", false, Ok("http://127.9.9.9:1/"))]
+    #[case::loopback_v6("http://[::1]:8000", false, Ok("http://[::1]:8000/"))]
+    #[case::allowed("http://10.0.0.5", true, Ok("http://10.0.0.5/"))]
+    #[case::remote_http(
+        "http://10.0.0.5:8000",
+        false,
+        Err("refusing to send the API key over plain http:// to 10.0.0.5")
+    )]
+    #[case::lookalike(
+        "http://localhost.evil.example",
+        false,
+        Err("refusing to send the API key over plain http:// to localhost.evil.example")
+    )]
+    #[case::no_scheme("api.burki.dev", false, Err("invalid base URL \"api.burki.dev\": it needs a scheme"))]
+    #[case::ftp("ftp://api.burki.dev", false, Err("invalid base URL \"ftp://api.burki.dev\": the scheme must be"))]
+    #[case::query("https://api.burki.dev/?x=1", false, Err("must not have a query"))]
+    #[case::userinfo("https://me:pw@api.burki.dev", false, Err("must not hold a user name or password"))]
+    fn base_urls(#[case] text: &str, #[case] allow_http: bool, #[case] expected: Result<&str, &str>) {
+        match (check_base_url(text, allow_http), expected) {
+            (Ok(url), Ok(expected)) => assert_eq!(url.as_str(), expected),
+            (Err(err), Err(expected)) => {
+                assert!(err.to_string().contains(expected), "{err}");
+                assert_eq!(err.exit_code(), 3);
+            }
+            (got, expected) => panic!("{text}: got {got:?}, expected {expected:?}"),
+        }
+    }
+
+    #[test]
+    fn components_encode_everything_but_unreserved() {
+        let encoded = utf8_percent_encode("v3:a/b?c#d%e f-g.h_i~j✓", COMPONENT).to_string();
+        assert_eq!(encoded, "v3%3Aa%2Fb%3Fc%23d%25e%20f-g.h_i~j%E2%9C%93");
+    }
 }
