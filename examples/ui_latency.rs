@@ -1,7 +1,7 @@
 //! Keystroke-to-frame latency of the explorer on big calls: `State::update` plus a full render
 //! to a 120×40 test terminal, as the app does for every key. Prints p50, p99 and max.
 //!
-//! cargo run --release --example ui_latency
+//! `cargo run --release --example ui_latency`
 //!
 //! Background work (the text search over payloads and bodies, highlighting) is timed on its
 //! own: it never blocks a frame.
@@ -63,29 +63,43 @@ impl Frames {
 fn report(name: &str, mut samples: Vec<Duration>) {
     samples.sort();
     let at = |q: f64| {
-        #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss, reason = "an index into a short list")]
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            clippy::cast_precision_loss,
+            reason = "an index into a short list"
+        )]
         let index = ((samples.len() as f64 - 1.0) * q).round() as usize;
         samples[index].as_secs_f64() * 1e3
     };
-    println!("{name:<48} n={:<5} p50 {:>7.3} ms   p99 {:>7.3} ms   max {:>7.3} ms", samples.len(), at(0.5), at(0.99), at(1.0));
+    println!(
+        "{name:<48} n={:<5} p50 {:>7.3} ms   p99 {:>7.3} ms   max {:>7.3} ms",
+        samples.len(),
+        at(0.5),
+        at(0.99),
+        at(1.0)
+    );
 }
 
 fn main() {
     for count in [10_000, 100_000] {
         let text = synthetic::synthetic_logs_json(count, 7);
+        #[expect(clippy::cast_precision_loss, reason = "a size shown to one decimal")]
         let mb = text.len() as f64 / 1e6;
         let mut state = loaded(text);
         let mut frames = Frames::new();
         println!("-- {count} logs ({mb:.1} MB)");
 
         // A type or status filter keystroke: the list, the header figures and the detail change.
-        let samples = (0..300).map(|i| frames.keystroke(&mut state, key(if i % 2 == 0 { 'f' } else { '1' })).0).collect();
+        let samples =
+            (0..300).map(|i| frames.keystroke(&mut state, key(if i % 2 == 0 { 'f' } else { '1' })).0).collect();
         report("filter keystroke (f / 1) → frame", samples);
         state.update(key('c'));
 
         // Typing into the search line, then applying it: the frame comes at once and the
         // search runs in the background.
-        let samples = (0..300).map(|i| frames.keystroke(&mut state, key(if i % 10 == 9 { '\n' } else { '/' })).0).collect();
+        let samples =
+            (0..300).map(|i| frames.keystroke(&mut state, key(if i % 10 == 9 { '\n' } else { '/' })).0).collect();
         report("search keystroke → frame (search in background)", samples);
         state.update(key('c'));
 
@@ -106,12 +120,16 @@ fn main() {
             state.update(key(c));
         }
         let effects = state.update(key('\n'));
-        let generation = effects.iter().find_map(|e| if let Effect::Search { generation, .. } = e { Some(*generation) } else { None });
+        let generation = effects
+            .iter()
+            .find_map(|e| if let Effect::Search { generation, .. } = e { Some(*generation) } else { None });
         let (applied, _) = frames.keystroke(&mut state, Msg::Searched { generation: generation.unwrap(), matches });
         report("search result arrives → frame", vec![applied]);
         state.update(key('c'));
 
-        let samples = (0..1000).map(|i| frames.keystroke(&mut state, key(if (i / 100) % 2 == 0 { 'j' } else { 'k' })).0).collect();
+        let samples = (0..1000)
+            .map(|i| frames.keystroke(&mut state, key(if (i / 100) % 2 == 0 { 'j' } else { 'k' })).0)
+            .collect();
         report("move selection (j / k) → frame", samples);
     }
 
@@ -130,6 +148,18 @@ fn main() {
     report("open a 1.5 MB payload → first frame", samples);
     state.update(key('j'));
     state.update(key('\t'));
-    let samples = (0..200).map(|i| frames.keystroke(&mut state, Msg::Key(KeyEvent::new(if i % 40 < 20 { KeyCode::PageDown } else { KeyCode::PageUp }, KeyModifiers::NONE))).0).collect();
+    let samples = (0..200)
+        .map(|i| {
+            frames
+                .keystroke(
+                    &mut state,
+                    Msg::Key(KeyEvent::new(
+                        if i % 40 < 20 { KeyCode::PageDown } else { KeyCode::PageUp },
+                        KeyModifiers::NONE,
+                    )),
+                )
+                .0
+        })
+        .collect();
     report("scroll the 1.5 MB payload by pages → frame", samples);
 }

@@ -79,15 +79,36 @@ pub struct LoadFailure {
 pub enum Msg {
     Key(KeyEvent),
     Mouse(MouseEvent),
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     /// A fetch finished; `request` says which one, so a superseded fetch is ignored.
-    Loaded { request: u64, result: Box<LoadResult>, call_error: Option<String> },
+    Loaded {
+        request: u64,
+        result: Box<LoadResult>,
+        call_error: Option<String>,
+    },
     /// A background text search finished.
-    Searched { generation: u64, matches: Arc<Vec<bool>> },
+    Searched {
+        generation: u64,
+        matches: Arc<Vec<bool>>,
+    },
+    /// The background search for `generation` died (a bug); the text filter is dropped.
+    SearchFailed {
+        generation: u64,
+    },
     /// A chunk of highlighted lines for the document `doc`.
-    Highlighted { doc: u64, first_line: usize, styles: Vec<LineStyles> },
+    Highlighted {
+        doc: u64,
+        first_line: usize,
+        styles: Vec<LineStyles>,
+    },
     /// A copy or export finished: the status line says how, or why not.
-    Done { message: String, ok: bool },
+    Done {
+        message: String,
+        ok: bool,
+    },
     /// Time passed (only sent while something animates or a toast is up).
     Tick,
 }

@@ -85,7 +85,7 @@ impl App {
             tokio::select! {
                 event = input.next() => match event {
                     Some(Ok(event)) => {
-                        if let Some(msg) = self.translate(event, terminal)? {
+                        if let Some(msg) = self.translate(&event, terminal)? {
                             self.handle(msg);
                         }
                     }
@@ -117,7 +117,7 @@ impl App {
     }
 
     /// Turns a terminal event into a message; Ctrl-Z is handled here since it is terminal I/O.
-    fn translate<B: Backend>(&mut self, event: Event, terminal: &mut Terminal<B>) -> io::Result<Option<Msg>>
+    fn translate<B: Backend>(&mut self, event: &Event, terminal: &mut Terminal<B>) -> io::Result<Option<Msg>>
     where
         B::Error: Into<io::Error>,
     {
@@ -132,9 +132,9 @@ impl App {
                 terminal.clear().map_err(Into::into)?;
                 None
             }
-            Event::Key(key) => Some(Msg::Key(key)),
-            Event::Mouse(mouse) => Some(Msg::Mouse(mouse)),
-            Event::Resize(width, height) => {
+            Event::Key(key) => Some(Msg::Key(*key)),
+            Event::Mouse(mouse) => Some(Msg::Mouse(*mouse)),
+            &Event::Resize(width, height) => {
                 terminal.autoresize().map_err(Into::into)?;
                 Some(Msg::Resize { width, height })
             }
@@ -143,9 +143,10 @@ impl App {
     }
 
     fn handle(&mut self, msg: Msg) {
-        if self.test_panic.as_deref() == Some("ui") && matches!(msg, Msg::Key(_)) {
-            panic!("test panic on the UI thread");
-        }
+        assert!(
+            !(self.test_panic.as_deref() == Some("ui") && matches!(msg, Msg::Key(_))),
+            "test panic on the UI thread"
+        );
         let effects = self.state.update(msg);
         self.perform(effects);
     }
@@ -158,18 +159,28 @@ impl App {
                     let loader = Arc::clone(&self.context.loader);
                     let tx = self.tx.clone();
                     tokio::spawn(async move {
-                        let loaded = loader.load().await;
-                        let _ = tx.send(Msg::Loaded { request, result: Box::new(loaded.result), call_error: loaded.call_error });
+                        let outcome = loader.load().await;
+                        let _ = tx.send(Msg::Loaded {
+                            request,
+                            result: Box::new(outcome.result),
+                            call_error: outcome.call_error,
+                        });
                     });
                 }
                 Effect::Search { generation, query } => {
                     let Some(data) = self.state.data.clone() else { continue };
                     let tx = self.tx.clone();
                     let panic_here = self.test_panic.as_deref() == Some("task");
-                    spawn_reporting(&self.tx, "search", move || {
+                    let failed = Msg::SearchFailed { generation };
+                    spawn_reporting(&self.tx, failed, move || {
                         assert!(!panic_here, "test panic in a background task");
                         let search = TextSearch::new(&query);
-                        let matches = data.logs.logs.iter().map(|log| search.as_ref().is_none_or(|s| s.matches(&data.logs, log))).collect();
+                        let matches = data
+                            .logs
+                            .logs
+                            .iter()
+                            .map(|log| search.as_ref().is_none_or(|s| s.matches(&data.logs, log)))
+                            .collect();
                         let _ = tx.send(Msg::Searched { generation, matches: Arc::new(matches) });
                     });
                 }
@@ -178,7 +189,11 @@ impl App {
                     let current = Arc::clone(&self.highlighting);
                     let highlighter = Arc::clone(&self.context.highlighter);
                     let tx = self.tx.clone();
-                    spawn_reporting(&self.tx, "highlighting", move || {
+                    let failed = Msg::Done {
+                        message: "highlighting failed unexpectedly (a bug: please report it)".into(),
+                        ok: false,
+                    };
+                    spawn_reporting(&self.tx, failed, move || {
                         crate::highlight::highlight_in_chunks(
                             &highlighter,
                             language,
@@ -196,7 +211,9 @@ impl App {
                     let dir = self.context.export_dir.clone();
                     let redact = self.state.redact;
                     let tx = self.tx.clone();
-                    spawn_reporting(&self.tx, "export", move || {
+                    let failed =
+                        Msg::Done { message: "export failed unexpectedly (a bug: please report it)".into(), ok: false };
+                    spawn_reporting(&self.tx, failed, move || {
                         let message = export_case_file(&data, &logs, &dir, redact);
                         let _ = tx.send(match message {
                             Ok(text) => Msg::Done { message: text, ok: true },
@@ -209,7 +226,12 @@ impl App {
     }
 }
 
-fn export_case_file(data: &crate::case_file::LoadedCall, logs: &[usize], dir: &std::path::Path, redact: bool) -> Result<String, String> {
+fn export_case_file(
+    data: &crate::case_file::LoadedCall,
+    logs: &[usize],
+    dir: &std::path::Path,
+    redact: bool,
+) -> Result<String, String> {
     let chosen: Vec<&crate::model::WebhookLog> = logs.iter().map(|&i| &data.logs.logs[i]).collect();
     let mut contents = export::case_file(&data.logs, data.call.as_ref(), &chosen, jiff::Timestamp::now());
     if redact {
@@ -229,11 +251,11 @@ fn export_case_file(data: &crate::case_file::LoadedCall, logs: &[usize], dir: &s
 
 /// Runs blocking work off the UI thread; a panic in it becomes a status-line message instead of
 /// a dead task nobody hears about.
-fn spawn_reporting(tx: &UnboundedSender<Msg>, what: &'static str, work: impl FnOnce() + Send + 'static) {
+fn spawn_reporting(tx: &UnboundedSender<Msg>, on_panic: Msg, work: impl FnOnce() + Send + 'static) {
     let tx = tx.clone();
     tokio::spawn(async move {
         if tokio::task::spawn_blocking(work).await.is_err() {
-            let _ = tx.send(Msg::Done { message: format!("{what} failed unexpectedly (a bug: please report it)"), ok: false });
+            let _ = tx.send(on_panic);
         }
     });
 }

@@ -36,6 +36,7 @@ Exit codes: 0 ok, 2 usage, 3 configuration, 4 key refused (401/403), 5 call not 
 DNS, TLS), 10 unexpected response (not JSON, wrong route, too large), 11 unreadable file.";
 
 #[derive(Debug, Parser)]
+#[expect(clippy::struct_excessive_bools, reason = "each bool is a command-line flag")]
 #[command(name = "hookscope", version, about, after_help = AFTER_HELP, args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
@@ -53,11 +54,11 @@ pub struct Cli {
     #[arg(long, value_name = "PATH")]
     pub file: Option<PathBuf>,
 
-    /// API key [env: BURKI_API_KEY].
+    /// API key [env: `BURKI_API_KEY`].
     #[arg(long, value_name = "KEY", hide_env_values = true)]
     pub api_key: Option<String>,
 
-    /// API base URL [env: BURKI_BASE_URL] [default: https://api.burki.dev].
+    /// API base URL [env: `BURKI_BASE_URL`] [default: <https://api.burki.dev>].
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
 
@@ -183,6 +184,8 @@ pub struct Settings {
     pub key_overrides: std::collections::BTreeMap<String, String>,
     /// Said on stderr before anything else (a config file others can read, …).
     pub warnings: Vec<String>,
+    /// The config file read, or where one would be read from, for "no API key" messages.
+    pub config_path: Option<PathBuf>,
 }
 
 /// What the environment holds, passed in so resolution can be tested without touching it.
@@ -323,6 +326,7 @@ impl Cli {
             redact: self.redact || file.redact.unwrap_or(false),
             key_overrides: file.keys,
             warnings: Vec::new(),
+            config_path: file_path.or_else(default_config_path),
         })
     }
 }
@@ -346,12 +350,19 @@ mod tests {
     #[test]
     fn a_flag_beats_the_environment_which_beats_the_file() {
         let env = Environment { api_key: Some("from-env-key".into()), base_url: Some("http://localhost:8000/".into()) };
-        let file = || ConfigFile { api_key: Some("from-file-key".into()), base_url: Some("https://file".into()), ..ConfigFile::default() };
+        let file = || ConfigFile {
+            api_key: Some("from-file-key".into()),
+            base_url: Some("https://file".into()),
+            ..ConfigFile::default()
+        };
 
         let settings = resolve(&["101", "--api-key", "from-flag-key"], &env, file());
         let (call, config) = api(&settings);
         assert_eq!(call, &CallRef::Id(101));
-        assert_eq!(config.api_key.as_ref().map(|(key, source)| (key.expose(), source)), Some(("from-flag-key", &KeySource::Flag)));
+        assert_eq!(
+            config.api_key.as_ref().map(|(key, source)| (key.expose(), source)),
+            Some(("from-flag-key", &KeySource::Flag))
+        );
         assert_eq!(config.base_url, "http://localhost:8000", "env wins over file, trailing / trimmed");
 
         let settings = resolve(&["101"], &env, file());
@@ -365,7 +376,11 @@ mod tests {
 
     #[test]
     fn filters_come_from_flags_and_one_type_goes_to_the_server() {
-        let settings = resolve(&["CA123", "--type", "tool_call", "--failed", "--grep", "Timeout"], &Environment::default(), ConfigFile::default());
+        let settings = resolve(
+            &["CA123", "--type", "tool_call", "--failed", "--grep", "Timeout"],
+            &Environment::default(),
+            ConfigFile::default(),
+        );
         assert_eq!(api(&settings).0, &CallRef::Sid("CA123".into()));
         assert_eq!(settings.server_type.as_deref(), Some("tool_call"));
         assert_eq!(settings.filter.status, StatusFilter::Failed);

@@ -2,6 +2,7 @@
 //! explorer, so a command line and a screen with the same filters show the same logs.
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 
 use regex::bytes::{Regex, RegexBuilder};
 
@@ -111,7 +112,6 @@ impl TextSearch {
 
     /// Byte ranges of every match in `text` (display text, already decoded), for highlighting
     /// matches in the detail pane.
-    #[must_use]
     pub fn find_in<'t>(&'t self, text: &'t str) -> impl Iterator<Item = std::ops::Range<usize>> + 't {
         self.raw.find_iter(text.as_bytes()).map(|m| m.range())
     }
@@ -129,7 +129,7 @@ fn json_escaped(query: &str, ascii_only: bool) -> String {
             c if (c as u32) < 0x20 || (ascii_only && !c.is_ascii()) => {
                 let mut units = [0u16; 2];
                 for unit in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{unit:04x}"));
+                    let _ = write!(out, "\\u{unit:04x}");
                 }
             }
             c => out.push(c),

@@ -216,7 +216,10 @@ mod tests {
         assert_eq!(keymap.action_for(&press(KeyCode::Char('G'), KeyModifiers::SHIFT)), Some(Action::Last));
         assert_eq!(keymap.action_for(&press(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Action::Quit));
         assert_eq!(keymap.action_for(&press(KeyCode::Char('c'), KeyModifiers::NONE)), Some(Action::ClearFilters));
-        assert_eq!(keymap.action_for(&press(KeyCode::Char('3'), KeyModifiers::NONE)), Some(Action::ToggleTypeNumber(3)));
+        assert_eq!(
+            keymap.action_for(&press(KeyCode::Char('3'), KeyModifiers::NONE)),
+            Some(Action::ToggleTypeNumber(3))
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::case_file::{DEMO_CALL, LoadedCall, parse_document};
 pub enum Loader {
     Demo,
     File(PathBuf),
-    Api { client: ApiClient, call: CallRef, server_type: Option<String> },
+    Api { client: Box<ApiClient>, call: CallRef, server_type: Option<String> },
 }
 
 /// A load's outcome: the logs (or why not), and why the call's details are missing if only
@@ -30,7 +30,7 @@ impl Loader {
     /// # Errors
     /// When the API client cannot be built (no key, plain http to a remote host).
     pub fn api(config: ApiConfig, call: CallRef, server_type: Option<String>) -> Result<Self, crate::api::ApiError> {
-        Ok(Self::Api { client: ApiClient::new(config)?, call, server_type })
+        Ok(Self::Api { client: Box::new(ApiClient::new(config)?), call, server_type })
     }
 
     /// "call 101", "demo call", "file calls.json": for the header and messages.
@@ -55,7 +55,10 @@ impl Loader {
                     Ok(Ok((text, name))) => from_text(text, &name),
                     Ok(Err(failure)) => Loaded { result: Err(failure), call_error: None, exit_code: EXIT_FILE },
                     Err(join) => Loaded {
-                        result: Err(LoadFailure { message: format!("reading the file failed: {join}"), hint: String::new() }),
+                        result: Err(LoadFailure {
+                            message: format!("reading the file failed: {join}"),
+                            hint: String::new(),
+                        }),
                         call_error: None,
                         exit_code: EXIT_FILE,
                     },
@@ -93,7 +96,10 @@ fn read_file(path: &std::path::Path) -> Result<(String, String), LoadFailure> {
     } else {
         std::fs::read(path)
     }
-    .map_err(|err| LoadFailure { message: format!("cannot read {shown}: {err}"), hint: "Check the path and permissions.".to_owned() })?;
+    .map_err(|err| LoadFailure {
+        message: format!("cannot read {shown}: {err}"),
+        hint: "Check the path and permissions.".to_owned(),
+    })?;
     let text = String::from_utf8(bytes).map_err(|err| LoadFailure {
         message: format!("{shown} is not UTF-8 text (invalid byte at offset {})", err.utf8_error().valid_up_to()),
         hint: "Save the API response as it came (curl -o file.json …).".to_owned(),
@@ -107,7 +113,8 @@ fn from_text(text: String, name: &str) -> Loaded {
         Err(err) => Loaded {
             result: Err(LoadFailure {
                 message: format!("{name}: {err}"),
-                hint: "hookscope reads a JSON array of webhook logs as the API returns it, or a case file it exported.".to_owned(),
+                hint: "hookscope reads a JSON array of webhook logs as the API returns it, or a case file it exported."
+                    .to_owned(),
             }),
             call_error: None,
             exit_code: EXIT_FILE,

@@ -40,10 +40,16 @@ fn main() -> ExitCode {
     let loader = match &settings.source {
         Source::Demo => Loader::Demo,
         Source::File(path) => Loader::File(path.clone()),
-        Source::Api { call, config } => match runtime.block_on(async { Loader::api(config.clone(), call.clone(), settings.server_type.clone()) }) {
-            Ok(loader) => loader,
-            Err(err) => return fail(&err.to_string(), err.exit_code()),
-        },
+        Source::Api { call, config } => {
+            match runtime.block_on(async { Loader::api(config.clone(), call.clone(), settings.server_type.clone()) }) {
+                Ok(loader) => loader,
+                Err(hookscope::api::ApiError::NoKey { .. }) => {
+                    let err = hookscope::api::ApiError::NoKey { config_path: settings.config_path.clone() };
+                    return fail(&err.to_string(), err.exit_code());
+                }
+                Err(err) => return fail(&err.to_string(), err.exit_code()),
+            }
+        }
     };
     match settings.print {
         Some(format) => runtime.block_on(print(&loader, &settings, format)),
@@ -65,12 +71,12 @@ fn fail(message: &str, code: u8) -> ExitCode {
 }
 
 async fn print(loader: &Loader, settings: &Settings, format: PrintFormat) -> ExitCode {
-    let loaded = loader.load().await;
-    let data = match loaded.result {
+    let outcome = loader.load().await;
+    let data = match outcome.result {
         Ok(data) => data,
-        Err(failure) => return fail(&failure.message, loaded.exit_code),
+        Err(failure) => return fail(&failure.message, outcome.exit_code),
     };
-    if let Some(why) = &loaded.call_error {
+    if let Some(why) = &outcome.call_error {
         eprintln!("hookscope: note: the call's details could not be fetched: {}", sanitize::line(why));
     }
     for problem in data.logs.problem_report() {
@@ -81,7 +87,9 @@ async fn print(loader: &Loader, settings: &Settings, format: PrintFormat) -> Exi
     let text = match format {
         PrintFormat::Json => export::json_array(&data.logs, &shown),
         PrintFormat::Ndjson => export::ndjson(&data.logs, &shown),
-        PrintFormat::Markdown => export::markdown_call_report(&data.logs, data.call.as_ref(), &shown, settings.redact, 4000),
+        PrintFormat::Markdown => {
+            export::markdown_call_report(&data.logs, data.call.as_ref(), &shown, settings.redact, 4000)
+        }
         PrintFormat::Table => {
             let on_terminal = stdout.is_terminal();
             let width = on_terminal.then(|| crossterm::terminal::size().ok()).flatten().map(|(w, _)| usize::from(w));
@@ -99,7 +107,10 @@ async fn print(loader: &Loader, settings: &Settings, format: PrintFormat) -> Exi
 
 fn explore(runtime: &tokio::runtime::Runtime, loader: Loader, settings: Settings) -> ExitCode {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        return fail("the explorer needs a terminal; to write the logs to a pipe or file, add --print [table|json|ndjson|markdown]", 2);
+        return fail(
+            "the explorer needs a terminal; to write the logs to a pipe or file, add --print [table|json|ndjson|markdown]",
+            2,
+        );
     }
     let keymap = match Keymap::with_overrides(&settings.key_overrides) {
         Ok(keymap) => keymap,
@@ -124,7 +135,12 @@ fn explore(runtime: &tokio::runtime::Runtime, loader: Loader, settings: Settings
         let backend = ratatui::backend::CrosstermBackend::new(std::io::stdout());
         let mut term = ratatui::Terminal::new(backend)?;
         let size = term.size()?;
-        let mut state = State::new(label, settings.filter.clone(), keymap, ratatui::layout::Rect::new(0, 0, size.width, size.height));
+        let mut state = State::new(
+            label,
+            settings.filter.clone(),
+            keymap,
+            ratatui::layout::Rect::new(0, 0, size.width, size.height),
+        );
         state.redact = settings.redact;
         let highlighter = tokio::task::spawn_blocking(move || Highlighter::new(theme_choice, color));
         let context = AppContext {
@@ -142,7 +158,7 @@ fn explore(runtime: &tokio::runtime::Runtime, loader: Loader, settings: Settings
     });
     terminal::restore();
     for panic in terminal::take_deferred_panics() {
-        eprintln!("hookscope: {}", sanitize::line(&panic));
+        eprintln!("hookscope: {}", sanitize::lines(&panic).join("\n"));
     }
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -164,7 +180,10 @@ fn forward_signals(app: &App) {
                 _ = term.recv() => {}
                 _ = hup.recv() => {}
             }
-            let quit = crossterm::event::KeyEvent::new(crossterm::event::KeyCode::Char('c'), crossterm::event::KeyModifiers::CONTROL);
+            let quit = crossterm::event::KeyEvent::new(
+                crossterm::event::KeyCode::Char('c'),
+                crossterm::event::KeyModifiers::CONTROL,
+            );
             let _ = tx.send(hookscope::action::Msg::Key(quit));
         });
     }

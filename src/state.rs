@@ -43,10 +43,18 @@ pub enum Popup {
     #[default]
     None,
     /// Typing a search; `previous` is restored by Esc.
-    Search { input: String, previous: String },
+    Search {
+        input: String,
+        previous: String,
+    },
     /// The type picker: a cursor over `State::types` and the choice being made.
-    Types { cursor: usize, chosen: BTreeSet<String> },
-    Help { scroll: usize },
+    Types {
+        cursor: usize,
+        chosen: BTreeSet<String>,
+    },
+    Help {
+        scroll: usize,
+    },
     Copy,
 }
 
@@ -65,6 +73,7 @@ pub struct StatusLine {
 }
 
 #[derive(Debug)]
+#[expect(clippy::struct_excessive_bools, reason = "independent flags of the view, not a state machine")]
 pub struct State {
     /// What is being looked at, for the header and messages: "call 101", "demo call", a file.
     pub source_label: String,
@@ -187,6 +196,18 @@ impl State {
                 }
                 Vec::new()
             }
+            Msg::SearchFailed { generation } => {
+                if generation != self.search_generation {
+                    return Vec::new();
+                }
+                self.searching = false;
+                self.filter.text.clear();
+                self.status = Some(StatusLine {
+                    text: "search failed unexpectedly (a bug: please report it); the text filter was dropped".into(),
+                    ok: false,
+                });
+                self.refilter()
+            }
             Msg::Highlighted { doc, first_line, styles } => {
                 if let Some(detail) = self.detail.as_mut().filter(|d| d.doc.id == doc) {
                     detail.doc.add_styles(first_line, styles);
@@ -220,7 +241,11 @@ impl State {
         }
         let problems = loaded.logs.problem_report();
         self.status = (!problems.is_empty()).then(|| StatusLine {
-            text: format!("{} problem(s) in the data, first: {} (details: i on a marked log)", problems.len(), problems[0]),
+            text: format!(
+                "{} problem(s) in the data, first: {} (details: i on a marked log)",
+                problems.len(),
+                problems[0]
+            ),
             ok: false,
         });
         let previous_id = self.selected_log().map(|log| log.id);
@@ -335,6 +360,7 @@ impl State {
         isize::try_from(rows.max(2) - 1).unwrap_or(1)
     }
 
+    #[expect(clippy::too_many_lines, reason = "one short arm per action, in the keymap's order")]
     fn perform(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Quit => {

@@ -29,7 +29,13 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) {
             let waited = since.elapsed().as_secs();
             let waited = if waited > 0 { format!(" {waited} s") } else { String::new() };
             let text = format!("{spinner} Fetching webhook logs for {}…{waited}", state.source_label);
-            message(frame, body, theme, "Loading", &[Line::styled(text, theme.accent), Line::raw(""), hint_line(theme, &[("q", "quit")])]);
+            message(
+                frame,
+                body,
+                theme,
+                "Loading",
+                &[Line::styled(text, theme.accent), Line::raw(""), hint_line(theme, &[("q", "quit")])],
+            );
         }
         Load::Failed(failure) => {
             let lines = [
@@ -47,7 +53,10 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) {
                 let lines = [
                     Line::raw("This call has no webhook deliveries."),
                     Line::raw(""),
-                    Line::styled("Either its assistant has no webhook URL configured, or nothing was sent yet.", theme.dim),
+                    Line::styled(
+                        "Either its assistant has no webhook URL configured, or nothing was sent yet.",
+                        theme.dim,
+                    ),
                     Line::raw(""),
                     hint_line(theme, &[("r", "fetch again"), ("q", "quit")]),
                 ];
@@ -75,11 +84,15 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) {
 
 /// A centred, bordered message for the states that replace the list and detail.
 fn message(frame: &mut Frame, area: Rect, theme: &Theme, title: &str, lines: &[Line<'_>]) {
-    let block = Block::default().borders(Borders::ALL).border_style(theme.border).title(Span::styled(format!(" {title} "), theme.title));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Span::styled(format!(" {title} "), theme.title));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let height = u16::try_from(lines.len()).unwrap_or(u16::MAX);
-    let [_, middle, _] = Layout::vertical([Constraint::Fill(1), Constraint::Length(height), Constraint::Fill(1)]).areas(inner);
+    let [_, middle, _] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(height), Constraint::Fill(1)]).areas(inner);
     frame.render_widget(Paragraph::new(lines.to_vec()).alignment(Alignment::Center).wrap(Wrap { trim: true }), middle);
 }
 
@@ -95,6 +108,23 @@ fn hint_line(theme: &Theme, hints: &[(&str, &str)]) -> Line<'static> {
     Line::from(spans)
 }
 
+/// As many hints as fit the width, keeping the last two (help and quit) whatever happens.
+fn fit_hints<'h>(hints: &'h [(String, &'static str)], width: usize) -> Vec<(&'h str, &'static str)> {
+    let cost = |(key, what): &(String, &str)| key.chars().count() + what.chars().count() + 3;
+    let (head, tail) = hints.split_at(hints.len().saturating_sub(2));
+    let mut used: usize = tail.iter().map(cost).sum();
+    let mut kept: Vec<(&'h str, &'static str)> = Vec::new();
+    for hint in head {
+        used += cost(hint);
+        if used > width {
+            break;
+        }
+        kept.push((hint.0.as_str(), hint.1));
+    }
+    kept.extend(tail.iter().map(|(key, what)| (key.as_str(), *what)));
+    kept
+}
+
 fn render_footer(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let [status_area, hints_area] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
     let status = match &state.popup {
@@ -105,16 +135,23 @@ fn render_footer(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             Span::styled("   Enter apply · Esc cancel · Ctrl-U clear", theme.dim),
         ]),
         _ => match &state.status {
-            Some(status) => {
-                Line::styled(crate::sanitize::line(&status.text).into_owned(), if status.ok { theme.ok } else { theme.warn })
-            }
+            Some(status) => Line::styled(
+                crate::sanitize::line(&status.text).into_owned(),
+                if status.ok { theme.ok } else { theme.warn },
+            ),
             None => Line::default(),
         },
     };
     frame.render_widget(Paragraph::new(status), status_area);
     let hints: Vec<(String, &str)> = match &state.popup {
         Popup::Types { .. } => {
-            vec![("j/k".into(), "move"), ("Space".into(), "toggle"), ("a".into(), "all"), ("Enter".into(), "apply"), ("Esc".into(), "cancel")]
+            vec![
+                ("j/k".into(), "move"),
+                ("Space".into(), "toggle"),
+                ("a".into(), "all"),
+                ("Enter".into(), "apply"),
+                ("Esc".into(), "cancel"),
+            ]
         }
         Popup::Copy => vec![("p r e c m u".into(), "copy"), ("Esc".into(), "close")],
         Popup::Help { .. } => vec![("j/k".into(), "scroll"), ("any key".into(), "close")],
@@ -124,6 +161,6 @@ fn render_footer(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             hints
         }
     };
-    let pairs: Vec<(&str, &str)> = hints.iter().map(|(k, w)| (k.as_str(), *w)).collect();
+    let pairs = fit_hints(&hints, usize::from(hints_area.width));
     frame.render_widget(Paragraph::new(hint_line(theme, &pairs)), hints_area);
 }

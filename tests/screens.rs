@@ -74,7 +74,7 @@ macro_rules! screens {
 }
 
 screens! {
-    loading: |w, h| state(w, h);
+    loading: state;
     fetch_error: |w, h| {
         let mut s = state(w, h);
         let failure = LoadFailure { message: "401 Unauthorized: the key from BURKI_API_KEY (burki_live_…) was refused".into(), hint: "Fix the key, then r tries again.".into() };
@@ -82,7 +82,7 @@ screens! {
         s
     };
     empty_call: |w, h| loaded_from("[]", w, h);
-    demo_call: |w, h| demo(w, h);
+    demo_call: demo;
     nothing_matches: |w, h| { let mut s = demo(w, h); s.filter.text = "zebra".into(); press(&mut s, "/zebra\n"); s.update(Msg::Searched { generation: 1, matches: std::sync::Arc::new(vec![false; 40]) }); s };
     failed_only: |w, h| { let mut s = demo(w, h); press(&mut s, "f"); s };
     response_tab: |w, h| { let mut s = demo(w, h); press(&mut s, "fjb"); s };

@@ -1,6 +1,7 @@
 //! The detail of the selected log: which tab shows, the tab's document (built once when the
 //! log or tab changes, never while drawing), its highlighting as it arrives, and the scroll.
 
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use crate::action::Effect;
@@ -109,7 +110,12 @@ impl Detail {
     pub fn build(set: &LogSet, index: usize, tab: Tab, id: u64, search: Option<&TextSearch>) -> Self {
         let doc = build_doc(set, index, tab, id);
         let match_lines = search.map_or_else(Vec::new, |search| {
-            doc.lines.iter().enumerate().filter(|(_, line)| search.find_in(line).next().is_some()).map(|(i, _)| i).collect()
+            doc.lines
+                .iter()
+                .enumerate()
+                .filter(|(_, line)| search.find_in(line).next().is_some())
+                .map(|(i, _)| i)
+                .collect()
         });
         let scroll = match_lines.first().copied().unwrap_or(0).saturating_sub(2);
         Self { log: index, tab, doc, scroll, match_lines, current_match: None }
@@ -142,24 +148,24 @@ fn build_doc(set: &LogSet, index: usize, tab: Tab, id: u64) -> Doc {
     let log = &set.logs[index];
     match tab {
         Tab::Payload => match set.payload(log) {
-            Some(raw) => Doc::new(id, &json_text::pretty(raw), Language::Json, format!("request payload · {}", size(raw.len()))),
-            None => Doc::new(id, "(no request payload: the server stored null)", Language::Plain, "request payload".into()),
+            Some(raw) => Doc::new(id, &json_text::pretty(raw), Language::Json, size(raw.len())),
+            None => Doc::new(id, "(no request payload: the server stored null)", Language::Plain, String::new()),
         },
         Tab::Response => match set.response_body(log) {
-            None => Doc::new(id, "(no response body)", Language::Plain, "response body".into()),
-            Some(body) if body.is_empty() => Doc::new(id, "(empty body)", Language::Plain, "response body".into()),
+            None => Doc::new(id, "(no response body)", Language::Plain, String::new()),
+            Some(body) if body.is_empty() => Doc::new(id, "(empty body)", Language::Plain, String::new()),
             Some(body) => {
                 let language = detect_language(&body);
                 let cut = if log.response_truncated { " · cut by the server at 10240 characters" } else { "" };
-                let note = format!("response body · {} · {}{cut}", language_name(language), size(body.len()));
+                let note = format!("{} · {}{cut}", language_name(language), size(body.len()));
                 let text = if language == Language::Json { json_text::pretty(&body) } else { body };
                 Doc::new(id, &text, language, note)
             }
         },
-        Tab::Info => Doc::new(id, &info_text(set, index), Language::Plain, "metadata, extra fields and problems".into()),
+        Tab::Info => Doc::new(id, &info_text(set, index), Language::Plain, String::new()),
         Tab::Raw => {
             let raw = set.raw(log);
-            Doc::new(id, &json_text::pretty(raw), Language::Json, format!("the entry as the API sent it · {}", size(raw.len())))
+            Doc::new(id, &json_text::pretty(raw), Language::Json, size(raw.len()))
         }
     }
 }
@@ -177,7 +183,7 @@ fn info_text(set: &LogSet, index: usize) -> String {
     } else {
         out.push_str("extra fields (not in the documented API):\n");
         for (name, span) in &log.extra_fields {
-            out.push_str(&format!("{name}: {}\n", json_text::pretty(set.slice(span))));
+            let _ = writeln!(out, "{name}: {}", json_text::pretty(set.slice(span)));
         }
     }
     out.push('\n');
@@ -186,7 +192,7 @@ fn info_text(set: &LogSet, index: usize) -> String {
     } else {
         out.push_str("problems reading this entry:\n");
         for problem in &log.problems {
-            out.push_str(&format!("  ⚠ {problem}\n"));
+            let _ = writeln!(out, "  ⚠ {problem}");
         }
     }
     out

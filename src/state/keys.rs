@@ -53,7 +53,9 @@ pub fn copy_text(data: &LoadedCall, index: usize, item: CopyItem, redact: bool) 
         CopyItem::Markdown => {
             (crate::export::markdown_report(set, data.call.as_ref(), log, redact, 4000), "Markdown report")
         }
-        CopyItem::Url => (if redact { crate::redact::redact_url(&log.webhook_url) } else { log.webhook_url.clone() }, "webhook URL"),
+        CopyItem::Url => {
+            (if redact { crate::redact::redact_url(&log.webhook_url) } else { log.webhook_url.clone() }, "webhook URL")
+        }
     };
     let what = if redact { format!("{what} (redacted)") } else { what.to_owned() };
     Ok((text, what))
@@ -124,7 +126,12 @@ impl State {
         }
     }
 
-    fn types_key(&mut self, key: KeyEvent, cursor: usize, mut chosen: std::collections::BTreeSet<String>) -> Vec<Effect> {
+    fn types_key(
+        &mut self,
+        key: KeyEvent,
+        cursor: usize,
+        mut chosen: std::collections::BTreeSet<String>,
+    ) -> Vec<Effect> {
         let last = self.types.len().saturating_sub(1);
         let cursor = match key.code {
             KeyCode::Esc | KeyCode::Char('q' | 't') => return Vec::new(),
@@ -164,8 +171,9 @@ impl State {
     }
 
     fn copy_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let Some(&(_, item, _)) =
-            COPY_MENU.iter().find(|(k, _, _)| key.code == KeyCode::Char(*k) && !key.modifiers.contains(KeyModifiers::CONTROL))
+        let Some(&(_, item, _)) = COPY_MENU
+            .iter()
+            .find(|(k, _, _)| key.code == KeyCode::Char(*k) && !key.modifiers.contains(KeyModifiers::CONTROL))
         else {
             return Vec::new();
         };

@@ -36,8 +36,17 @@ mod tests {
     #[test]
     fn counts_and_percentiles_cover_the_shown_logs() {
         let entries: Vec<String> = (1..=20)
-            .map(|i| format!(r#"{{"id": {i}, "webhook_url": "u", "webhook_type": "t", "success": {}, "response_time_ms": {}}}"#, i % 4 != 0, i * 10))
-            .chain([r#"{"id": 99, "webhook_url": "u", "webhook_type": "t", "success": false, "response_time_ms": null}"#.to_owned()])
+            .map(|i| {
+                format!(
+                    r#"{{"id": {i}, "webhook_url": "u", "webhook_type": "t", "success": {}, "response_time_ms": {}}}"#,
+                    i % 4 != 0,
+                    i * 10
+                )
+            })
+            .chain([
+                r#"{"id": 99, "webhook_url": "u", "webhook_type": "t", "success": false, "response_time_ms": null}"#
+                    .to_owned(),
+            ])
             .collect();
         let set = LogSet::parse(format!("[{}]", entries.join(","))).unwrap();
         let all: Vec<usize> = (0..set.logs.len()).collect();

@@ -81,8 +81,8 @@ fn loading_selects_the_first_log_and_counts_types_in_order_of_appearance() {
 fn a_superseded_fetch_is_ignored() {
     let mut state = loaded(Filter::default());
     assert_eq!(send(&mut state, key('r')), [Effect::Fetch { request: 2 }]);
-    let stale = Box::new(Err(LoadFailure { message: "old".into(), hint: String::new() }));
-    send(&mut state, Msg::Loaded { request: 1, result: stale, call_error: None });
+    let superseded_reply = Box::new(Err(LoadFailure { message: "old".into(), hint: String::new() }));
+    send(&mut state, Msg::Loaded { request: 1, result: superseded_reply, call_error: None });
     assert!(matches!(state.load, Load::Loading { .. }), "the reply to fetch 1 must not count");
 }
 
@@ -146,7 +146,8 @@ fn search_results_for_an_older_query_are_dropped() {
     send(&mut state, key('/'));
     send(&mut state, key('a'));
     let first = state.update(code(KeyCode::Enter));
-    let Some(Effect::Search { generation: old, .. }) = first.into_iter().find(|e| matches!(e, Effect::Search { .. })) else {
+    let Some(Effect::Search { generation: old, .. }) = first.into_iter().find(|e| matches!(e, Effect::Search { .. }))
+    else {
         panic!("a search starts")
     };
     send(&mut state, key('/'));
@@ -175,7 +176,10 @@ fn tabs_switch_the_document_and_ask_for_highlighting() {
     let detail = state.detail.as_ref().unwrap();
     assert_eq!(detail.tab, Tab::Response);
     assert_eq!(detail.doc.lines.as_slice(), ["<html>Bad Gateway</html>"]);
-    assert!(matches!(effects.as_slice(), [Effect::Highlight { language: crate::highlight::Language::Html, .. }]), "{effects:?}");
+    assert!(
+        matches!(effects.as_slice(), [Effect::Highlight { language: crate::highlight::Language::Html, .. }]),
+        "{effects:?}"
+    );
     send(&mut state, key('j')); // the tab is kept for the next log
     assert_eq!(state.detail.as_ref().unwrap().tab, Tab::Response);
     send(&mut state, key('G')); // log 5 has a null payload
@@ -187,7 +191,11 @@ fn tabs_switch_the_document_and_ask_for_highlighting() {
 fn highlight_chunks_for_another_document_are_dropped() {
     let mut state = loaded(Filter::default());
     let doc = state.detail.as_ref().unwrap().doc.id;
-    state.update(Msg::Highlighted { doc: doc + 100, first_line: 0, styles: vec![crate::highlight::LineStyles::default()] });
+    state.update(Msg::Highlighted {
+        doc: doc + 100,
+        first_line: 0,
+        styles: vec![crate::highlight::LineStyles::default()],
+    });
     assert!(state.detail.as_ref().unwrap().doc.styles.is_empty());
     state.update(Msg::Highlighted { doc, first_line: 0, styles: vec![crate::highlight::LineStyles::default(); 3] });
     assert_eq!(state.detail.as_ref().unwrap().doc.styles.len(), 3);
@@ -252,7 +260,12 @@ fn page_and_ends_move_within_the_shown_logs() {
 fn a_click_selects_the_row_under_the_pointer() {
     let mut state = loaded(Filter::default());
     let rows = state.areas().list_rows;
-    let click = MouseEvent { kind: MouseEventKind::Down(MouseButton::Left), column: rows.x + 3, row: rows.y + 2, modifiers: KeyModifiers::NONE };
+    let click = MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: rows.x + 3,
+        row: rows.y + 2,
+        modifiers: KeyModifiers::NONE,
+    };
     send(&mut state, Msg::Mouse(click));
     assert_eq!(selected_id(&state), Some(3));
 }

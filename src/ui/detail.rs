@@ -1,6 +1,8 @@
 //! The detail pane: a fixed summary of the selected delivery, the tab bar, and the visible slice
 //! of the tab's document.
 
+use std::fmt::Write as _;
+
 use ratatui::Frame;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -37,12 +39,18 @@ pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Th
     };
     let error = match (log.response_status_code, log.error_message.as_deref()) {
         (None, Some("") | None) => Span::styled("no response (timeout?)", theme.failed),
-        (_, Some(message)) if !message.is_empty() => Span::styled(format!("error: {}", sanitize::line(message)), theme.failed),
-        _ => Span::styled("no error", theme.dim),
+        (_, Some(message)) if !message.is_empty() => {
+            Span::styled(format!("error: {}", sanitize::line(message)), theme.failed)
+        }
+        (Some(code), _) => {
+            Span::styled(explain_status(code, log.success), if log.success { theme.dim } else { theme.warn })
+        }
+        (None, _) => Span::styled("no error recorded", theme.dim),
     };
-    let mut facts = format!("log {} · call {}", log.id, log.call_id.map_or_else(|| "?".to_owned(), |id| id.to_string()));
+    let mut facts =
+        format!("log {} · call {}", log.id, log.call_id.map_or_else(|| "?".to_owned(), |id| id.to_string()));
     if let Some(assistant) = log.assistant_id {
-        facts.push_str(&format!(" · assistant {assistant}"));
+        let _ = write!(facts, " · assistant {assistant}");
     }
     let problems = if log.problems.is_empty() {
         Span::raw("")
@@ -82,8 +90,9 @@ pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Th
     let page = usize::from(areas.detail_doc.height);
     let end = (detail.scroll + page).min(doc.lines.len());
     let position = format!(" {}-{}/{}", (detail.scroll + 1).min(end), end, doc.lines.len());
-    let busy = if doc.is_highlighting() { " · highlighting…" } else { "" };
-    tabs.push(Span::styled(format!(" {}{busy} ·{position}", sanitize::short(&doc.note)), theme.dim));
+    let busy = if doc.is_highlighting() { " highlighting…" } else { "" };
+    let note = if doc.note.is_empty() { String::new() } else { format!(" {} ·", sanitize::short(&doc.note)) };
+    tabs.push(Span::styled(format!("{note}{busy}{position}"), theme.dim));
     frame.render_widget(Paragraph::new(Line::from(tabs)), areas.detail_tabs);
 
     let search = TextSearch::new(&state.filter.text);
@@ -99,6 +108,18 @@ pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Th
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), areas.detail_doc);
+}
+
+/// Why a status counts as it does: Burki calls only 200, 201 and 202 a success.
+fn explain_status(code: u16, success: bool) -> String {
+    match code {
+        _ if success => "the receiver accepted it".to_owned(),
+        204 => "204 No Content counts as a failure: Burki wants 200, 201 or 202".to_owned(),
+        300..=399 => format!("{code}: redirects are not followed; the receiver moved (b shows where)"),
+        400..=499 => format!("{code}: the receiver refused it (b shows its answer)"),
+        500..=599 => format!("{code}: the receiver failed (b shows its answer)"),
+        _ => format!("{code} is not 200, 201 or 202, so it counts as a failure"),
+    }
 }
 
 /// Patches the match style over the parts of `line` (already styled) that the search matches.

@@ -33,12 +33,19 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
     if let Some(set) = state.logs() {
         let summary = &state.summary;
         let total = set.logs.len();
-        let count = if summary.shown == total { format!("{total} deliveries") } else { format!("{} of {total} shown", summary.shown) };
+        let count = if summary.shown == total {
+            format!("{total} deliveries")
+        } else {
+            format!("{} of {total} shown", summary.shown)
+        };
         second.push(Span::raw(count));
         second.push(Span::styled(" · ", theme.dim));
         second.push(Span::styled(format!("{} ok", summary.succeeded), theme.ok));
         second.push(Span::styled(" · ", theme.dim));
-        second.push(Span::styled(format!("{} failed", summary.failed), if summary.failed > 0 { theme.failed } else { theme.dim }));
+        second.push(Span::styled(
+            format!("{} failed", summary.failed),
+            if summary.failed > 0 { theme.failed } else { theme.dim },
+        ));
         if let (Some(avg), Some(p95)) = (summary.average_ms, summary.p95_ms) {
             second.push(Span::styled(format!(" · avg {} · p95 {}", millis(avg), millis(p95)), theme.dim));
         }
@@ -53,7 +60,12 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
     frame.render_widget(Paragraph::new(vec![Line::from(first), Line::from(second)]), area);
     // Times and redaction at the right of the second line, over whatever is under them.
     let width = u16::try_from(flags.width()).unwrap_or(area.width).min(area.width);
-    let corner = Rect { x: area.right().saturating_sub(width), y: area.y + 1, width, height: 1.min(area.height.saturating_sub(1)) };
+    let corner = Rect {
+        x: area.right().saturating_sub(width),
+        y: area.y + 1,
+        width,
+        height: 1.min(area.height.saturating_sub(1)),
+    };
     frame.render_widget(Paragraph::new(flags), corner);
 }
 

@@ -25,7 +25,11 @@ pub(super) fn render(frame: &mut Frame, state: &State, theme: &Theme) {
                     Line::styled(text, if i == *cursor { theme.selected } else { ratatui::style::Style::new() })
                 })
                 .collect();
-            let title = if chosen.is_empty() { " Types: all shown ".to_owned() } else { format!(" Types: {} chosen ", chosen.len()) };
+            let title = if chosen.is_empty() {
+                " Types: all shown ".to_owned()
+            } else {
+                format!(" Types: {} chosen ", chosen.len())
+            };
             let scroll = cursor.saturating_sub(12);
             boxed(frame, theme, &title, lines, 44, scroll);
         }
@@ -59,7 +63,8 @@ fn help_lines<'a>(state: &'a State, theme: &Theme) -> Vec<Line<'a>> {
         ("copy menu", "p payload · r response · e entry · c curl · m Markdown · u URL"),
         ("mouse", "click selects · wheel scrolls the pane under the pointer"),
     ] {
-        lines.push(Line::from(vec![Span::styled(format!("{keys:>14}  "), theme.accent), Span::styled(what, theme.dim)]));
+        lines
+            .push(Line::from(vec![Span::styled(format!("{keys:>14}  "), theme.accent), Span::styled(what, theme.dim)]));
     }
     lines
 }
@@ -69,7 +74,10 @@ fn boxed(frame: &mut Frame, theme: &Theme, title: &str, lines: Vec<Line<'_>>, wi
     let height = u16::try_from(lines.len()).unwrap_or(u16::MAX).saturating_add(2).min(screen.height);
     let area = centered(screen, width.min(screen.width), height);
     frame.render_widget(Clear, area);
-    let block = Block::default().borders(Borders::ALL).border_style(theme.border_focused).title(Span::styled(title.to_owned(), theme.title));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border_focused)
+        .title(Span::styled(title.to_owned(), theme.title));
     let scroll = u16::try_from(scroll).unwrap_or(u16::MAX);
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
 }

@@ -159,6 +159,9 @@ impl Running {
 
     /// Waits for the app to stop by itself (after `q`).
     pub async fn finished(self) -> io::Result<()> {
-        tokio::time::timeout(Duration::from_secs(10), self.done).await.expect("the app quits").expect("the app task ends")
+        tokio::time::timeout(Duration::from_secs(10), self.done)
+            .await
+            .expect("the app quits")
+            .expect("the app task ends")
     }
 }
