@@ -79,3 +79,53 @@ async fn export_writes_a_case_file_that_reopens() {
     app.press("q");
     app.finished().await.unwrap();
 }
+
+#[path = "support/http_server.rs"]
+#[allow(dead_code, reason = "the flows use only part of the scripted server")]
+mod http_server;
+
+#[tokio::test]
+async fn a_failed_fetch_says_so_and_r_fetches_again_from_a_real_server() {
+    use http_server::{Reply, TestServer};
+    const LOGS: &str = "/api/v1/calls/101/webhook-logs";
+    const CALL: &str = "/api/v1/calls/101";
+    let logs = r#"[{"id": 7, "call_id": 101, "assistant_id": 3, "webhook_url": "https://hooks.example.com/burki",
+        "webhook_type": "tool_call", "request_payload": {"name": "book", "args": {"when": "Tue 2pm"}},
+        "response_status_code": 500, "response_body": "Internal Server Error", "response_time_ms": 41,
+        "attempted_at": "2025-08-24T19:22:04.123456", "success": false, "error_message": null, "retry_count": 0,
+        "webhook_metadata": null}]"#;
+    let server = TestServer::start(vec![
+        Reply::new(500, "Internal Server Error").body("Internal Server Error").for_target(LOGS),
+        Reply::json(404, "Not Found", r#"{"detail": "Call with ID 101 not found in your organization"}"#).for_target(CALL),
+        Reply::json(200, "OK", logs).for_target(LOGS),
+        Reply::json(200, "OK", r#"{"id": 101, "call_sid": "CAfeed", "status": "completed", "duration": 148}"#).for_target(CALL),
+    ])
+    .await;
+    let config = hookscope::api::ApiConfig {
+        base_url: server.url(),
+        api_key: Some((hookscope::api::ApiKey::new("burki_live_secret_key_123").unwrap(), hookscope::api::KeySource::Env)),
+        ..hookscope::api::ApiConfig::default()
+    };
+    let loader = Loader::api(config, hookscope::api::CallRef::Id(101), None).unwrap();
+    let mut app = screen::start(loader, Filter::default(), 120, 40);
+
+    let failed = app.wait_for_text("Could not load call 101").await;
+    assert!(failed.contains("500") && failed.contains("try again"), "{failed}");
+    assert!(!failed.contains("secret_key"), "the key never shows");
+
+    app.press("r");
+    let loaded = app.wait_for_text("Delivery 7").await;
+    assert!(loaded.contains("CAfeed") && loaded.contains("completed"), "the call's details are in the header:\n{loaded}");
+    assert!(loaded.contains("500 ✗ FAILED"), "{loaded}");
+
+    app.press("yc");
+    app.wait_for_text("copied curl command").await;
+    let curl = app.clipboard.0.lock().unwrap().last().cloned().unwrap();
+    assert!(curl.starts_with("curl") && curl.contains("https://hooks.example.com/burki"), "{curl}");
+
+    app.press("q");
+    app.finished().await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.iter().filter(|r| r.target == LOGS).count(), 2);
+    assert!(requests.iter().all(|r| r.header("authorization") == Some("Bearer burki_live_secret_key_123")));
+}
