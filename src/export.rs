@@ -24,13 +24,15 @@ pub use table::table;
 
 use crate::model::{Outcome, WebhookLog};
 
-/// The status column of a delivery in one short word when there was no HTTP status.
-fn status_word(log: &WebhookLog) -> String {
+/// The status of a delivery as the list, the table and reports show it: the code, or why there
+/// is none. Never blank.
+#[must_use]
+pub fn status_word(log: &WebhookLog) -> String {
     match log.outcome() {
         Outcome::Status(code) => code.to_string(),
         _ if log.looks_like_timeout() => "timeout".to_owned(),
         Outcome::NoResponse => "no response".to_owned(),
-        Outcome::TransportError => "error".to_owned(),
+        Outcome::TransportError => "no response".to_owned(),
     }
 }
 

@@ -10,20 +10,11 @@ use ratatui::widgets::{Block, Borders, Cell, Row, Table};
 use super::header::millis;
 use super::layout::Areas;
 use super::theme::Theme;
-use crate::model::{Outcome, WebhookLog};
+use crate::model::WebhookLog;
 use crate::sanitize;
 use crate::state::{Focus, State};
 
-/// What the status column says: the code, or why there is none. Never blank.
-#[must_use]
-pub fn status_text(log: &WebhookLog) -> String {
-    match log.outcome() {
-        Outcome::Status(code) => code.to_string(),
-        Outcome::NoResponse => "timeout".to_owned(),
-        Outcome::TransportError if log.looks_like_timeout() => "timeout".to_owned(),
-        Outcome::TransportError => "no resp".to_owned(),
-    }
-}
+pub use crate::export::status_word as status_text;
 
 /// Success or failure as a symbol too, so it reads without colour.
 #[must_use]
@@ -65,7 +56,7 @@ pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Th
         Constraint::Length(12),
         #[expect(clippy::cast_possible_truncation, reason = "clamped to 22 above")]
         Constraint::Length(type_width as u16),
-        Constraint::Length(7),
+        Constraint::Length(11),
         Constraint::Length(2),
         Constraint::Length(8),
         Constraint::Length(5),
