@@ -31,8 +31,7 @@ pub fn status_word(log: &WebhookLog) -> String {
     match log.outcome() {
         Outcome::Status(code) => code.to_string(),
         _ if log.looks_like_timeout() => "timeout".to_owned(),
-        Outcome::NoResponse => "no response".to_owned(),
-        Outcome::TransportError => "no response".to_owned(),
+        Outcome::NoResponse | Outcome::TransportError => "no response".to_owned(),
     }
 }
 

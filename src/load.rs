@@ -11,7 +11,14 @@ use crate::case_file::{DEMO_CALL, LoadedCall, parse_document};
 pub enum Loader {
     Demo,
     File(PathBuf),
-    Api { client: Box<ApiClient>, call: CallRef, server_type: Option<String> },
+    Api {
+        client: Box<ApiClient>,
+        call: CallRef,
+        server_type: Option<String>,
+        /// Whether to fetch the call's details too (the explorer's header, Markdown reports);
+        /// `--print json` and friends skip that request.
+        with_details: bool,
+    },
 }
 
 /// A load's outcome: the logs (or why not), and why the call's details are missing if only
@@ -29,8 +36,13 @@ pub const EXIT_FILE: u8 = 11;
 impl Loader {
     /// # Errors
     /// When the API client cannot be built (no key, plain http to a remote host).
-    pub fn api(config: ApiConfig, call: CallRef, server_type: Option<String>) -> Result<Self, crate::api::ApiError> {
-        Ok(Self::Api { client: Box::new(ApiClient::new(config)?), call, server_type })
+    pub fn api(
+        config: ApiConfig,
+        call: CallRef,
+        server_type: Option<String>,
+        with_details: bool,
+    ) -> Result<Self, crate::api::ApiError> {
+        Ok(Self::Api { client: Box::new(ApiClient::new(config)?), call, server_type, with_details })
     }
 
     /// "call 101", "demo call", "file calls.json": for the header and messages.
@@ -64,19 +76,37 @@ impl Loader {
                     },
                 }
             }
-            Self::Api { client, call, server_type } => match client.fetch_call(call, server_type.as_deref()).await {
-                Ok(fetched) => Loaded {
-                    result: Ok(LoadedCall { call: fetched.call, logs: fetched.logs }),
-                    call_error: fetched.call_error.map(|err| err.to_string()),
-                    exit_code: 0,
-                },
-                Err(err) => Loaded {
-                    result: Err(LoadFailure { message: err.to_string(), hint: retry_hint(&err) }),
-                    call_error: None,
-                    exit_code: err.exit_code(),
-                },
-            },
+            Self::Api { client, call, server_type, with_details: true } => {
+                match client.fetch_call(call, server_type.as_deref()).await {
+                    Ok(fetched) => Loaded {
+                        result: Ok(LoadedCall { call: fetched.call, logs: fetched.logs }),
+                        call_error: fetched.call_error.map(|err| err.to_string()),
+                        exit_code: 0,
+                    },
+                    Err(err) => api_failure(&err),
+                }
+            }
+            Self::Api { client, call, server_type, with_details: false } => {
+                let logs = match client.resolve_call_id(call).await {
+                    Ok((id, call)) => client.webhook_logs(id, server_type.as_deref()).await.map(|logs| (call, logs)),
+                    Err(err) => Err(err),
+                };
+                match logs {
+                    Ok((call, logs)) => {
+                        Loaded { result: Ok(LoadedCall { call, logs }), call_error: None, exit_code: 0 }
+                    }
+                    Err(err) => api_failure(&err),
+                }
+            }
         }
+    }
+}
+
+fn api_failure(err: &crate::api::ApiError) -> Loaded {
+    Loaded {
+        result: Err(LoadFailure { message: err.to_string(), hint: retry_hint(err) }),
+        call_error: None,
+        exit_code: err.exit_code(),
     }
 }
 

@@ -41,7 +41,15 @@ fn main() -> ExitCode {
         Source::Demo => Loader::Demo,
         Source::File(path) => Loader::File(path.clone()),
         Source::Api { call, config } => {
-            match runtime.block_on(async { Loader::api(config.clone(), call.clone(), settings.server_type.clone()) }) {
+            match runtime.block_on(async {
+                Loader::api(
+                    config.clone(),
+                    call.clone(),
+                    settings.server_type.clone(),
+                    // Only the explorer's header and Markdown reports use the call's details.
+                    !matches!(settings.print, Some(PrintFormat::Json | PrintFormat::Ndjson | PrintFormat::Table)),
+                )
+            }) {
                 Ok(loader) => loader,
                 Err(hookscope::api::ApiError::NoKey { .. }) => {
                     let err = hookscope::api::ApiError::NoKey { config_path: settings.config_path.clone() };

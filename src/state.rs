@@ -240,14 +240,13 @@ impl State {
             }
         }
         let problems = loaded.logs.problem_report();
-        self.status = (!problems.is_empty()).then(|| StatusLine {
-            text: format!(
-                "{} problem(s) in the data, first: {} (details: i on a marked log)",
-                problems.len(),
-                problems[0]
-            ),
-            ok: false,
-        });
+        self.status = if let Some(first) = problems.first() {
+            let text =
+                format!("{} problem(s) in the data, first: {first} (i on a ⚠ log shows its own)", problems.len());
+            Some(StatusLine { text, ok: false })
+        } else {
+            call_error.as_ref().map(|why| StatusLine { text: format!("call details unavailable: {why}"), ok: false })
+        };
         let previous_id = self.selected_log().map(|log| log.id);
         self.types = types;
         self.call_error = call_error;

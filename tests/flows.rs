@@ -96,17 +96,22 @@ async fn a_failed_fetch_says_so_and_r_fetches_again_from_a_real_server() {
         "webhook_metadata": null}]"#;
     let server = TestServer::start(vec![
         Reply::new(500, "Internal Server Error").body("Internal Server Error").for_target(LOGS),
-        Reply::json(404, "Not Found", r#"{"detail": "Call with ID 101 not found in your organization"}"#).for_target(CALL),
+        Reply::json(404, "Not Found", r#"{"detail": "Call with ID 101 not found in your organization"}"#)
+            .for_target(CALL),
         Reply::json(200, "OK", logs).for_target(LOGS),
-        Reply::json(200, "OK", r#"{"id": 101, "call_sid": "CAfeed", "status": "completed", "duration": 148}"#).for_target(CALL),
+        Reply::json(200, "OK", r#"{"id": 101, "call_sid": "CAfeed", "status": "completed", "duration": 148}"#)
+            .for_target(CALL),
     ])
     .await;
     let config = hookscope::api::ApiConfig {
         base_url: server.url(),
-        api_key: Some((hookscope::api::ApiKey::new("burki_live_secret_key_123").unwrap(), hookscope::api::KeySource::Env)),
+        api_key: Some((
+            hookscope::api::ApiKey::new("burki_live_secret_key_123").unwrap(),
+            hookscope::api::KeySource::Env,
+        )),
         ..hookscope::api::ApiConfig::default()
     };
-    let loader = Loader::api(config, hookscope::api::CallRef::Id(101), None).unwrap();
+    let loader = Loader::api(config, hookscope::api::CallRef::Id(101), None, true).unwrap();
     let mut app = screen::start(loader, Filter::default(), 120, 40);
 
     let failed = app.wait_for_text("Could not load call 101").await;
@@ -114,8 +119,11 @@ async fn a_failed_fetch_says_so_and_r_fetches_again_from_a_real_server() {
     assert!(!failed.contains("secret_key"), "the key never shows");
 
     app.press("r");
-    let loaded = app.wait_for_text("Delivery 7").await;
-    assert!(loaded.contains("CAfeed") && loaded.contains("completed"), "the call's details are in the header:\n{loaded}");
+    let shown = app.wait_for_text("Delivery 7").await;
+    assert!(
+        loaded.contains("CAfeed") && loaded.contains("completed"),
+        "the call's details are in the header:\n{loaded}"
+    );
     assert!(loaded.contains("500 ✗ FAILED"), "{loaded}");
 
     app.press("yc");
