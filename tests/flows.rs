@@ -121,10 +121,10 @@ async fn a_failed_fetch_says_so_and_r_fetches_again_from_a_real_server() {
     app.press("r");
     let shown = app.wait_for_text("Delivery 7").await;
     assert!(
-        loaded.contains("CAfeed") && loaded.contains("completed"),
-        "the call's details are in the header:\n{loaded}"
+        shown.contains("CAfeed") && shown.contains("completed"),
+        "the call's details are in the header:\n{shown}"
     );
-    assert!(loaded.contains("500 ✗ FAILED"), "{loaded}");
+    assert!(shown.contains("500 ✗ FAILED"), "{shown}");
 
     app.press("yc");
     app.wait_for_text("copied curl command").await;
