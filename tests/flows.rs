@@ -120,10 +120,7 @@ async fn a_failed_fetch_says_so_and_r_fetches_again_from_a_real_server() {
 
     app.press("r");
     let shown = app.wait_for_text("Delivery 7").await;
-    assert!(
-        shown.contains("CAfeed") && shown.contains("completed"),
-        "the call's details are in the header:\n{shown}"
-    );
+    assert!(shown.contains("CAfeed") && shown.contains("completed"), "the call's details are in the header:\n{shown}");
     assert!(shown.contains("500 ✗ FAILED"), "{shown}");
 
     app.press("yc");
@@ -136,4 +133,28 @@ async fn a_failed_fetch_says_so_and_r_fetches_again_from_a_real_server() {
     let requests = server.requests();
     assert_eq!(requests.iter().filter(|r| r.target == LOGS).count(), 2);
     assert!(requests.iter().all(|r| r.header("authorization") == Some("Bearer burki_live_secret_key_123")));
+}
+
+#[tokio::test]
+async fn q_quits_at_once_while_a_fetch_hangs() {
+    use http_server::{Reply, TestServer};
+    // The server sends headers and then nothing: the fetch would wait for its 30 s timeout.
+    let server = TestServer::start(vec![
+        Reply::json(200, "OK", "[]").content_length(1000).then_stall(),
+        Reply::json(200, "OK", "[]").content_length(1000).then_stall(),
+    ])
+    .await;
+    let config = hookscope::api::ApiConfig {
+        base_url: server.url(),
+        api_key: Some((hookscope::api::ApiKey::new("burki_test_key_0000").unwrap(), hookscope::api::KeySource::Flag)),
+        ..hookscope::api::ApiConfig::default()
+    };
+    let loader = Loader::api(config, hookscope::api::CallRef::Id(5), None, true).unwrap();
+    let mut app = screen::start(loader, Filter::default(), 80, 24);
+    app.wait_for_text("Fetching webhook logs for call 5").await;
+    server.wait_for_requests(1, std::time::Duration::from_secs(5)).await;
+    let pressed = std::time::Instant::now();
+    app.press("q");
+    app.finished().await.unwrap();
+    assert!(pressed.elapsed() < std::time::Duration::from_secs(1), "quit took {:?}", pressed.elapsed());
 }

@@ -20,7 +20,7 @@ pub enum CopyItem {
 /// The copy menu, in the order shown: (key, item, label).
 pub const COPY_MENU: [(char, CopyItem, &str); 6] = [
     ('p', CopyItem::Payload, "request payload (pretty)"),
-    ('r', CopyItem::Response, "response body as received"),
+    ('r', CopyItem::Response, "response body (control characters dropped)"),
     ('e', CopyItem::Entry, "whole log entry as JSON, as sent"),
     ('c', CopyItem::Curl, "curl command that replays it"),
     ('m', CopyItem::Markdown, "Markdown bug report"),
@@ -58,7 +58,9 @@ pub fn copy_text(data: &LoadedCall, index: usize, item: CopyItem, redact: bool) 
         }
     };
     let what = if redact { format!("{what} (redacted)") } else { what.to_owned() };
-    Ok((text, what))
+    // A copy is pasted into terminals and tickets: escapes and other control characters from
+    // the data are dropped (newlines and tabs kept); JSON artefacts have none to begin with.
+    Ok((crate::sanitize::for_copy(&text).into_owned(), what))
 }
 
 impl State {
