@@ -39,3 +39,4 @@ jq_failed=$(curl -s "$url" | jq -c '.[] | select(.success == false)' | wc -l)
 echo "failed logs printed: hookscope $hookscope_failed, jq $jq_failed"
 /usr/bin/time -f "hookscope max RSS: %M KB for $bytes bytes of response" \
   target/release/hookscope 1 --base-url "http://127.0.0.1:$port" --print ndjson --failed > /dev/null
+python3 scripts/first_frame.py target/release/hookscope "http://127.0.0.1:$port" 1 "${RUNS:-10}" | tail -1 | sed 's/^/explorer: /'

@@ -129,7 +129,11 @@ impl App {
                     && key.modifiers.contains(KeyModifiers::CONTROL) =>
             {
                 crate::terminal::suspend()?;
-                terminal.clear().map_err(Into::into)?;
+                // Resizing to the current size clears the screen and forgets the last frame, so
+                // the next draw repaints everything. (`Terminal::clear` would query the cursor
+                // position, which races with the event stream reading the same input.)
+                let size = terminal.size().map_err(Into::into)?;
+                terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height)).map_err(Into::into)?;
                 None
             }
             Event::Key(key) => Some(Msg::Key(*key)),
