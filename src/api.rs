@@ -89,7 +89,7 @@ impl ApiClient {
             return Err(ApiError::InvalidCallId { detail: format!("\"{sid}\" cannot be sent as a call SID") });
         }
         let url = self.url(&format!("/api/v1/calls/sid/{}", utf8_percent_encode(sid, COMPONENT)))?;
-        let info = parse_call(&self.transport.get(&url, SID_ROUTE).await?)?;
+        let info = self.parse_call(&self.transport.get(&url, SID_ROUTE).await?)?;
         let id = info.id.ok_or_else(|| ApiError::BadCall { detail: "the call has no integer id".to_owned() })?;
         Ok((id, Some(info)))
     }
@@ -107,10 +107,11 @@ impl ApiClient {
         }
         let text = self.transport.get(&self.url(&path)?, LOGS_ROUTE).await?;
         let what = "for the webhook logs";
-        refuse_markup(&text, what)?;
+        self.refuse_markup(&text, what)?;
         LogSet::parse(text).map_err(|err| match err {
             DecodeError::Empty => ApiError::NotJson { what, got: "an empty body".to_owned() },
-            DecodeError::NotJson(got) => ApiError::NotJson { what, got: server_text(&got) },
+            // It quotes the start of the body, which may echo the key back.
+            DecodeError::NotJson(got) => ApiError::NotJson { what, got: server_text(&self.transport.scrub(&got)) },
             DecodeError::NotAnArray(got) => ApiError::NotAnArray { got },
         })
     }
@@ -119,7 +120,7 @@ impl ApiClient {
     /// Any [`ApiError`]; [`ApiError::BadCall`] when the body is not a JSON object.
     pub async fn call_details(&self, call_id: i64) -> Result<CallInfo, ApiError> {
         let url = self.url(&format!("/api/v1/calls/{call_id}"))?;
-        parse_call(&self.transport.get(&url, CALL_ROUTE).await?)
+        self.parse_call(&self.transport.get(&url, CALL_ROUTE).await?)
     }
 
     /// The logs and the call, fetched side by side. Only the logs are essential: when the call
@@ -145,20 +146,24 @@ impl ApiClient {
         let text = format!("{}{path}", self.base);
         Url::parse(&text).map_err(|err| ApiError::BadBaseUrl { url: server_text(&self.base), reason: err.to_string() })
     }
-}
 
-/// A wrong base URL often answers 200 with a web page; its title says more than a JSON parse
-/// error would, and the decoder would consume the text before it could be read.
-fn refuse_markup(text: &str, what: &'static str) -> Result<(), ApiError> {
-    if text.trim_start().starts_with('<') {
-        return Err(ApiError::NotJson { what, got: status::describe_body("", text, "page") });
+    /// A wrong base URL often answers 200 with a web page; its title says more than a JSON parse
+    /// error would, and the decoder would consume the text before it could be read. The page may
+    /// echo the request back, key included, so the key is scrubbed from it first.
+    fn refuse_markup(&self, text: &str, what: &'static str) -> Result<(), ApiError> {
+        if text.trim_start().starts_with('<') {
+            return Err(ApiError::NotJson {
+                what,
+                got: status::describe_body("", &self.transport.scrub(text), "page"),
+            });
+        }
+        Ok(())
     }
-    Ok(())
-}
 
-fn parse_call(text: &str) -> Result<CallInfo, ApiError> {
-    refuse_markup(text, "for the call")?;
-    CallInfo::from_json(text).map_err(|detail| ApiError::BadCall { detail: server_text(&detail) })
+    fn parse_call(&self, text: &str) -> Result<CallInfo, ApiError> {
+        self.refuse_markup(text, "for the call")?;
+        CallInfo::from_json(text).map_err(|detail| ApiError::BadCall { detail: server_text(&detail) })
+    }
 }
 
 fn check_base_url(text: &str, allow_http: bool) -> Result<Url, ApiError> {

@@ -119,8 +119,10 @@ fn retry_hint(err: &crate::api::ApiError) -> String {
 }
 
 fn read_file(path: &std::path::Path) -> Result<(String, String), LoadFailure> {
-    let shown = crate::sanitize::short(&path.display().to_string()).into_owned();
-    let bytes = if path.as_os_str() == "-" {
+    let stdin = path.as_os_str() == "-";
+    let shown =
+        if stdin { "stdin".to_owned() } else { crate::sanitize::short(&path.display().to_string()).into_owned() };
+    let bytes = if stdin {
         let mut buffer = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut buffer).map(|_| buffer)
     } else {

@@ -2,6 +2,7 @@
 //! reqwest can fail with becomes an [`ApiError`] here, so the rest of the client sees only typed
 //! causes.
 
+use std::borrow::Cow;
 use std::error::Error as StdError;
 use std::fmt;
 use std::time::Duration;
@@ -111,6 +112,12 @@ impl Transport {
         }
     }
 
+    /// `text` with the key, or any cut-off start of it longer than its hint, shown as the hint: for
+    /// server text quoted in an error, which a server may have echoed the request into.
+    pub(super) fn scrub<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        scrub_key(text, &self.key)
+    }
+
     fn backoff_for(&self, attempt: u32) -> Duration {
         self.backoff.saturating_mul(1 << (attempt - 1).min(16)).min(MAX_RETRY_WAIT)
     }
@@ -163,6 +170,33 @@ impl Transport {
         }
         ApiError::Network { addr: self.origin.clone(), detail: server_text(&chain_text(err)) }
     }
+}
+
+fn scrub_key<'a>(text: &'a str, key: &ApiKey) -> Cow<'a, str> {
+    let hint = key.hint();
+    let secret = key.expose();
+    // One character past what the hint shows: text holding that much of the key shows too much.
+    let shown = hint.chars().count() - 1;
+    let Some(marker) = secret.char_indices().nth(shown).map(|(at, c)| &secret[..at + c.len_utf8()]) else {
+        return Cow::Borrowed(text);
+    };
+    if !text.contains(marker) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(marker) {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let mut matched = rest.bytes().zip(secret.bytes()).take_while(|(a, b)| a == b).count();
+        while !rest.is_char_boundary(matched) {
+            matched -= 1;
+        }
+        out.push_str(&hint);
+        rest = &rest[matched..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
 }
 
 fn is_retryable(status: StatusCode) -> bool {
@@ -291,6 +325,20 @@ mod tests {
             judge_redirect(&origin, &url("https://api.burki.dev/x"), MAX_REDIRECTS + 1),
             Err(ApiError::TooManyRedirects { target: "https://api.burki.dev".into() })
         );
+    }
+
+    #[test]
+    fn the_key_and_any_cut_off_start_of_it_are_scrubbed() {
+        let key = ApiKey::new("burki_live_0123456789abcdef").unwrap();
+        assert_eq!(scrub_key("no key here", &key), "no key here");
+        assert_eq!(scrub_key("the hint burki_live_0 is fine", &key), "the hint burki_live_0 is fine");
+        assert_eq!(
+            scrub_key("Bearer burki_live_0123456789abcdef, again burki_live_0123456789abcdefXYZ", &key),
+            "Bearer burki_live_0…, again burki_live_0…XYZ"
+        );
+        assert_eq!(scrub_key("cut \"burki_live_01\"", &key), "cut \"burki_live_0…\"");
+        let short = ApiKey::new("ab€d").unwrap();
+        assert_eq!(scrub_key("x ab€d ab€ ab y", &short), "x ab… ab… ab y");
     }
 
     #[test]

@@ -1,0 +1,255 @@
+//! `--print` in every format, from `--demo`, `--file` and stdin, with the command-line filters.
+
+use std::path::Path;
+
+use hookscope::case_file::{DEMO_CALL, parse_document};
+use hookscope::model::WebhookLog;
+use rstest::rstest;
+
+use crate::{LOGS, hookscope, ids, json_entries, raw_logs, write};
+
+/// Two deliveries whose type, URL, error and body hold ESC, BEL, CR and U+202E: escaped in the
+/// JSON (`\u001b`, …), and raw where JSON allows it (U+202E, DEL, the 8-bit CSI U+009B).
+const HOSTILE: &str = concat!(
+    r#"[{"id": 7, "call_id": 101, "webhook_url": "https://x.example/\u001b]52;c;aGk=\u0007/\r\u202eevil", "#,
+    r#""webhook_type": "tool\u001b[2J\u0007\r\u202ecall", "request_payload": {"k": "v\u001b[31m"}, "#,
+    r#""response_status_code": 502, "response_body": "<html>\u001b[5m\u0007\r\u202e</html>", "#,
+    r#""attempted_at": "2025-08-24T19:22:04Z", "success": false, "#,
+    r#""error_message": "gateway\u001b[2K\u0007\r\u202e", "retry_count": 0},"#,
+    "\n{\"id\": 8, \"call_id\": 101, \"webhook_url\": \"https://y.example/\u{202e}\u{7f}\u{9b}31m\", ",
+    "\"webhook_type\": \"\u{9b}2J\u{202e}raw\u{7f}\", \"request_payload\": null, ",
+    r#""response_status_code": null, "response_body": null, "attempted_at": "2025-08-24T19:22:05Z", "#,
+    r#""success": false, "error_message": "refused\u0007\r\u001b[0m", "retry_count": 0}]"#,
+);
+
+/// The two inputs every format is checked on: the demo (a case file with call details, entries
+/// spread over several lines) and a saved API response, each with the arguments that open it.
+fn inputs(dir: &Path) -> [(Vec<String>, &'static str); 2] {
+    let file = write(dir, "logs.json", LOGS);
+    [(vec!["--demo".to_owned()], DEMO_CALL), (vec!["--file".to_owned(), file.display().to_string()], LOGS)]
+}
+
+fn print(args: &[String], format: &str) -> crate::Run {
+    hookscope(args.iter().map(String::as_str).chain(["--print", format])).run()
+}
+
+#[test]
+fn json_is_an_array_of_the_entries_exactly_as_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, input) in inputs(dir.path()) {
+        let run = print(&args, "json");
+        let expected = raw_logs(input);
+        assert!(expected.len() >= 5, "{args:?}");
+        assert_eq!(json_entries(run.quiet_success()), expected, "{args:?}");
+    }
+    // In attempt order, not file order.
+    assert_eq!(ids(print(&inputs(dir.path())[1].0, "json").success()), [1, 2, 3, 4, 5]);
+}
+
+#[test]
+fn ndjson_is_one_json_object_a_line() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, input) in inputs(dir.path()) {
+        let run = print(&args, "ndjson");
+        let stdout = run.quiet_success();
+        let expected = raw_logs(input);
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert_eq!(lines.len(), expected.len(), "{run:?}");
+        assert!(stdout.ends_with('\n'));
+        for (line, raw) in lines.iter().zip(&expected) {
+            let value: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|err| panic!("{err}: {line}"));
+            assert!(value.is_object(), "{line}");
+            assert_eq!(value, serde_json::from_str::<serde_json::Value>(raw).unwrap(), "same entry");
+        }
+    }
+}
+
+#[test]
+fn a_table_on_a_pipe_has_a_row_a_log_and_no_escapes() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, input) in inputs(dir.path()) {
+        // A colour-capable terminal type: colour still depends on stdout being a terminal.
+        let run = hookscope(args.iter().map(String::as_str).chain(["--print", "table"]))
+            .env("TERM", "xterm-256color")
+            .env("COLORTERM", "truecolor")
+            .run();
+        let stdout = run.quiet_success();
+        assert!(!run.stdout.contains(&0x1b), "{run:?}");
+        let loaded = parse_document(input.to_owned()).unwrap();
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert_eq!(lines.len(), loaded.logs.logs.len() + 1, "{run:?}");
+        assert!(lines[0].starts_with("TIME (UTC)") && lines[0].contains("URL"), "{}", lines[0]);
+        for (line, log) in lines[1..].iter().zip(&loaded.logs.logs) {
+            assert!(line.contains(&log.webhook_type), "{line} is not log {}", log.id);
+        }
+        assert_eq!(
+            print(&args, "table").stdout,
+            hookscope(args.iter().map(String::as_str).chain(["--print"])).run().stdout
+        );
+    }
+}
+
+#[test]
+fn markdown_has_a_heading_a_log() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, input) in inputs(dir.path()) {
+        let run = print(&args, "markdown");
+        let stdout = run.quiet_success();
+        assert!(stdout.starts_with("# Webhook deliveries of call 101\n"), "{run:?}");
+        let loaded = parse_document(input.to_owned()).unwrap();
+        let headings: Vec<&str> = stdout.lines().filter(|line| line.starts_with("## ")).collect();
+        assert_eq!(headings.len(), loaded.logs.logs.len(), "{headings:#?}");
+        for (n, (heading, log)) in headings.iter().zip(&loaded.logs.logs).enumerate() {
+            assert!(heading.starts_with(&format!("## {}. Delivery {}: ", n + 1, log.id)), "{heading}");
+        }
+    }
+}
+
+#[test]
+fn data_with_control_characters_is_printed_visibly_and_inertly() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "hostile.json", HOSTILE);
+    let path = path.to_str().unwrap();
+    for format in ["table", "markdown"] {
+        let run = hookscope(["--file", path, "--print", format]).run();
+        let stdout = run.success();
+        for byte in [0x1b, 0x07, 0x0d] {
+            assert!(!run.stdout.contains(&byte), "{format}: byte {byte:#04x} in {run:?}");
+        }
+        for c in ['\u{9b}', '\u{7f}'] {
+            assert!(!stdout.contains(c), "{format}: {c:?} in {run:?}");
+        }
+        // Markdown keeps bidi characters inside code fences, where a copy is data (`sanitize::for_copy`).
+        assert!(!outside_fences(stdout).contains('\u{202e}'), "{format}: U+202E in {run:?}");
+        assert!(stdout.contains("tool␛[2J␇␍⟨U+202E⟩call"), "{format}: the type is shown visibly: {run:?}");
+        assert!(stdout.contains("https://x.example/␛]52;c;aGk=␇/␍⟨U+202E⟩evil"), "{format}: the URL: {run:?}");
+        assert!(stdout.contains("⟨U+009B⟩2J⟨U+202E⟩raw␡"), "{format}: raw controls: {run:?}");
+        assert!(!run.stderr.chars().any(|c| c.is_control() && c != '\n'), "{run:?}");
+    }
+    let markdown = hookscope(["--file", path, "--print", "markdown"]).run();
+    assert!(markdown.stdout().contains("gateway␛[2K␇␍⟨U+202E⟩"), "the error is shown visibly: {markdown:?}");
+
+    // The exact formats keep the data, but never as a raw control character.
+    for format in ["json", "ndjson"] {
+        let run = hookscope(["--file", path, "--print", format]).run();
+        let stdout = run.success();
+        assert!(!stdout.chars().any(|c| c.is_control() && c != '\n'), "{format}: {run:?}");
+    }
+}
+
+/// The lines of a Markdown text that are not inside a code fence.
+fn outside_fences(markdown: &str) -> String {
+    let mut fenced = false;
+    let mut out = String::new();
+    for line in markdown.lines() {
+        if line.starts_with("```") {
+            fenced = !fenced;
+        } else if !fenced {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn print_json_output_reopens_to_the_same_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = write(dir.path(), "hostile.json", HOSTILE);
+    let mut sources: Vec<Vec<String>> = inputs(dir.path()).into_iter().map(|(args, _)| args).collect();
+    sources.push(vec!["--file".to_owned(), hostile.display().to_string()]);
+    sources.push(vec!["--demo".to_owned(), "--failed".to_owned()]);
+    for (n, args) in sources.iter().enumerate() {
+        let first = print(args, "json");
+        let saved = write(dir.path(), &format!("saved-{n}.json"), first.success());
+        let again = print(&["--file".to_owned(), saved.display().to_string()], "json");
+        assert_eq!(again.success(), first.stdout(), "{args:?}");
+        for format in ["ndjson", "table", "markdown"] {
+            if format == "markdown" && args[0] == "--demo" {
+                continue; // the demo's call details and unfiltered count are not in a bare array
+            }
+            let reopened = print(&["--file".to_owned(), saved.display().to_string()], format);
+            assert_eq!(reopened.success(), print(args, format).success(), "{args:?} as {format}");
+        }
+    }
+}
+
+#[test]
+fn a_case_file_exported_by_hookscope_reopens_to_the_same_output() {
+    let loaded = parse_document(DEMO_CALL.to_owned()).unwrap();
+    let logs: Vec<&WebhookLog> = loaded.logs.logs.iter().collect();
+    let case = hookscope::export::case_file(&loaded.logs, loaded.call.as_ref(), &logs, jiff::Timestamp::UNIX_EPOCH);
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "case.json", case);
+    for format in ["json", "ndjson", "table", "markdown"] {
+        let reopened = hookscope(["--file", path.to_str().unwrap(), "--print", format]).run();
+        let demo = hookscope(["--demo", "--print", format]).run();
+        assert_eq!(reopened.quiet_success(), demo.quiet_success(), "{format}");
+    }
+    let markdown = hookscope(["--file", path.to_str().unwrap(), "--print", "markdown"]).run();
+    assert!(markdown.stdout().contains("CA3f9b2c7e1d4a40b8e6c5d2a1b0f9e874"), "the call's details came along");
+}
+
+#[test]
+fn file_dash_reads_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "logs.json", LOGS);
+    for format in ["json", "table"] {
+        let piped = hookscope(["--file", "-", "--print", format]).stdin(LOGS).run();
+        let named = hookscope(["--file", path.to_str().unwrap(), "--print", format]).run();
+        assert_eq!(piped.quiet_success(), named.quiet_success(), "{format}");
+    }
+    let case = hookscope(["--file", "-", "--print", "json"]).stdin(DEMO_CALL).run();
+    assert_eq!(case.success(), hookscope(["--demo", "--print", "json"]).run().stdout());
+}
+
+#[rstest]
+#[case::no_filter(&[], &[1, 2, 3, 4, 5])]
+#[case::one_type(&["--type", "transcript"], &[2, 4])]
+#[case::two_types(&["--type", "transcript", "-t", "tool_call"], &[2, 3, 4])]
+#[case::an_absent_type(&["--type", "sms-sent"], &[])]
+#[case::failed(&["--failed"], &[2, 4])]
+#[case::succeeded(&["--succeeded"], &[1, 3, 5])]
+#[case::grep_in_a_payload_and_a_body_any_case(&["--grep", "nEEdle"], &[1, 2])]
+#[case::grep_in_a_json_body(&["--grep", "\"RESULT\": 1.50"], &[3])]
+#[case::grep_a_big_number(&["--grep", "123456789012345678901234567890"], &[3])]
+#[case::grep_an_error(&["--grep", "REFUSED"], &[4])]
+#[case::grep_a_url(&["--grep", "crm.example"], &[2, 4])]
+#[case::grep_nothing(&["--grep", "zebra"], &[])]
+#[case::all_together(&["--type", "transcript", "--failed", "--grep", "needle"], &[2])]
+fn filters_select_the_expected_logs(#[case] filters: &[&str], #[case] expected: &[i64]) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "logs.json", LOGS);
+    let run = hookscope(["--file", path.to_str().unwrap(), "--print", "json"].iter().chain(filters)).run();
+    assert_eq!(ids(run.quiet_success()), expected, "{run:?}");
+    let ndjson = hookscope(["--file", path.to_str().unwrap(), "--print", "ndjson"].iter().chain(filters)).run();
+    assert_eq!(ndjson.quiet_success().lines().count(), expected.len(), "{ndjson:?}");
+}
+
+#[test]
+fn filters_on_the_demo_match_its_data() {
+    let loaded = parse_document(DEMO_CALL.to_owned()).unwrap();
+    let all: Vec<&WebhookLog> = loaded.logs.logs.iter().collect();
+    let pick = |keep: &dyn Fn(&WebhookLog) -> bool| all.iter().filter(|log| keep(log)).map(|log| log.id).collect();
+    let cases: [(&[&str], Vec<i64>); 4] = [
+        (&["--failed"], pick(&|log| !log.success)),
+        (&["--succeeded"], pick(&|log| log.success)),
+        (
+            &["-t", "transcript", "-t", "tool_call"],
+            pick(&|log| ["transcript", "tool_call"].contains(&&*log.webhook_type)),
+        ),
+        (
+            &["--grep", "CONNECTION REFUSED"],
+            pick(&|log| {
+                log.error_message.as_deref().is_some_and(|e| e.contains("Connection refused"))
+                    || loaded.logs.response_body(log).is_some_and(|b| b.to_lowercase().contains("connection refused"))
+                    || loaded.logs.payload(log).is_some_and(|p| p.to_lowercase().contains("connection refused"))
+            }),
+        ),
+    ];
+    for (filters, expected) in cases {
+        assert!(!expected.is_empty() && expected.len() < all.len(), "{filters:?} must select some");
+        let run = hookscope(["--demo", "--print", "json"].iter().chain(filters)).run();
+        assert_eq!(ids(run.quiet_success()), expected, "{filters:?}");
+    }
+}

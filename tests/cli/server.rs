@@ -1,0 +1,119 @@
+//! The binary against a scripted Burki on 127.0.0.1: which requests it makes, with what.
+
+use rstest::rstest;
+
+use crate::http_server::{Reply, TestServer};
+use crate::{CALL, CALL_SID, KEY, LOGS, LOGS_TARGET, hookscope, ids};
+
+const DETAILS_TARGET: &str = "/api/v1/calls/101";
+
+fn targets(server: &TestServer) -> Vec<String> {
+    server.requests().into_iter().map(|request| request.target).collect()
+}
+
+/// `hookscope CALL --base-url SERVER ARGS` with the key in `BURKI_API_KEY`.
+async fn fetch(server: &TestServer, call: &str, args: &[&str]) -> crate::Run {
+    let url = server.url();
+    hookscope([call, "--base-url", &url].iter().chain(args)).env("BURKI_API_KEY", KEY).run_async().await
+}
+
+#[tokio::test]
+async fn an_id_fetches_its_logs_with_the_key_from_the_environment() {
+    let server = TestServer::start(vec![Reply::json(200, "OK", LOGS).for_target(LOGS_TARGET)]).await;
+    let run = fetch(&server, "101", &["--print", "json"]).await;
+    assert_eq!(ids(run.quiet_success()), [1, 2, 3, 4, 5]);
+    let [request] = server.requests().try_into().unwrap();
+    assert_eq!((request.method.as_str(), request.target.as_str()), ("GET", LOGS_TARGET));
+    assert_eq!(request.header("authorization"), Some(format!("Bearer {KEY}").as_str()));
+}
+
+#[tokio::test]
+async fn a_sid_is_resolved_to_the_id_first() {
+    let sid_target = format!("/api/v1/calls/sid/{CALL_SID}");
+    let server = TestServer::start(vec![
+        Reply::json(200, "OK", CALL).for_target(&sid_target),
+        Reply::json(200, "OK", LOGS).for_target(LOGS_TARGET),
+    ])
+    .await;
+    let run = fetch(&server, CALL_SID, &["--print", "json"]).await;
+    assert_eq!(ids(run.quiet_success()), [1, 2, 3, 4, 5]);
+    assert_eq!(targets(&server), [sid_target.as_str(), LOGS_TARGET]);
+}
+
+#[tokio::test]
+async fn a_sid_report_uses_the_call_the_lookup_returned() {
+    let sid_target = format!("/api/v1/calls/sid/{CALL_SID}");
+    let server = TestServer::start(vec![
+        Reply::json(200, "OK", CALL).for_target(&sid_target),
+        Reply::json(200, "OK", LOGS).for_target(LOGS_TARGET),
+    ])
+    .await;
+    let run = fetch(&server, CALL_SID, &["--print", "markdown"]).await;
+    assert!(run.quiet_success().contains(&format!("`{CALL_SID}`")), "{run:?}");
+    assert_eq!(targets(&server), [sid_target.as_str(), LOGS_TARGET], "no second request for the call");
+}
+
+#[tokio::test]
+async fn one_type_is_filtered_by_the_server_and_again_locally() {
+    let filtered = format!("{LOGS_TARGET}?webhook_type=tool_call");
+    // This server ignores the filter: hookscope must not show the other types anyway.
+    let server = TestServer::start(vec![Reply::json(200, "OK", LOGS).for_target(&filtered)]).await;
+    let run = fetch(&server, "101", &["--type", "tool_call", "--print", "json"]).await;
+    assert_eq!(ids(run.quiet_success()), [3]);
+    assert_eq!(targets(&server), [filtered]);
+}
+
+#[tokio::test]
+async fn two_types_are_filtered_locally_only() {
+    let server = TestServer::start(vec![Reply::json(200, "OK", LOGS).for_target(LOGS_TARGET)]).await;
+    let run = fetch(&server, "101", &["-t", "tool_call", "-t", "call_ended", "--print", "json"]).await;
+    assert_eq!(ids(run.quiet_success()), [3, 5]);
+    assert_eq!(targets(&server), [LOGS_TARGET]);
+}
+
+#[rstest]
+#[case::json("json")]
+#[case::ndjson("ndjson")]
+#[case::table("table")]
+#[tokio::test]
+async fn machine_formats_do_not_fetch_the_call_details(#[case] format: &str) {
+    let server = TestServer::start(vec![
+        Reply::json(200, "OK", LOGS).for_target(LOGS_TARGET),
+        Reply::json(200, "OK", CALL).for_target(DETAILS_TARGET),
+    ])
+    .await;
+    let run = fetch(&server, "101", &["--print", format]).await;
+    run.quiet_success();
+    assert_eq!(targets(&server), [LOGS_TARGET]);
+}
+
+#[tokio::test]
+async fn a_markdown_report_fetches_the_call_details_too() {
+    let server = TestServer::start(vec![
+        Reply::json(200, "OK", LOGS).for_target(LOGS_TARGET),
+        Reply::json(200, "OK", CALL).for_target(DETAILS_TARGET),
+    ])
+    .await;
+    let run = fetch(&server, "101", &["--print", "markdown"]).await;
+    let report = run.quiet_success();
+    assert!(report.contains(&format!("`{CALL_SID}`")) && report.contains("`completed`"), "{run:?}");
+    let mut seen = targets(&server);
+    seen.sort();
+    assert_eq!(seen, [DETAILS_TARGET, LOGS_TARGET]);
+}
+
+#[tokio::test]
+async fn a_report_without_call_details_says_why_on_one_line() {
+    let server = TestServer::start(vec![
+        Reply::json(200, "OK", LOGS).for_target(LOGS_TARGET),
+        Reply::json(403, "Forbidden", r#"{"detail": "no\u001b[2J access"}"#).for_target(DETAILS_TARGET),
+    ])
+    .await;
+    let run = fetch(&server, "101", &["--print", "markdown"]).await;
+    assert!(run.success().starts_with("# Webhook deliveries of call 101"), "{run:?}");
+    assert_eq!(
+        run.stderr,
+        "hookscope: note: the call's details could not be fetched: access denied (403: no␛[2J access): the API \
+         key lacks permission for this call\n"
+    );
+}
