@@ -146,6 +146,36 @@ fn main() {
         frames.keystroke(&mut state, key('k'));
     }
     report("open a 1.5 MB payload → first frame", samples);
+
+    // Highlighting runs in the background and arrives in chunks; each chunk is a message the
+    // UI handles, followed by a frame. Produce the chunks as the app would, then time each
+    // chunk's frame.
+    let effects = state.update(key('j'));
+    let Some(Effect::Highlight { doc, lines, language }) =
+        effects.into_iter().find(|e| matches!(e, Effect::Highlight { .. }))
+    else {
+        panic!("opening the payload asks for highlighting");
+    };
+    let highlighter = hookscope::highlight::Highlighter::new(
+        hookscope::highlight::ThemeChoice::Dark,
+        hookscope::highlight::ColorSupport::TrueColor,
+    );
+    let mut chunks = Vec::new();
+    let started = Instant::now();
+    hookscope::highlight::highlight_in_chunks(
+        &highlighter,
+        language,
+        &lines,
+        || false,
+        |first_line, styles| chunks.push((first_line, styles)),
+    );
+    report("highlight the whole 1.5 MB payload (background)", vec![started.elapsed()]);
+    let samples = chunks
+        .into_iter()
+        .map(|(first_line, styles)| frames.keystroke(&mut state, Msg::Highlighted { doc, first_line, styles }).0)
+        .collect();
+    report("each highlight chunk arriving → frame", samples);
+    state.update(key('k'));
     state.update(key('j'));
     state.update(key('\t'));
     let samples = (0..200)

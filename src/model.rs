@@ -165,7 +165,8 @@ impl LogSet {
     /// The first attempt of the call, the origin of every `T+` offset.
     #[must_use]
     pub fn first_attempt(&self) -> Option<Timestamp> {
-        self.logs.iter().filter_map(|log| log.attempted_at).min()
+        // Logs are sorted by attempt time with undated ones last, so this is the first log's.
+        self.logs.first().and_then(|log| log.attempted_at)
     }
 
     /// One line a problem: every rejected entry and every log with a bad field, named by index

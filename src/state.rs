@@ -83,6 +83,8 @@ pub struct State {
     pub call_error: Option<String>,
     pub types: Vec<TypeCount>,
     pub filter: Filter,
+    /// `filter.text` compiled, for marking matches in the detail (`None` without text).
+    pub search: Option<TextSearch>,
     /// Per log, whether it matches `filter.text`; `None` while a search runs or with no text.
     text_matches: Option<Arc<Vec<bool>>>,
     search_generation: u64,
@@ -121,6 +123,7 @@ impl State {
             call_error: None,
             types: Vec::new(),
             filter,
+            search: None,
             text_matches: None,
             search_generation: 0,
             searching: false,
@@ -202,6 +205,7 @@ impl State {
                 }
                 self.searching = false;
                 self.filter.text.clear();
+                self.search = None;
                 self.status = Some(StatusLine {
                     text: "search failed unexpectedly (a bug: please report it); the text filter was dropped".into(),
                     ok: false,
@@ -269,6 +273,7 @@ impl State {
     fn start_search(&mut self) -> Vec<Effect> {
         self.search_generation += 1;
         self.text_matches = None;
+        self.search = TextSearch::new(&self.filter.text);
         if self.filter.text.is_empty() || self.data.is_none() {
             self.searching = false;
             return Vec::new();
@@ -312,8 +317,7 @@ impl State {
             return Vec::new();
         };
         self.next_doc += 1;
-        let search = TextSearch::new(&self.filter.text);
-        let detail = Detail::build(&data.logs, index, self.tab, self.next_doc, search.as_ref());
+        let detail = Detail::build(&data.logs, index, self.tab, self.next_doc, self.search.as_ref());
         let effect = detail.doc.highlight_effect();
         self.detail = Some(detail);
         effect.into_iter().collect()

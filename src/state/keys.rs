@@ -20,7 +20,7 @@ pub enum CopyItem {
 /// The copy menu, in the order shown: (key, item, label).
 pub const COPY_MENU: [(char, CopyItem, &str); 6] = [
     ('p', CopyItem::Payload, "request payload (pretty)"),
-    ('r', CopyItem::Response, "response body (control characters dropped)"),
+    ('r', CopyItem::Response, "response body (escapes removed)"),
     ('e', CopyItem::Entry, "whole log entry as JSON, as sent"),
     ('c', CopyItem::Curl, "curl command that replays it"),
     ('m', CopyItem::Markdown, "Markdown bug report"),

@@ -95,13 +95,12 @@ pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Th
     tabs.push(Span::styled(format!("{note}{busy}{position}"), theme.dim));
     frame.render_widget(Paragraph::new(Line::from(tabs)), areas.detail_tabs);
 
-    let search = TextSearch::new(&state.filter.text);
     let plain = LineStyles::default();
     let lines: Vec<Line<'_>> = (detail.scroll..end)
         .map(|i| {
             let text = doc.lines[i].as_str();
             let line = styled_line(text, doc.styles.get(i).unwrap_or(&plain), Style::new());
-            match &search {
+            match &state.search {
                 Some(search) => mark_matches(line, text, search, theme.search_match),
                 None => line,
             }
