@@ -120,10 +120,7 @@ async fn a_failed_fetch_says_so_and_r_fetches_again_from_a_real_server() {
 
     app.press("r");
     let shown = app.wait_for_text("Delivery 7").await;
-    assert!(
-        shown.contains("CAfeed") && shown.contains("completed"),
-        "the call's details are in the header:\n{shown}"
-    );
+    assert!(shown.contains("CAfeed") && shown.contains("completed"), "the call's details are in the header:\n{shown}");
     assert!(shown.contains("500 ✗ FAILED"), "{shown}");
 
     app.press("yc");
