@@ -132,3 +132,10 @@ fn truncated_json_is_not_json() {
     let err = LogSet::parse(r#"[{"id": 1, "webhook_"#.to_owned()).unwrap_err();
     assert!(matches!(err, DecodeError::NotJson(ref why) if why.contains("EOF")), "{err}");
 }
+
+#[test]
+fn a_byte_order_mark_is_skipped() {
+    let set = parse("\u{feff}[{\"id\": 1, \"webhook_url\": \"u\", \"webhook_type\": \"t\", \"success\": true}]");
+    assert_eq!(set.logs.len(), 1);
+    assert_eq!(set.raw(&set.logs[0]), r#"{"id": 1, "webhook_url": "u", "webhook_type": "t", "success": true}"#);
+}
