@@ -9,6 +9,7 @@ use serde_json::value::RawValue;
 
 use super::time::parse_timestamp;
 use super::{RejectedLog, Span, WebhookLog};
+use crate::json_text;
 
 /// Why a body could not be read as a list of logs at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -165,7 +166,7 @@ fn decode_entry(index: usize, entry: &RawValue, span_of: &impl Fn(&RawValue) -> 
                 None
             }
         });
-    let attempted_at_text = fields.typed::<String>("attempted_at", field("attempted_at"), "a date-time string");
+    let attempted_at_text = fields.string("attempted_at", field("attempted_at"), "a date-time string");
     let attempted_at = attempted_at_text.as_deref().and_then(|text| {
         let parsed = parse_timestamp(text);
         if parsed.is_none() {
@@ -173,7 +174,7 @@ fn decode_entry(index: usize, entry: &RawValue, span_of: &impl Fn(&RawValue) -> 
         }
         parsed
     });
-    let error_message = fields.typed::<String>("error_message", field("error_message"), "a string");
+    let error_message = fields.string("error_message", field("error_message"), "a string");
     let retry_count = fields.typed::<u32>("retry_count", field("retry_count"), "a non-negative integer").unwrap_or(0);
     let success = match field("success").map(|raw| serde_json::from_str::<bool>(raw.get())) {
         Some(Ok(success)) => success,
@@ -252,12 +253,24 @@ impl Fields<'_> {
         value
     }
 
+    /// A nullable string field. An escaped lone surrogate (a server cutting text between the
+    /// two halves of a pair) becomes U+FFFD instead of losing the whole value: a lost error
+    /// message would turn a refused connection into "no response (timeout?)".
+    fn string(&mut self, name: &str, raw: Option<&RawValue>, expected: &str) -> Option<String> {
+        let raw = raw?;
+        let value = json_text::decode_string(raw.get());
+        if value.is_none() {
+            self.problems.push(format!("field `{name}`: expected {expected}, got {}", preview(raw.get())));
+        }
+        value
+    }
+
     /// A field the API always sends; missing or mistyped, it reads as empty with a problem.
     fn required_string(&mut self, name: &str, raw: Option<&RawValue>) -> String {
         if raw.is_none() {
             self.problems.push(format!("field `{name}` is missing"));
         }
-        self.typed::<String>(name, raw, "a string").unwrap_or_default()
+        self.string(name, raw, "a string").unwrap_or_default()
     }
 }
 

@@ -134,6 +134,17 @@ fn truncated_json_is_not_json() {
 }
 
 #[test]
+fn a_lone_surrogate_in_a_string_field_keeps_the_rest_of_it() {
+    let set = parse(
+        r#"[{"id": 1, "webhook_url": "u", "webhook_type": "t\ud800", "success": false, "error_message": "refused \udc00"}]"#,
+    );
+    let log = &set.logs[0];
+    assert_eq!((log.webhook_type.as_str(), log.error_message.as_deref()), ("t\u{fffd}", Some("refused \u{fffd}")));
+    assert_eq!(log.outcome(), Outcome::TransportError);
+    assert!(log.problems.is_empty(), "{:?}", log.problems);
+}
+
+#[test]
 fn a_byte_order_mark_is_skipped() {
     let set = parse("\u{feff}[{\"id\": 1, \"webhook_url\": \"u\", \"webhook_type\": \"t\", \"success\": true}]");
     assert_eq!(set.logs.len(), 1);
