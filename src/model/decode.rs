@@ -195,8 +195,19 @@ fn decode_entry(index: usize, entry: &RawValue, span_of: &impl Fn(&RawValue) -> 
         span_of(raw)
     });
     let response_truncated = field("response_body").is_some_and(|raw| raw.get().ends_with(TRUNCATION_MARK));
-    let request_payload = field("request_payload").map(span_of);
-    let webhook_metadata = field("webhook_metadata").map(span_of);
+    // Both are objects in the API; anything else is shown as sent, and said.
+    let mut object_or_null = |name: &str| {
+        field(name).map(|raw| {
+            if !raw.get().starts_with('{') {
+                fields
+                    .problems
+                    .push(format!("field `{name}`: expected an object, got {}; shown as sent", kind_of(raw.get())));
+            }
+            span_of(raw)
+        })
+    };
+    let request_payload = object_or_null("request_payload");
+    let webhook_metadata = object_or_null("webhook_metadata");
     let mut extra_fields: Vec<(String, Span)> = Vec::new();
     for (key, raw) in &members {
         if !KNOWN_FIELDS.contains(&key.as_str()) && !extra_fields.iter().any(|(k, _)| k == key) {

@@ -92,7 +92,13 @@ fn non_object_payloads_and_non_string_bodies_are_shown_as_sent() {
     let log = &set.logs[0];
     assert_eq!(set.payload(log), Some(r#"[1, "two"]"#));
     assert_eq!(set.response_body(log).as_deref(), Some(r#"{"detail": "x"}"#));
-    assert_eq!(log.problems, ["field `response_body`: expected a string, got an object; shown as sent"]);
+    assert_eq!(
+        log.problems,
+        [
+            "field `response_body`: expected a string, got an object; shown as sent",
+            "field `request_payload`: expected an object, got an array; shown as sent"
+        ]
+    );
 }
 
 #[test]
