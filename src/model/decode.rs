@@ -22,6 +22,9 @@ pub enum DecodeError {
     NotAnArray(&'static str),
 }
 
+/// The first `f64` past `u64::MAX`.
+const TWO_TO_THE_64: f64 = 18_446_744_073_709_551_616.0;
+
 /// The body ends (after the closing quote) with this when the server cut it.
 const TRUNCATION_MARK: &str = "... [TRUNCATED]\"";
 
@@ -154,7 +157,8 @@ fn decode_entry(index: usize, entry: &RawValue, span_of: &impl Fn(&RawValue) -> 
         fields.typed::<u16>("response_status_code", field("response_status_code"), "an HTTP status code");
     let response_time_ms =
         fields.typed::<f64>("response_time_ms", field("response_time_ms"), "a number").and_then(|ms| {
-            if ms.is_finite() && ms >= 0.0 {
+            // At or past 2^64 it would be clamped to a different number without a word.
+            if (0.0..TWO_TO_THE_64).contains(&ms) {
                 #[expect(
                     clippy::cast_possible_truncation,
                     clippy::cast_sign_loss,
