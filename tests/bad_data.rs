@@ -1,9 +1,10 @@
 //! Malformed and extreme API responses. Each case goes through `case_file::parse_document`, the
 //! explorer (every tab of the first logs, at 120×40 and 80×24, drawn to a `TestBackend`) and
-//! every `--print` renderer, and says what must still hold: no panic, the good logs are all
-//! there, a body that is not an array gives the right `DecodeError`, a bad entry or field is
-//! named by index, id and field in `problem_report()`, and no cell on screen holds a control,
-//! bidi or zero-width character.
+//! every `--print` renderer (plus curl, the one-log report and the case file), and says what
+//! must still hold: no panic, the good logs are all there, a body that is not an array gives the
+//! right `DecodeError`, a bad entry or field is named by index, id and field in
+//! `problem_report()`, no cell on screen holds a control, bidi or zero-width character, and the
+//! exact outputs read back to the same logs.
 
 #[path = "support/forbidden.rs"]
 mod forbidden;
@@ -655,6 +656,11 @@ fn exercise(loaded: LoadedCall) -> Seen {
     let ids = |loaded: &LoadedCall| loaded.logs.logs.iter().map(|log| (log.id, log.problems.len())).collect::<Vec<_>>();
     assert_eq!(ids(&again), ids(&loaded), "--print json round trip");
     assert!(again.logs.rejected.is_empty());
+    // So does a case file (the explorer's `e`), call details included.
+    let case = export::case_file(set, loaded.call.as_ref(), &all, jiff::Timestamp::UNIX_EPOCH);
+    let reopened = parse_document(case).expect("a case file reads back");
+    assert_eq!(ids(&reopened), ids(&loaded), "case file round trip");
+    assert_eq!(reopened.call.as_ref().map(|call| &call.raw), loaded.call.as_ref().map(|call| &call.raw));
     assert_eq!(ndjson.lines().count(), all.len());
     for line in ndjson.lines() {
         serde_json::from_str::<serde::de::IgnoredAny>(line).expect("every NDJSON line is JSON");
