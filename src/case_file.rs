@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::model::{CallInfo, DecodeError, LogSet};
+use crate::model::{BOM, CallInfo, DecodeError, LogSet};
 
 /// The `hookscope_case` version this build writes and reads.
 pub const CASE_FORMAT_VERSION: u32 = 1;
@@ -31,10 +31,11 @@ struct CaseFileShape<'a> {
 /// # Errors
 /// When the text is neither; a bad entry inside the logs is not an error (see [`LogSet`]).
 pub fn parse_document(text: String) -> Result<LoadedCall, DecodeError> {
-    if !text.trim_start().starts_with('{') {
+    let document = text.strip_prefix(BOM).unwrap_or(&text);
+    if !document.trim_start().starts_with('{') {
         return Ok(LoadedCall { call: None, logs: LogSet::parse(text)? });
     }
-    let (call, logs_span) = match serde_json::from_str::<CaseFileShape>(&text) {
+    let (call, logs_span) = match serde_json::from_str::<CaseFileShape>(document) {
         Ok(case) if case.hookscope_case <= CASE_FORMAT_VERSION => {
             let start = case.logs.get().as_ptr().addr() - text.as_ptr().addr();
             let call = case.call.filter(|raw| raw.get() != "null").and_then(|raw| CallInfo::from_json(raw.get()).ok());

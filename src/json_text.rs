@@ -10,6 +10,11 @@
 /// Indentation used by every pretty-printed document hookscope shows or copies.
 const INDENT: &str = "  ";
 
+/// Deeper levels are indented no further. Indenting every level makes the output quadratic in
+/// the depth: a payload nested 10,000 deep (60 KB) became 200 MB of spaces and froze the
+/// explorer for minutes. Past this depth nothing fits on a screen anyway.
+pub const MAX_INDENT_LEVELS: usize = 32;
+
 /// Re-indents valid JSON text with two spaces, one member per line, and `": "` after keys.
 /// Empty objects and arrays stay on one line (`{}`, `[]`), as `serde_json` prints them.
 /// Invalid input is not rejected: it is re-indented as far as the brackets allow.
@@ -75,7 +80,7 @@ pub fn pretty(raw: &str) -> String {
 
 fn newline(out: &mut String, depth: usize) {
     out.push('\n');
-    for _ in 0..depth {
+    for _ in 0..depth.min(MAX_INDENT_LEVELS) {
         out.push_str(INDENT);
     }
 }
@@ -180,6 +185,9 @@ mod tests {
         let raw = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
         let out = pretty(&raw);
         assert_eq!(out.lines().count(), 2 * 9_999 + 1);
+        let widest = out.lines().map(str::len).max().unwrap();
+        assert_eq!(widest, INDENT.len() * MAX_INDENT_LEVELS + "[]".len(), "indentation stops growing");
+        assert!(out.len() < 3 * 1024 * 1024, "linear in the depth: {} bytes", out.len());
     }
 
     #[test]

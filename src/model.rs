@@ -15,6 +15,9 @@ pub use call::CallInfo;
 pub use decode::DecodeError;
 use jiff::Timestamp;
 
+/// The byte order mark a document may start with.
+pub const BOM: char = '\u{feff}';
+
 /// A byte range into [`LogSet::text`].
 pub type Span = Range<usize>;
 
@@ -115,7 +118,9 @@ impl LogSet {
     /// When the text is not JSON, or is JSON but not an array. A bad entry inside the array is
     /// not an error: it lands in [`LogSet::rejected`] or in that log's `problems`.
     pub fn parse(text: String) -> Result<Self, DecodeError> {
-        let whole = 0..text.len();
+        // A byte order mark is not JSON, but editors on Windows put one at the start of a file.
+        let start = if text.starts_with(BOM) { BOM.len_utf8() } else { 0 };
+        let whole = start..text.len();
         Self::parse_array_at(text, whole)
     }
 

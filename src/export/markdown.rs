@@ -8,6 +8,7 @@
 
 use std::fmt::Write as _;
 
+use jiff::Timestamp;
 use serde::de::IgnoredAny;
 
 use super::json::exact;
@@ -33,7 +34,7 @@ pub fn markdown_report(set: &LogSet, call: Option<&CallInfo>, log: &WebhookLog, 
         out.push_str(REDACTION_NOTE);
     }
     let call_line = call_summary(call, log.call_id, options);
-    push_log_body(&mut out, set, log, Some(&call_line), options);
+    push_log_body(&mut out, set, log, Some(&call_line), set.first_attempt(), options);
     out
 }
 
@@ -61,9 +62,11 @@ pub fn markdown_call_report(
     }
     push_summary(&mut out, set, logs);
     push_overview(&mut out, set, logs);
+    // Once, not per log: it scans every log, and a call can have 100,000.
+    let first = set.first_attempt();
     for (n, log) in logs.iter().enumerate() {
         let _ = writeln!(out, "\n## {}. Delivery {}\n", n + 1, heading_tail(log));
-        push_log_body(&mut out, set, log, None, options);
+        push_log_body(&mut out, set, log, None, first, options);
     }
     out
 }
@@ -212,7 +215,15 @@ fn push_overview(out: &mut String, set: &LogSet, logs: &[&WebhookLog]) {
     }
 }
 
-fn push_log_body(out: &mut String, set: &LogSet, log: &WebhookLog, call_line: Option<&str>, options: Options) {
+/// `first` is the call's first attempt ([`LogSet::first_attempt`]), the origin of `T+` offsets.
+fn push_log_body(
+    out: &mut String,
+    set: &LogSet,
+    log: &WebhookLog,
+    call_line: Option<&str>,
+    first: Option<Timestamp>,
+    options: Options,
+) {
     let mut items: Vec<(&str, String)> = Vec::new();
     if let Some(call_line) = call_line {
         items.push(("Call", call_line.to_owned()));
@@ -221,7 +232,7 @@ fn push_log_body(out: &mut String, set: &LogSet, log: &WebhookLog, call_line: Op
     items.push(("Type", code_span(&log.webhook_type)));
     let when = log.attempted_at.map_or_else(
         || "unknown".to_owned(),
-        |at| match set.first_attempt() {
+        |at| match first {
             Some(first) => {
                 format!("{} ({} from the first delivery)", TimeDisplay::Utc.full(at), offset_label(first, at))
             }

@@ -10,6 +10,7 @@ use serde_json::value::RawValue;
 
 use super::time::parse_timestamp;
 use super::{RejectedLog, Span, WebhookLog};
+use crate::json_text;
 
 /// Why a body could not be read as a list of logs at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -24,6 +25,9 @@ pub enum DecodeError {
 
 /// Below this many entries, threads cost more than they save.
 const PARALLEL_FROM: usize = 4096;
+
+/// The first `f64` past `u64::MAX`.
+const TWO_TO_THE_64: f64 = 18_446_744_073_709_551_616.0;
 
 /// The body ends (after the closing quote) with this when the server cut it.
 const TRUNCATION_MARK: &str = "... [TRUNCATED]\"";
@@ -208,7 +212,8 @@ fn decode_entry(index: usize, entry: &RawValue, span_of: &impl Fn(&RawValue) -> 
         fields.typed::<u16>("response_status_code", field("response_status_code"), "an HTTP status code");
     let response_time_ms =
         fields.typed::<f64>("response_time_ms", field("response_time_ms"), "a number").and_then(|ms| {
-            if ms.is_finite() && ms >= 0.0 {
+            // At or past 2^64 it would be clamped to a different number without a word.
+            if (0.0..TWO_TO_THE_64).contains(&ms) {
                 #[expect(
                     clippy::cast_possible_truncation,
                     clippy::cast_sign_loss,
@@ -224,7 +229,7 @@ fn decode_entry(index: usize, entry: &RawValue, span_of: &impl Fn(&RawValue) -> 
     let attempted_at_text: Option<Cow<str>> =
         field("attempted_at").and_then(|raw| match serde_json::from_str(raw.get()) {
             Ok(text) => Some(Cow::Borrowed(text)),
-            Err(_) => fields.typed::<String>("attempted_at", Some(raw), "a date-time string").map(Cow::Owned),
+            Err(_) => fields.string("attempted_at", Some(raw), "a date-time string").map(Cow::Owned),
         });
     let attempted_at = attempted_at_text.as_deref().and_then(|text| {
         let parsed = parse_timestamp(text);
@@ -233,7 +238,7 @@ fn decode_entry(index: usize, entry: &RawValue, span_of: &impl Fn(&RawValue) -> 
         }
         parsed
     });
-    let error_message = fields.typed::<String>("error_message", field("error_message"), "a string");
+    let error_message = fields.string("error_message", field("error_message"), "a string");
     let retry_count = fields.typed::<u32>("retry_count", field("retry_count"), "a non-negative integer").unwrap_or(0);
     let success = match field("success").map(|raw| serde_json::from_str::<bool>(raw.get())) {
         Some(Ok(success)) => success,
@@ -254,8 +259,19 @@ fn decode_entry(index: usize, entry: &RawValue, span_of: &impl Fn(&RawValue) -> 
         span_of(raw)
     });
     let response_truncated = field("response_body").is_some_and(|raw| raw.get().ends_with(TRUNCATION_MARK));
-    let request_payload = field("request_payload").map(span_of);
-    let webhook_metadata = field("webhook_metadata").map(span_of);
+    // Both are objects in the API; anything else is shown as sent, and said.
+    let mut object_or_null = |name: &str| {
+        field(name).map(|raw| {
+            if !raw.get().starts_with('{') {
+                fields
+                    .problems
+                    .push(format!("field `{name}`: expected an object, got {}; shown as sent", kind_of(raw.get())));
+            }
+            span_of(raw)
+        })
+    };
+    let request_payload = object_or_null("request_payload");
+    let webhook_metadata = object_or_null("webhook_metadata");
     let mut extra_fields: Vec<(String, Span)> = Vec::new();
     for (key, raw) in &members {
         if !KNOWN_FIELDS.contains(&key.as_ref()) && !extra_fields.iter().any(|(k, _)| k == key.as_ref()) {
@@ -312,12 +328,24 @@ impl Fields<'_> {
         value
     }
 
+    /// A nullable string field. An escaped lone surrogate (a server cutting text between the
+    /// two halves of a pair) becomes U+FFFD instead of losing the whole value: a lost error
+    /// message would turn a refused connection into "no response (timeout?)".
+    fn string(&mut self, name: &str, raw: Option<&RawValue>, expected: &str) -> Option<String> {
+        let raw = raw?;
+        let value = json_text::decode_string(raw.get());
+        if value.is_none() {
+            self.problems.push(format!("field `{name}`: expected {expected}, got {}", preview(raw.get())));
+        }
+        value
+    }
+
     /// A field the API always sends; missing or mistyped, it reads as empty with a problem.
     fn required_string(&mut self, name: &str, raw: Option<&RawValue>) -> String {
         if raw.is_none() {
             self.problems.push(format!("field `{name}` is missing"));
         }
-        self.typed::<String>(name, raw, "a string").unwrap_or_default()
+        self.string(name, raw, "a string").unwrap_or_default()
     }
 }
 

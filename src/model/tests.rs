@@ -92,7 +92,13 @@ fn non_object_payloads_and_non_string_bodies_are_shown_as_sent() {
     let log = &set.logs[0];
     assert_eq!(set.payload(log), Some(r#"[1, "two"]"#));
     assert_eq!(set.response_body(log).as_deref(), Some(r#"{"detail": "x"}"#));
-    assert_eq!(log.problems, ["field `response_body`: expected a string, got an object; shown as sent"]);
+    assert_eq!(
+        log.problems,
+        [
+            "field `response_body`: expected a string, got an object; shown as sent",
+            "field `request_payload`: expected an object, got an array; shown as sent"
+        ]
+    );
 }
 
 #[test]
@@ -131,4 +137,22 @@ fn bodies_that_are_not_arrays_are_named(#[case] body: &str, #[case] expected: De
 fn truncated_json_is_not_json() {
     let err = LogSet::parse(r#"[{"id": 1, "webhook_"#.to_owned()).unwrap_err();
     assert!(matches!(err, DecodeError::NotJson(ref why) if why.contains("EOF")), "{err}");
+}
+
+#[test]
+fn a_lone_surrogate_in_a_string_field_keeps_the_rest_of_it() {
+    let set = parse(
+        r#"[{"id": 1, "webhook_url": "u", "webhook_type": "t\ud800", "success": false, "error_message": "refused \udc00"}]"#,
+    );
+    let log = &set.logs[0];
+    assert_eq!((log.webhook_type.as_str(), log.error_message.as_deref()), ("t\u{fffd}", Some("refused \u{fffd}")));
+    assert_eq!(log.outcome(), Outcome::TransportError);
+    assert!(log.problems.is_empty(), "{:?}", log.problems);
+}
+
+#[test]
+fn a_byte_order_mark_is_skipped() {
+    let set = parse("\u{feff}[{\"id\": 1, \"webhook_url\": \"u\", \"webhook_type\": \"t\", \"success\": true}]");
+    assert_eq!(set.logs.len(), 1);
+    assert_eq!(set.raw(&set.logs[0]), r#"{"id": 1, "webhook_url": "u", "webhook_type": "t", "success": true}"#);
 }

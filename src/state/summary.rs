@@ -18,7 +18,11 @@ impl Summary {
     pub fn of(logs: &[WebhookLog], shown: &[usize]) -> Self {
         let succeeded = shown.iter().filter(|&&i| logs[i].success).count();
         let mut times: Vec<u64> = shown.iter().filter_map(|&i| logs[i].response_time_ms).collect();
-        let average_ms = (!times.is_empty()).then(|| times.iter().sum::<u64>() / times.len() as u64);
+        // Summed wide: a server can send a time near u64::MAX, and two of them overflow a u64.
+        let average_ms = (!times.is_empty()).then(|| {
+            let sum: u128 = times.iter().map(|&ms| u128::from(ms)).sum();
+            u64::try_from(sum / times.len() as u128).unwrap_or(u64::MAX)
+        });
         let p95_ms = (!times.is_empty()).then(|| {
             // Nearest-rank p95: the smallest value with at least 95% of values at or below it.
             let rank = (times.len() * 95).div_ceil(100).max(1) - 1;
@@ -53,5 +57,19 @@ mod tests {
         let summary = Summary::of(&set.logs, &all);
         assert_eq!(summary, Summary { shown: 21, succeeded: 15, failed: 6, average_ms: Some(105), p95_ms: Some(190) });
         assert_eq!(Summary::of(&set.logs, &[]), Summary::default());
+    }
+
+    #[test]
+    fn times_near_the_top_of_u64_do_not_overflow_the_average() {
+        // The largest f64 below 2^64 (larger times are refused when decoding), twice.
+        let entry = |id| {
+            format!(
+                r#"{{"id": {id}, "webhook_url": "u", "webhook_type": "t", "success": true, "response_time_ms": 18446744073709549568}}"#
+            )
+        };
+        let set = LogSet::parse(format!("[{}, {}]", entry(1), entry(2))).unwrap();
+        let summary = Summary::of(&set.logs, &[0, 1]);
+        let top = Some(18_446_744_073_709_549_568);
+        assert_eq!((summary.average_ms, summary.p95_ms), (top, top));
     }
 }
