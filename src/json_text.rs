@@ -94,7 +94,7 @@ fn next_significant(bytes: &[u8], from: usize) -> Option<(usize, u8)> {
 
 /// The index just past the closing quote of the string starting at `start` (or the end of the
 /// input for an unterminated string).
-fn string_end(bytes: &[u8], start: usize) -> usize {
+pub(crate) fn string_end(bytes: &[u8], start: usize) -> usize {
     let mut i = start + 1;
     while i < bytes.len() {
         match bytes[i] {

@@ -14,6 +14,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use crate::json_text;
+use crate::json_text::string_end;
 
 /// What replaces a masked value.
 pub const MASK: &str = "[REDACTED]";
@@ -167,19 +168,6 @@ fn take_secret(stack: &mut [Frame]) -> bool {
 
 fn is_structural(b: u8) -> bool {
     matches!(b, b',' | b'}' | b']' | b':' | b'"' | b'{' | b'[' | b' ' | b'\t' | b'\n' | b'\r')
-}
-
-/// Just past the closing quote of the string starting at `start`, or the end of the text.
-fn string_end(bytes: &[u8], start: usize) -> usize {
-    let mut i = start + 1;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 2,
-            b'"' => return i + 1,
-            _ => i += 1,
-        }
-    }
-    bytes.len()
 }
 
 /// Just past the bracket closing the one at `start` (strings skipped), or the end of the text.
