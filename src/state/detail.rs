@@ -156,7 +156,7 @@ fn build_doc(set: &LogSet, index: usize, tab: Tab, id: u64) -> Doc {
             Some(body) if body.is_empty() => Doc::new(id, "(empty body)", Language::Plain, String::new()),
             Some(body) => {
                 let language = detect_language(&body);
-                let cut = if log.response_truncated { " · cut by the server at 10240 characters" } else { "" };
+                let cut = if log.response_truncated { " · cut by server at 10240 chars" } else { "" };
                 let note = format!("{} · {}{cut}", language_name(language), size(body.len()));
                 let text = if language == Language::Json { json_text::pretty(&body) } else { body };
                 Doc::new(id, &text, language, note)

@@ -34,7 +34,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
         let summary = &state.summary;
         let total = set.logs.len();
         let count = if summary.shown == total {
-            format!("{total} deliveries")
+            if total == 1 { "1 delivery".to_owned() } else { format!("{total} deliveries") }
         } else {
             format!("{} of {total} shown", summary.shown)
         };
