@@ -38,23 +38,26 @@ pub(super) fn decode_array(text: &str, array: Span) -> Result<(Vec<WebhookLog>, 
     if trimmed.is_empty() {
         return Err(DecodeError::Empty);
     }
-    let entries: Vec<&RawValue> = match serde_json::from_str(array_text) {
-        Ok(entries) => entries,
-        Err(err) => return Err(classify_non_array(trimmed, &err)),
-    };
     let base = text.as_ptr().addr();
     let span_of = |raw: &RawValue| {
         let start = raw.get().as_ptr().addr() - base;
         start..start + raw.get().len()
     };
-    let decode_chunk = |first: usize, chunk: &[&RawValue]| {
+    let entries = match one_pass(text, array_text, &span_of) {
+        Some(entries) => entries,
+        None => two_passes(array_text, trimmed, &span_of)?,
+    };
+    let decode_chunk = |chunk: &[Entry]| {
         let mut logs = Vec::with_capacity(chunk.len());
         let mut rejected = Vec::new();
-        for (offset, entry) in chunk.iter().enumerate() {
-            let index = first + offset;
-            match decode_entry(index, entry, &span_of) {
+        for entry in chunk {
+            let decoded = match &entry.members {
+                Ok(members) => decode_entry(entry.index, entry.raw.clone(), members, &span_of),
+                Err(reason) => Err(reason.clone()),
+            };
+            match decoded {
                 Ok(log) => logs.push(log),
-                Err(reason) => rejected.push(RejectedLog { index, raw: span_of(entry), reason }),
+                Err(reason) => rejected.push(RejectedLog { index: entry.index, raw: entry.raw.clone(), reason }),
             }
         }
         (logs, rejected)
@@ -66,11 +69,8 @@ pub(super) fn decode_array(text: &str, array: Span) -> Result<(Vec<WebhookLog>, 
     if threads > 1 && entries.len() >= PARALLEL_FROM {
         let chunk_len = entries.len().div_ceil(threads);
         let parts: Vec<_> = std::thread::scope(|scope| {
-            let handles: Vec<_> = entries
-                .chunks(chunk_len)
-                .enumerate()
-                .map(|(i, chunk)| scope.spawn(move || decode_chunk(i * chunk_len, chunk)))
-                .collect();
+            let handles: Vec<_> =
+                entries.chunks(chunk_len).map(|chunk| scope.spawn(move || decode_chunk(chunk))).collect();
             handles
                 .into_iter()
                 .map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
@@ -81,13 +81,96 @@ pub(super) fn decode_array(text: &str, array: Span) -> Result<(Vec<WebhookLog>, 
             rejected.extend(part_rejected);
         }
     } else {
-        (logs, rejected) = decode_chunk(0, &entries);
+        (logs, rejected) = decode_chunk(&entries);
     }
     // Documented order is by attempt time with no tie-breaker; logs without a time go last.
     logs.sort_by(|a, b| {
         (a.attempted_at.is_none(), a.attempted_at, a.id).cmp(&(b.attempted_at.is_none(), b.attempted_at, b.id))
     });
     Ok((logs, rejected))
+}
+
+/// One element of the array, its members read but not yet decoded.
+struct Entry<'a> {
+    index: usize,
+    raw: Span,
+    /// The members in the order sent, or why the element is not a log.
+    members: Result<Vec<(Cow<'a, str>, &'a RawValue)>, String>,
+}
+
+/// Reads the array and every element's members in a single scan of the text, which is most of
+/// the cost of loading a big call. The span of each element is recovered from its first and
+/// last members. Gives up (`None`) on anything unusual — an element that is not an object, an
+/// empty object, nesting `serde_json` refuses — and [`two_passes`] takes over.
+fn one_pass<'a>(text: &'a str, array_text: &'a str, span_of: &impl Fn(&RawValue) -> Span) -> Option<Vec<Entry<'a>>> {
+    let elements: Vec<Members<'a>> = serde_json::from_str(array_text).ok()?;
+    let bytes = text.as_bytes();
+    elements
+        .into_iter()
+        .enumerate()
+        .map(|(index, Members(members))| {
+            let first = span_of(members.first()?.1);
+            let last = span_of(members.last()?.1);
+            let raw = object_start(bytes, first.start)?..object_end(bytes, last.end)?;
+            Some(Entry { index, raw, members: Ok(members) })
+        })
+        .collect()
+}
+
+/// The array as raw elements first, then each element's members: slower, but it takes any
+/// element and keeps its span, so a bad one can be named and shown.
+fn two_passes<'a>(
+    array_text: &'a str,
+    trimmed: &str,
+    span_of: &impl Fn(&RawValue) -> Span,
+) -> Result<Vec<Entry<'a>>, DecodeError> {
+    let elements: Vec<&RawValue> = serde_json::from_str(array_text).map_err(|err| classify_non_array(trimmed, &err))?;
+    Ok(elements
+        .into_iter()
+        .enumerate()
+        .map(|(index, element)| Entry {
+            index,
+            raw: span_of(element),
+            members: serde_json::from_str::<Members>(element.get())
+                .map(|Members(members)| members)
+                .map_err(|_| format!("expected an object, got {}", kind_of(element.get()))),
+        })
+        .collect())
+}
+
+fn skip_whitespace_back(bytes: &[u8], mut at: usize) -> usize {
+    while at > 0 && matches!(bytes[at - 1], b' ' | b'\t' | b'\n' | b'\r') {
+        at -= 1;
+    }
+    at
+}
+
+/// Where the object starts whose first member's value starts at `value`: back over `"key" :`.
+fn object_start(bytes: &[u8], value: usize) -> Option<usize> {
+    let colon = skip_whitespace_back(bytes, value).checked_sub(1)?;
+    (bytes[colon] == b':').then_some(())?;
+    let closing_quote = skip_whitespace_back(bytes, colon).checked_sub(1)?;
+    (bytes[closing_quote] == b'"').then_some(())?;
+    // Inside a JSON string every quote is escaped, so the opening quote is the nearest one
+    // before that is preceded by an even number of backslashes.
+    let mut at = closing_quote;
+    let opening_quote = loop {
+        at = at.checked_sub(1)?;
+        if bytes[at] == b'"' {
+            let backslashes = bytes[..at].iter().rev().take_while(|&&b| b == b'\\').count();
+            if backslashes % 2 == 0 {
+                break at;
+            }
+        }
+    };
+    let brace = skip_whitespace_back(bytes, opening_quote).checked_sub(1)?;
+    (bytes[brace] == b'{').then_some(brace)
+}
+
+/// Just past the `}` that closes the object whose last member's value ends at `value_end`.
+fn object_end(bytes: &[u8], value_end: usize) -> Option<usize> {
+    let brace = value_end + bytes[value_end..].iter().position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))?;
+    (bytes[brace] == b'}').then_some(brace + 1)
 }
 
 fn classify_non_array(trimmed: &str, err: &serde_json::Error) -> DecodeError {
@@ -177,13 +260,15 @@ const KNOWN_FIELDS: [&str; 14] = [
 ];
 
 #[expect(clippy::too_many_lines, reason = "one field after another, in the order of the API table")]
-fn decode_entry(index: usize, entry: &RawValue, span_of: &impl Fn(&RawValue) -> Span) -> Result<WebhookLog, String> {
-    let Ok(Members(members)) = serde_json::from_str::<Members>(entry.get()) else {
-        return Err(format!("expected an object, got {}", kind_of(entry.get())));
-    };
+fn decode_entry(
+    index: usize,
+    raw: Span,
+    members: &[(Cow<'_, str>, &RawValue)],
+    span_of: &impl Fn(&RawValue) -> Span,
+) -> Result<WebhookLog, String> {
     let mut problems = Vec::new();
     let mut seen: Vec<&str> = Vec::new();
-    for (key, _) in &members {
+    for (key, _) in members {
         if seen.contains(&key.as_ref()) && KNOWN_FIELDS.contains(&key.as_ref()) {
             problems.push(format!("field `{key}` appears more than once; the last value is used"));
         }
@@ -273,7 +358,7 @@ fn decode_entry(index: usize, entry: &RawValue, span_of: &impl Fn(&RawValue) -> 
     let request_payload = object_or_null("request_payload");
     let webhook_metadata = object_or_null("webhook_metadata");
     let mut extra_fields: Vec<(String, Span)> = Vec::new();
-    for (key, raw) in &members {
+    for (key, raw) in members {
         if !KNOWN_FIELDS.contains(&key.as_ref()) && !extra_fields.iter().any(|(k, _)| k == key.as_ref()) {
             extra_fields.push((key.clone().into_owned(), span_of(raw)));
         }
@@ -286,7 +371,7 @@ fn decode_entry(index: usize, entry: &RawValue, span_of: &impl Fn(&RawValue) -> 
             .into_boxed_str();
     Ok(WebhookLog {
         index,
-        raw: span_of(entry),
+        raw,
         id,
         call_id,
         assistant_id,
@@ -357,4 +442,37 @@ fn preview(raw: &str) -> String {
         out.push('…');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spans(entries: &[Entry]) -> Vec<Span> {
+        entries.iter().map(|entry| entry.raw.clone()).collect()
+    }
+
+    #[test]
+    fn one_pass_finds_the_same_entries_as_two() {
+        // Escaped quotes and backslashes in keys, odd spacing, CRLF: the span recovery must
+        // walk back over all of them.
+        let text = "[ {\"a\\\"b\" : 1 , \"id\": 2 } ,{\"id\":3},\r\n {  \"\\\\\" :\"x\\\\\" ,\"id\":4,\"p\":{\"q\":[1,{}]}\t}\n]";
+        let base = text.as_ptr().addr();
+        let span_of = |raw: &RawValue| {
+            let start = raw.get().as_ptr().addr() - base;
+            start..start + raw.get().len()
+        };
+        let fast = one_pass(text, text, &span_of).expect("ordinary objects take the single pass");
+        let slow = two_passes(text, text, &span_of).unwrap();
+        assert_eq!(spans(&fast), spans(&slow));
+        assert_eq!(&text[fast[2].raw.clone()], "{  \"\\\\\" :\"x\\\\\" ,\"id\":4,\"p\":{\"q\":[1,{}]}\t}");
+    }
+
+    #[test]
+    fn anything_unusual_falls_back_to_two_passes() {
+        let span_of = |_: &RawValue| 0..0;
+        for text in [r#"[{"id": 1}, 42]"#, r"[{}]", r#"[{"id": 1}, [[]]]"#] {
+            assert!(one_pass(text, text, &span_of).is_none(), "{text}");
+        }
+    }
 }
