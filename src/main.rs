@@ -114,7 +114,9 @@ async fn print(loader: &Loader, settings: &Settings, format: PrintFormat) -> Exi
 }
 
 fn explore(runtime: &tokio::runtime::Runtime, loader: Loader, settings: Settings) -> ExitCode {
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+    // Keys are read from the terminal itself (crossterm opens /dev/tty when stdin is a pipe), so
+    // `… | hookscope --file -` works; only the screen must be a terminal.
+    if !std::io::stdout().is_terminal() {
         return fail(
             "the explorer needs a terminal; to write the logs to a pipe or file, add --print [table|json|ndjson|markdown]",
             2,
