@@ -42,10 +42,9 @@ pub enum Focus {
 pub enum Popup {
     #[default]
     None,
-    /// Typing a search; `previous` is restored by Esc.
+    /// Typing a search; the filter changes on Enter only, so Esc leaves it as it was.
     Search {
         input: String,
-        previous: String,
     },
     /// The type picker: a cursor over `State::types` and the choice being made.
     Types {
@@ -420,8 +419,7 @@ impl State {
                 self.refilter()
             }
             Action::Search => {
-                let previous = self.filter.text.clone();
-                self.popup = Popup::Search { input: previous.clone(), previous };
+                self.popup = Popup::Search { input: self.filter.text.clone() };
                 Vec::new()
             }
             Action::NextMatch | Action::PrevMatch => {

@@ -74,7 +74,7 @@ impl State {
         }
         match std::mem::take(&mut self.popup) {
             Popup::None => {}
-            Popup::Search { input, previous } => return self.search_key(key, input, previous),
+            Popup::Search { input } => return self.search_key(key, input),
             Popup::Types { cursor, chosen } => return self.types_key(key, cursor, chosen),
             Popup::Help { scroll } => {
                 self.popup = match key.code {
@@ -94,7 +94,7 @@ impl State {
         self.perform(action)
     }
 
-    fn search_key(&mut self, key: KeyEvent, mut input: String, previous: String) -> Vec<Effect> {
+    fn search_key(&mut self, key: KeyEvent, mut input: String) -> Vec<Effect> {
         match key.code {
             KeyCode::Esc => Vec::new(),
             KeyCode::Enter => {
@@ -109,20 +109,20 @@ impl State {
             }
             KeyCode::Backspace => {
                 input.pop();
-                self.popup = Popup::Search { input, previous };
+                self.popup = Popup::Search { input };
                 Vec::new()
             }
             KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                self.popup = Popup::Search { input: String::new(), previous };
+                self.popup = Popup::Search { input: String::new() };
                 Vec::new()
             }
             KeyCode::Char(c) if !c.is_control() => {
                 input.push(c);
-                self.popup = Popup::Search { input, previous };
+                self.popup = Popup::Search { input };
                 Vec::new()
             }
             _ => {
-                self.popup = Popup::Search { input, previous };
+                self.popup = Popup::Search { input };
                 Vec::new()
             }
         }

@@ -125,7 +125,7 @@ fn search_applies_on_enter_and_esc_restores() {
     for c in "REFUND".chars() {
         send(&mut state, key(c));
     }
-    assert_eq!(state.popup, Popup::Search { input: "REFUND".into(), previous: String::new() });
+    assert_eq!(state.popup, Popup::Search { input: "REFUND".into() });
     assert_eq!(shown_ids(&state), [1, 2, 3, 4, 5], "typing alone does not filter");
     send(&mut state, code(KeyCode::Enter));
     assert_eq!(state.popup, Popup::None);
