@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::process::{Command, Stdio};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use hookscope::export::curl_command;
 use hookscope::model::LogSet;
@@ -82,7 +82,7 @@ fn serve_once(listener: TcpListener) -> thread::JoinHandle<Received> {
 
 /// Runs the command as a user's shell would, with no proxy or curlrc in the way.
 fn run_in_sh(command: &str, home: &std::path::Path) -> std::process::Output {
-    let mut child = Command::new("sh")
+    let child = Command::new("sh")
         .arg("-c")
         .arg(command)
         .env_remove("http_proxy")
@@ -97,15 +97,17 @@ fn run_in_sh(command: &str, home: &std::path::Path) -> std::process::Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("sh runs");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("curl did not finish within 30 s: {command}");
-        }
-        thread::sleep(Duration::from_millis(10));
+    // Wait on the child from another thread, so the test waits for an answer, not a fixed time.
+    let pid = child.id();
+    let (done, finished) = std::sync::mpsc::channel();
+    thread::spawn(move || {
+        let _ = done.send(child.wait_with_output());
+    });
+    if let Ok(output) = finished.recv_timeout(Duration::from_secs(30)) {
+        return output.unwrap();
     }
-    child.wait_with_output().unwrap()
+    let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+    panic!("curl did not finish within 30 s: {command}");
 }
 
 fn curl_installed() -> bool {
