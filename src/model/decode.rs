@@ -33,6 +33,7 @@ const TWO_TO_THE_64: f64 = 18_446_744_073_709_551_616.0;
 const TRUNCATION_MARK: &str = "... [TRUNCATED]\"";
 
 pub(super) fn decode_array(text: &str, array: Span) -> Result<(Vec<WebhookLog>, Vec<RejectedLog>), DecodeError> {
+    let offset = array.start;
     let array_text = &text[array];
     let trimmed = array_text.trim_start();
     if trimmed.is_empty() {
@@ -43,45 +44,68 @@ pub(super) fn decode_array(text: &str, array: Span) -> Result<(Vec<WebhookLog>, 
         let start = raw.get().as_ptr().addr() - base;
         start..start + raw.get().len()
     };
-    let entries = match one_pass(text, array_text, &span_of) {
-        Some(entries) => entries,
-        None => two_passes(array_text, trimmed, &span_of)?,
+    let elements = match element_ranges(array_text) {
+        Some(ranges) => ranges
+            .into_iter()
+            .enumerate()
+            .map(|(index, range)| Element {
+                index,
+                raw: offset + range.start..offset + range.end,
+                text: &array_text[range],
+            })
+            .collect(),
+        None => raw_elements(array_text, trimmed, &span_of)?,
     };
-    let decode_chunk = |chunk: &[Entry]| {
+    let decode_chunk = |chunk: &[Element]| {
         let mut logs = Vec::with_capacity(chunk.len());
         let mut rejected = Vec::new();
-        for entry in chunk {
-            let decoded = match &entry.members {
-                Ok(members) => decode_entry(entry.index, entry.raw.clone(), members, &span_of),
-                Err(reason) => Err(reason.clone()),
+        let mut invalid = false;
+        for element in chunk {
+            let decoded = match serde_json::from_str::<Members>(element.text) {
+                Ok(Members(members)) => decode_entry(element.index, element.raw.clone(), &members, &span_of),
+                Err(_) if serde_json::from_str::<&RawValue>(element.text).is_ok() => {
+                    Err(format!("expected an object, got {}", kind_of(element.text)))
+                }
+                Err(_) => {
+                    invalid = true;
+                    continue;
+                }
             };
             match decoded {
                 Ok(log) => logs.push(log),
-                Err(reason) => rejected.push(RejectedLog { index: entry.index, raw: entry.raw.clone(), reason }),
+                Err(reason) => rejected.push(RejectedLog { index: element.index, raw: element.raw.clone(), reason }),
             }
         }
-        (logs, rejected)
+        (logs, rejected, invalid)
     };
-    // Entries decode independently, so a big call is split across the cores: on two cores this
-    // halves the larger part of loading 20,000 logs.
+    // Entries decode independently, so a big call is split across the cores.
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let (mut logs, mut rejected) = (Vec::with_capacity(entries.len()), Vec::new());
-    if threads > 1 && entries.len() >= PARALLEL_FROM {
-        let chunk_len = entries.len().div_ceil(threads);
+    let (mut logs, mut rejected, mut invalid) = (Vec::with_capacity(elements.len()), Vec::new(), false);
+    if threads > 1 && elements.len() >= PARALLEL_FROM {
+        let chunk_len = elements.len().div_ceil(threads);
         let parts: Vec<_> = std::thread::scope(|scope| {
             let handles: Vec<_> =
-                entries.chunks(chunk_len).map(|chunk| scope.spawn(move || decode_chunk(chunk))).collect();
+                elements.chunks(chunk_len).map(|chunk| scope.spawn(move || decode_chunk(chunk))).collect();
             handles
                 .into_iter()
                 .map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
                 .collect()
         });
-        for (part_logs, part_rejected) in parts {
+        for (part_logs, part_rejected, part_invalid) in parts {
             logs.extend(part_logs);
             rejected.extend(part_rejected);
+            invalid |= part_invalid;
         }
     } else {
-        (logs, rejected) = decode_chunk(&entries);
+        (logs, rejected, invalid) = decode_chunk(&elements);
+    }
+    if invalid {
+        // An element that is not JSON at all: the whole body is not JSON, and the parser says
+        // where and why.
+        return Err(match serde_json::from_str::<Vec<&RawValue>>(array_text) {
+            Err(err) => classify_non_array(trimmed, &err),
+            Ok(_) => DecodeError::NotJson("an array whose elements could not be told apart".to_owned()),
+        });
     }
     // Documented order is by attempt time with no tie-breaker; logs without a time go last.
     logs.sort_by(|a, b| {
@@ -90,87 +114,82 @@ pub(super) fn decode_array(text: &str, array: Span) -> Result<(Vec<WebhookLog>, 
     Ok((logs, rejected))
 }
 
-/// One element of the array, its members read but not yet decoded.
-struct Entry<'a> {
+/// One element of the array: where it is, and its text.
+struct Element<'a> {
     index: usize,
     raw: Span,
-    /// The members in the order sent, or why the element is not a log.
-    members: Result<Vec<(Cow<'a, str>, &'a RawValue)>, String>,
+    text: &'a str,
 }
 
-/// Reads the array and every element's members in a single scan of the text, which is most of
-/// the cost of loading a big call. The span of each element is recovered from its first and
-/// last members. Gives up (`None`) on anything unusual — an element that is not an object, an
-/// empty object, nesting `serde_json` refuses — and [`two_passes`] takes over.
-fn one_pass<'a>(text: &'a str, array_text: &'a str, span_of: &impl Fn(&RawValue) -> Span) -> Option<Vec<Entry<'a>>> {
-    let elements: Vec<Members<'a>> = serde_json::from_str(array_text).ok()?;
-    let bytes = text.as_bytes();
-    elements
-        .into_iter()
-        .enumerate()
-        .map(|(index, Members(members))| {
-            let first = span_of(members.first()?.1);
-            let last = span_of(members.last()?.1);
-            let raw = object_start(bytes, first.start)?..object_end(bytes, last.end)?;
-            Some(Entry { index, raw, members: Ok(members) })
-        })
-        .collect()
+/// The byte ranges of the array's elements, found by following strings and brackets only — a
+/// fraction of the cost of parsing — so that the elements can then be parsed on every core.
+/// `None` when the text is not shaped like an array (the parser then says what it is).
+fn element_ranges(array_text: &str) -> Option<Vec<Span>> {
+    let bytes = array_text.as_bytes();
+    let skip_whitespace = |mut at: usize| {
+        while bytes.get(at).is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
+            at += 1;
+        }
+        at
+    };
+    let mut at = skip_whitespace(0);
+    (bytes.get(at) == Some(&b'[')).then_some(())?;
+    at = skip_whitespace(at + 1);
+    let mut ranges = Vec::new();
+    if bytes.get(at) == Some(&b']') {
+        return (skip_whitespace(at + 1) == bytes.len()).then_some(ranges);
+    }
+    loop {
+        let start = at;
+        let mut depth = 0usize;
+        loop {
+            match *bytes.get(at)? {
+                b'"' => {
+                    at = json_text::string_end(bytes, at);
+                    continue;
+                }
+                b'{' | b'[' => depth += 1,
+                // The end of the array, or the comma before the next element.
+                b'}' | b']' | b',' if depth == 0 => break,
+                b'}' | b']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        at += 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            at += 1;
+        }
+        let mut end = at;
+        while end > start && matches!(bytes[end - 1], b' ' | b'\t' | b'\n' | b'\r') {
+            end -= 1;
+        }
+        (end > start).then_some(())?;
+        ranges.push(start..end);
+        at = skip_whitespace(at);
+        match *bytes.get(at)? {
+            b',' => at = skip_whitespace(at + 1),
+            b']' => return (skip_whitespace(at + 1) == bytes.len()).then_some(ranges),
+            _ => return None,
+        }
+    }
 }
 
-/// The array as raw elements first, then each element's members: slower, but it takes any
-/// element and keeps its span, so a bad one can be named and shown.
-fn two_passes<'a>(
+/// The elements as `serde_json` reads them: the fallback when [`element_ranges`] finds no
+/// array, so that the error says exactly what the body is.
+fn raw_elements<'a>(
     array_text: &'a str,
     trimmed: &str,
     span_of: &impl Fn(&RawValue) -> Span,
-) -> Result<Vec<Entry<'a>>, DecodeError> {
+) -> Result<Vec<Element<'a>>, DecodeError> {
     let elements: Vec<&RawValue> = serde_json::from_str(array_text).map_err(|err| classify_non_array(trimmed, &err))?;
     Ok(elements
         .into_iter()
         .enumerate()
-        .map(|(index, element)| Entry {
-            index,
-            raw: span_of(element),
-            members: serde_json::from_str::<Members>(element.get())
-                .map(|Members(members)| members)
-                .map_err(|_| format!("expected an object, got {}", kind_of(element.get()))),
-        })
+        .map(|(index, element)| Element { index, raw: span_of(element), text: element.get() })
         .collect())
-}
-
-fn skip_whitespace_back(bytes: &[u8], mut at: usize) -> usize {
-    while at > 0 && matches!(bytes[at - 1], b' ' | b'\t' | b'\n' | b'\r') {
-        at -= 1;
-    }
-    at
-}
-
-/// Where the object starts whose first member's value starts at `value`: back over `"key" :`.
-fn object_start(bytes: &[u8], value: usize) -> Option<usize> {
-    let colon = skip_whitespace_back(bytes, value).checked_sub(1)?;
-    (bytes[colon] == b':').then_some(())?;
-    let closing_quote = skip_whitespace_back(bytes, colon).checked_sub(1)?;
-    (bytes[closing_quote] == b'"').then_some(())?;
-    // Inside a JSON string every quote is escaped, so the opening quote is the nearest one
-    // before that is preceded by an even number of backslashes.
-    let mut at = closing_quote;
-    let opening_quote = loop {
-        at = at.checked_sub(1)?;
-        if bytes[at] == b'"' {
-            let backslashes = bytes[..at].iter().rev().take_while(|&&b| b == b'\\').count();
-            if backslashes % 2 == 0 {
-                break at;
-            }
-        }
-    };
-    let brace = skip_whitespace_back(bytes, opening_quote).checked_sub(1)?;
-    (bytes[brace] == b'{').then_some(brace)
-}
-
-/// Just past the `}` that closes the object whose last member's value ends at `value_end`.
-fn object_end(bytes: &[u8], value_end: usize) -> Option<usize> {
-    let brace = value_end + bytes[value_end..].iter().position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))?;
-    (bytes[brace] == b'}').then_some(brace + 1)
 }
 
 fn classify_non_array(trimmed: &str, err: &serde_json::Error) -> DecodeError {
@@ -448,31 +467,22 @@ fn preview(raw: &str) -> String {
 mod tests {
     use super::*;
 
-    fn spans(entries: &[Entry]) -> Vec<Span> {
-        entries.iter().map(|entry| entry.raw.clone()).collect()
+    #[test]
+    fn element_ranges_follow_strings_and_brackets() {
+        let text =
+            "[ {\"a\\\"b]\" : 1 , \"id\": 2 } ,{\"id\":3},\r\n 42 , \"x,]\" ,[1,[2]], {\"p\":{\"q\":[1,{}]}\t}\n]";
+        let parts: Vec<&str> = element_ranges(text).unwrap().into_iter().map(|range| &text[range]).collect();
+        assert_eq!(
+            parts,
+            ["{\"a\\\"b]\" : 1 , \"id\": 2 }", "{\"id\":3}", "42", "\"x,]\"", "[1,[2]]", "{\"p\":{\"q\":[1,{}]}\t}"]
+        );
+        assert_eq!(element_ranges(" [ ] ").unwrap(), Vec::<Span>::new());
     }
 
     #[test]
-    fn one_pass_finds_the_same_entries_as_two() {
-        // Escaped quotes and backslashes in keys, odd spacing, CRLF: the span recovery must
-        // walk back over all of them.
-        let text = "[ {\"a\\\"b\" : 1 , \"id\": 2 } ,{\"id\":3},\r\n {  \"\\\\\" :\"x\\\\\" ,\"id\":4,\"p\":{\"q\":[1,{}]}\t}\n]";
-        let base = text.as_ptr().addr();
-        let span_of = |raw: &RawValue| {
-            let start = raw.get().as_ptr().addr() - base;
-            start..start + raw.get().len()
-        };
-        let fast = one_pass(text, text, &span_of).expect("ordinary objects take the single pass");
-        let slow = two_passes(text, text, &span_of).unwrap();
-        assert_eq!(spans(&fast), spans(&slow));
-        assert_eq!(&text[fast[2].raw.clone()], "{  \"\\\\\" :\"x\\\\\" ,\"id\":4,\"p\":{\"q\":[1,{}]}\t}");
-    }
-
-    #[test]
-    fn anything_unusual_falls_back_to_two_passes() {
-        let span_of = |_: &RawValue| 0..0;
-        for text in [r#"[{"id": 1}, 42]"#, r"[{}]", r#"[{"id": 1}, [[]]]"#] {
-            assert!(one_pass(text, text, &span_of).is_none(), "{text}");
+    fn anything_not_shaped_like_an_array_is_left_to_the_parser() {
+        for text in ["{\"detail\": 1}", "[1, 2", "[1,]", "[\"open", "[1] x", "", "[,1]"] {
+            assert!(element_ranges(text).is_none(), "{text}");
         }
     }
 }
