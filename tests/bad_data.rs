@@ -9,9 +9,11 @@
 #[path = "support/forbidden.rs"]
 mod forbidden;
 
+#[path = "support/keys.rs"]
+mod keys;
+
 use std::fmt::Write as _;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use forbidden::{first_forbidden, is_forbidden};
 use hookscope::action::{LoadFailure, Msg};
 use hookscope::case_file::{LoadedCall, parse_document};
@@ -566,12 +568,7 @@ fn load(loaded: LoadedCall, width: u16, height: u16) -> State {
 
 fn press(state: &mut State, keys: &str) {
     for c in keys.chars() {
-        let code = match c {
-            '\n' => KeyCode::Enter,
-            '\u{1b}' => KeyCode::Esc,
-            c => KeyCode::Char(c),
-        };
-        state.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        state.update(Msg::Key(keys::key_event(c)));
     }
 }
 

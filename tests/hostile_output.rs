@@ -10,12 +10,14 @@
 #[path = "support/forbidden.rs"]
 mod forbidden;
 
+#[path = "support/keys.rs"]
+mod keys;
+
 use std::cell::RefCell;
 use std::io::{self, Write};
 use std::rc::Rc;
 use std::sync::{Arc, LazyLock};
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use forbidden::is_hidden_or_control;
 use hookscope::action::{Effect, Msg};
 use hookscope::case_file::parse_document;
@@ -161,12 +163,7 @@ fn settle(state: &mut State, effects: Vec<Effect>) {
 
 fn press(state: &mut State, keys: &str) {
     for c in keys.chars() {
-        let code = match c {
-            '\n' => KeyCode::Enter,
-            '\u{1b}' => KeyCode::Esc,
-            c => KeyCode::Char(c),
-        };
-        let effects = state.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        let effects = state.update(Msg::Key(keys::key_event(c)));
         settle(state, effects);
     }
 }

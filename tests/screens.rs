@@ -1,6 +1,8 @@
 //! Every state the explorer can be in, drawn to a test terminal at 120×40 and 80×24.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+#[path = "support/keys.rs"]
+mod keys;
+
 use hookscope::action::{LoadFailure, Msg};
 use hookscope::case_file::{DEMO_CALL, parse_document};
 use hookscope::cli::Theme as ThemeName;
@@ -32,13 +34,7 @@ fn demo(width: u16, height: u16) -> State {
 
 fn press(state: &mut State, keys: &str) {
     for c in keys.chars() {
-        let code = match c {
-            '\n' => KeyCode::Enter,
-            '\t' => KeyCode::Tab,
-            '\u{1b}' => KeyCode::Esc,
-            c => KeyCode::Char(c),
-        };
-        state.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        state.update(Msg::Key(keys::key_event(c)));
     }
 }
 

@@ -7,7 +7,7 @@ use std::io;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::Event;
 use futures::channel::mpsc::{UnboundedSender, unbounded};
 use hookscope::app::{App, AppContext};
 use hookscope::clipboard::{ClipboardError, ClipboardSink, CopiedVia};
@@ -22,6 +22,9 @@ use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
 use ratatui::buffer::Cell;
 use ratatui::layout::{Position, Rect, Size};
 use tokio::sync::watch;
+
+#[path = "keys.rs"]
+mod keys;
 
 /// A `TestBackend` that publishes the screen as text after every frame.
 pub struct WatchedBackend {
@@ -130,13 +133,7 @@ pub fn start(loader: Loader, filter: Filter, width: u16, height: u16) -> Running
 impl Running {
     pub fn press(&self, keys: &str) {
         for c in keys.chars() {
-            let code = match c {
-                '\n' => KeyCode::Enter,
-                '\t' => KeyCode::Tab,
-                '\u{1b}' => KeyCode::Esc,
-                c => KeyCode::Char(c),
-            };
-            self.keys.unbounded_send(Ok(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))).unwrap();
+            self.keys.unbounded_send(Ok(Event::Key(keys::key_event(c)))).unwrap();
         }
     }
 
