@@ -296,3 +296,36 @@ fn export_takes_the_shown_logs() {
     assert_eq!(effects, [Effect::Export { logs: state.shown.clone() }]);
     assert_eq!(state.shown.len(), 2);
 }
+
+#[test]
+fn redaction_masks_what_copies_carry_and_says_so() {
+    let mut state = loaded(Filter::default());
+    let text = r#"[{"id": 1, "webhook_url": "https://h.example/a", "webhook_type": "call_started", "success": true,
+        "request_payload": {"customer": "+15035550187", "token": "sk_live_abc"}}]"#;
+    let result = Box::new(Ok(parse_document(text.to_owned()).unwrap()));
+    send(&mut state, key('r'));
+    send(&mut state, Msg::Loaded { request: 2, result, call_error: None });
+
+    let plain = send(&mut state, key('Y'));
+    let [Effect::Copy { text, what }] = plain.as_slice() else { panic!("{plain:?}") };
+    assert_eq!(what, "payload");
+    assert!(text.contains("+15035550187") && text.contains("sk_live_abc"), "{text}");
+
+    send(&mut state, key('R'));
+    assert!(state.redact);
+    let masked = send(&mut state, key('Y'));
+    let [Effect::Copy { text, what }] = masked.as_slice() else { panic!("{masked:?}") };
+    assert_eq!(what, "payload (redacted)");
+    assert!(!text.contains("5035550187") && !text.contains("sk_live_abc"), "{text}");
+    serde_json::from_str::<serde_json::Value>(text).expect("still JSON");
+}
+
+#[test]
+fn z_switches_between_utc_and_local_time() {
+    let mut state = loaded(Filter::default());
+    assert_eq!(state.time, TimeDisplay::Utc);
+    send(&mut state, key('z'));
+    assert_eq!(state.time, TimeDisplay::Local);
+    send(&mut state, key('z'));
+    assert_eq!(state.time, TimeDisplay::Utc);
+}
