@@ -18,7 +18,7 @@ use error::server_text;
 pub use error::{ApiError, MAX_DETAIL_CHARS};
 use transport::Transport;
 
-use crate::model::{CallInfo, DecodeError, LogSet};
+use crate::model::{CallInfo, DecodeError, LogSet, LogStream};
 
 /// Everything but RFC 3986's unreserved characters is encoded, so a SID or a webhook type is
 /// always exactly one path segment or one query value, whatever the server's router decodes.
@@ -105,7 +105,14 @@ impl ApiClient {
             path.push_str("?webhook_type=");
             path.extend(utf8_percent_encode(webhook_type, COMPONENT));
         }
-        let text = self.transport.get(&self.url(&path)?, LOGS_ROUTE).await?;
+        let response = self.transport.send(&self.url(&path)?, LOGS_ROUTE).await?;
+        // Decoded while it arrives: by the last byte, most logs are ready.
+        let mut stream = LogStream::new(response.content_length().and_then(|n| usize::try_from(n).ok()));
+        self.transport.read_body(response, |chunk| stream.push(chunk)).await?;
+        let text = match stream.finish() {
+            Ok(logs) => return Ok(logs),
+            Err(body) => transport::lossy_utf8(body),
+        };
         let what = "for the webhook logs";
         self.refuse_markup(&text, what)?;
         LogSet::parse(text).map_err(|err| match err {

@@ -18,7 +18,7 @@ mod table;
 
 pub use case::{case_file, write_case_file};
 pub use curl::curl_command;
-pub use json::{json_array, ndjson, payload_pretty};
+pub use json::{json_array, ndjson, payload_pretty, write_json_array, write_ndjson};
 pub use markdown::{markdown_call_report, markdown_report};
 pub use table::table;
 

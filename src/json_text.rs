@@ -107,6 +107,14 @@ pub(crate) fn string_end(bytes: &[u8], start: usize) -> usize {
     bytes.len()
 }
 
+/// The text of a string literal that holds no escapes, which is then the text between the
+/// quotes: most strings of a log, read without a parser.
+#[must_use]
+pub fn unescaped_string(literal: &str) -> Option<&str> {
+    let inner = literal.strip_prefix('"')?.strip_suffix('"')?;
+    memchr::memchr2(b'\\', b'"', inner.as_bytes()).is_none().then_some(inner)
+}
+
 /// Decodes a JSON string literal (with its quotes) into text.
 ///
 /// Unlike `serde_json::from_str::<String>`, an escaped lone surrogate (`"\ud800"`, which some
@@ -114,6 +122,9 @@ pub(crate) fn string_end(bytes: &[u8], start: usize) -> usize {
 /// the whole body. Returns `None` when `literal` is not a string at all.
 #[must_use]
 pub fn decode_string(literal: &str) -> Option<String> {
+    if let Some(text) = unescaped_string(literal) {
+        return Some(text.to_owned());
+    }
     if let Ok(text) = serde_json::from_str::<String>(literal) {
         return Some(text);
     }

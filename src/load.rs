@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use crate::action::{LoadFailure, LoadResult};
 use crate::api::{ApiClient, ApiConfig, CallRef};
 use crate::case_file::{DEMO_CALL, LoadedCall, parse_document};
+use crate::model::LogStream;
 
 #[derive(Debug)]
 pub enum Loader {
@@ -62,10 +63,8 @@ impl Loader {
             Self::Demo => from_text(DEMO_CALL.to_owned(), "the demo call"),
             Self::File(path) => {
                 let path = path.clone();
-                let read = tokio::task::spawn_blocking(move || read_file(&path)).await;
-                match read {
-                    Ok(Ok((text, name))) => from_text(text, &name),
-                    Ok(Err(failure)) => Loaded { result: Err(failure), call_error: None, exit_code: EXIT_FILE },
+                match tokio::task::spawn_blocking(move || load_file(&path)).await {
+                    Ok(loaded) => loaded,
                     Err(join) => Loaded {
                         result: Err(LoadFailure {
                             message: format!("reading the file failed: {join}"),
@@ -118,25 +117,54 @@ fn retry_hint(err: &crate::api::ApiError) -> String {
     }
 }
 
-fn read_file(path: &std::path::Path) -> Result<(String, String), LoadFailure> {
+/// Reads a file (or stdin for `-`) and decodes it as it is read, like a body from the API.
+fn load_file(path: &std::path::Path) -> Loaded {
     let stdin = path.as_os_str() == "-";
     let shown =
         if stdin { "stdin".to_owned() } else { crate::sanitize::short(&path.display().to_string()).into_owned() };
-    let bytes = if stdin {
-        let mut buffer = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buffer).map(|_| buffer)
+    let failed = |message: String, hint: &str| Loaded {
+        result: Err(LoadFailure { message, hint: hint.to_owned() }),
+        call_error: None,
+        exit_code: EXIT_FILE,
+    };
+    let cannot_read =
+        |err: std::io::Error| failed(format!("cannot read {shown}: {err}"), "Check the path and permissions.");
+    let read = if stdin {
+        stream_from(std::io::stdin().lock(), None)
     } else {
-        std::fs::read(path)
+        std::fs::File::open(path).and_then(|file| {
+            let size = file.metadata().ok().and_then(|meta| usize::try_from(meta.len()).ok());
+            stream_from(file, size)
+        })
+    };
+    let bytes = match read {
+        Ok(stream) => match stream.finish() {
+            Ok(logs) => return Loaded { result: Ok(LoadedCall { call: None, logs }), call_error: None, exit_code: 0 },
+            Err(bytes) => bytes,
+        },
+        Err(err) => return cannot_read(err),
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => from_text(text, &shown),
+        Err(err) => failed(
+            format!("{shown} is not UTF-8 text (invalid byte at offset {})", err.utf8_error().valid_up_to()),
+            "Save the API response as it came (curl -o file.json …).",
+        ),
     }
-    .map_err(|err| LoadFailure {
-        message: format!("cannot read {shown}: {err}"),
-        hint: "Check the path and permissions.".to_owned(),
-    })?;
-    let text = String::from_utf8(bytes).map_err(|err| LoadFailure {
-        message: format!("{shown} is not UTF-8 text (invalid byte at offset {})", err.utf8_error().valid_up_to()),
-        hint: "Save the API response as it came (curl -o file.json …).".to_owned(),
-    })?;
-    Ok((text, shown))
+}
+
+/// Everything `reader` gives, fed to a [`LogStream`] a block at a time.
+fn stream_from(mut reader: impl std::io::Read, size: Option<usize>) -> std::io::Result<LogStream> {
+    let mut stream = LogStream::new(size);
+    let mut block = vec![0; 256 * 1024];
+    loop {
+        match reader.read(&mut block) {
+            Ok(0) => return Ok(stream),
+            Ok(n) => stream.push(&block[..n]),
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
 }
 
 fn from_text(text: String, name: &str) -> Loaded {

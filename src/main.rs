@@ -92,20 +92,23 @@ async fn print(loader: &Loader, settings: &Settings, format: PrintFormat) -> Exi
     }
     let shown: Vec<_> = settings.filter.apply(&data.logs).into_iter().map(|i| &data.logs.logs[i]).collect();
     let stdout = std::io::stdout();
-    let text = match format {
-        PrintFormat::Json => export::json_array(&data.logs, &shown),
-        PrintFormat::Ndjson => export::ndjson(&data.logs, &shown),
-        PrintFormat::Markdown => {
-            export::markdown_call_report(&data.logs, data.call.as_ref(), &shown, settings.redact, 4000)
-        }
+    let on_terminal = stdout.is_terminal();
+    let mut out = std::io::BufWriter::with_capacity(256 * 1024, stdout.lock());
+    let written = match format {
+        // Written as they are read out: a big call's output is never built whole in memory.
+        PrintFormat::Json => export::write_json_array(&mut out, &data.logs, &shown),
+        PrintFormat::Ndjson => export::write_ndjson(&mut out, &data.logs, &shown),
+        PrintFormat::Markdown => out.write_all(
+            export::markdown_call_report(&data.logs, data.call.as_ref(), &shown, settings.redact, 4000).as_bytes(),
+        ),
         PrintFormat::Table => {
-            let on_terminal = stdout.is_terminal();
             let width = on_terminal.then(|| crossterm::terminal::size().ok()).flatten().map(|(w, _)| usize::from(w));
-            export::table(&data.logs, &shown, width, on_terminal && !Theme::no_color_requested())
+            out.write_all(
+                export::table(&data.logs, &shown, width, on_terminal && !Theme::no_color_requested()).as_bytes(),
+            )
         }
     };
-    let mut out = stdout.lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    match written.and_then(|()| out.flush()) {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`| head`) is not an error worth a message.
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,

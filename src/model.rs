@@ -5,8 +5,10 @@
 //! the metadata. Only the small fields are decoded up front. This keeps memory near 1× the
 //! response (DESIGN.md, Data) and means nothing the server sent is ever re-serialised.
 
+mod batch;
 mod call;
 mod decode;
+mod stream;
 pub mod time;
 
 use std::ops::Range;
@@ -14,6 +16,7 @@ use std::ops::Range;
 pub use call::CallInfo;
 pub use decode::DecodeError;
 use jiff::Timestamp;
+pub use stream::LogStream;
 
 /// The byte order mark a document may start with.
 pub const BOM: char = '\u{feff}';
@@ -130,7 +133,7 @@ impl LogSet {
     /// # Errors
     /// As [`LogSet::parse`].
     pub fn parse_array_at(text: String, array: Span) -> Result<Self, DecodeError> {
-        let (logs, rejected) = decode::decode_array(&text, array)?;
+        let (logs, rejected) = batch::decode_array(&text, array)?;
         Ok(Self { text, logs, rejected })
     }
 

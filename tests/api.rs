@@ -3,6 +3,8 @@
 //! `fetch_call` in api/flow.rs.
 
 mod support;
+#[path = "support/synthetic.rs"]
+mod synthetic;
 
 #[path = "api/errors.rs"]
 mod errors;

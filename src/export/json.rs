@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
+use std::io;
 
 use crate::json_text;
 use crate::model::{LogSet, WebhookLog};
@@ -43,6 +44,34 @@ pub fn ndjson(set: &LogSet, logs: &[&WebhookLog]) -> String {
     out
 }
 
+/// [`ndjson`] written straight to `out`, for `--print`: a big call is never held twice.
+///
+/// # Errors
+/// When `out` fails.
+pub fn write_ndjson(out: &mut impl io::Write, set: &LogSet, logs: &[&WebhookLog]) -> io::Result<()> {
+    for log in logs {
+        out.write_all(exact(set.raw(log), true).as_bytes())?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// [`json_array`] written straight to `out`, for `--print`.
+///
+/// # Errors
+/// When `out` fails.
+pub fn write_json_array(out: &mut impl io::Write, set: &LogSet, logs: &[&WebhookLog]) -> io::Result<()> {
+    if logs.is_empty() {
+        return out.write_all(b"[]\n");
+    }
+    out.write_all(b"[\n")?;
+    for (n, log) in logs.iter().enumerate() {
+        out.write_all(exact(set.raw(log), false).as_bytes())?;
+        out.write_all(if n + 1 < logs.len() { b",\n" } else { b"\n" })?;
+    }
+    out.write_all(b"]\n")
+}
+
 /// The request payload re-indented for reading; key order and number text stay as sent.
 /// `None` when the payload was null or absent.
 #[must_use]
@@ -55,16 +84,10 @@ pub fn payload_pretty(set: &LogSet, log: &WebhookLog) -> Option<String> {
 /// but allows DEL and the C1 controls (U+0080–U+009F), and a UTF-8 encoded U+009B is a CSI to
 /// some terminals. With `compact`, whitespace outside strings is dropped too.
 pub(super) fn exact(raw: &str, compact: bool) -> Cow<'_, str> {
-    let needs_work = if compact {
-        raw.bytes().any(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) || has_raw_control(raw)
-    } else {
-        has_raw_control(raw)
-    };
-    if !needs_work {
-        return Cow::Borrowed(raw);
-    }
     let bytes = raw.as_bytes();
-    let mut out = String::with_capacity(raw.len());
+    // Allocated at the first change only: a compact entry with nothing to escape, the usual
+    // case, is borrowed as it is after one pass over its bytes.
+    let mut out: Option<String> = None;
     let mut run = 0;
     let mut in_string = false;
     let mut i = 0;
@@ -76,6 +99,7 @@ pub(super) fn exact(raw: &str, compact: bool) -> Cow<'_, str> {
                 b'"' => in_string = false,
                 // C1 controls are the two-byte UTF-8 sequences C2 80 … C2 9F.
                 0xC2 if bytes.get(i + 1).is_some_and(|next| (0x80..0xA0).contains(next)) => {
+                    let out = out.get_or_insert_with(|| String::with_capacity(raw.len() + 16));
                     out.push_str(&raw[run..i]);
                     let _ = write!(out, "\\u{:04x}", bytes[i + 1]);
                     i += 2;
@@ -83,6 +107,7 @@ pub(super) fn exact(raw: &str, compact: bool) -> Cow<'_, str> {
                     continue;
                 }
                 0x00..0x20 | 0x7F => {
+                    let out = out.get_or_insert_with(|| String::with_capacity(raw.len() + 16));
                     out.push_str(&raw[run..i]);
                     let _ = write!(out, "\\u{b:04x}");
                     run = i + 1;
@@ -92,24 +117,29 @@ pub(super) fn exact(raw: &str, compact: bool) -> Cow<'_, str> {
         } else if b == b'"' {
             in_string = true;
         } else if compact && matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
-            out.push_str(&raw[run..i]);
+            out.get_or_insert_with(|| String::with_capacity(raw.len())).push_str(&raw[run..i]);
             run = i + 1;
         }
         i += 1;
     }
-    out.push_str(&raw[run.min(raw.len())..]);
-    Cow::Owned(out)
-}
-
-/// True when the text holds a control character other than the whitespace JSON allows between
-/// tokens (valid JSON can then only hold it raw inside a string).
-fn has_raw_control(raw: &str) -> bool {
-    raw.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    match out {
+        None => Cow::Borrowed(raw),
+        Some(mut out) => {
+            out.push_str(&raw[run.min(raw.len())..]);
+            Cow::Owned(out)
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// True when the text holds a control character other than the whitespace JSON allows between
+    /// tokens (valid JSON can then only hold it raw inside a string).
+    fn has_raw_control(raw: &str) -> bool {
+        raw.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    }
 
     #[rstest::rstest]
     #[case::untouched(r#"{"a": [1, 2.50e3]}"#, false, r#"{"a": [1, 2.50e3]}"#)]

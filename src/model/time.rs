@@ -7,11 +7,18 @@ use jiff::{Timestamp, civil::DateTime, tz::TimeZone};
 #[must_use]
 pub fn parse_timestamp(text: &str) -> Option<Timestamp> {
     let text = text.trim();
-    if let Ok(ts) = text.parse::<Timestamp>() {
-        return Some(ts);
+    let naive = || {
+        let naive: DateTime = text.parse().ok()?;
+        naive.to_zoned_datetime(TimeZone::UTC).ok().map(|zoned| zoned.timestamp())
+    };
+    // The server's own form is naive: trying it first spares a failed parse, whose error
+    // allocates, for most logs. Anything with a zone after the date is read with its zone.
+    let zoned_after_date = text.ends_with(['Z', 'z']) || text.get(10..).is_some_and(|time| time.contains(['+', '-']));
+    if zoned_after_date {
+        text.parse::<Timestamp>().ok().or_else(naive)
+    } else {
+        naive().or_else(|| text.parse::<Timestamp>().ok())
     }
-    let naive: DateTime = text.parse().ok()?;
-    naive.to_zoned_datetime(TimeZone::UTC).ok().map(|zoned| zoned.timestamp())
 }
 
 /// Which clock times are shown in; the zone is always printed beside them.

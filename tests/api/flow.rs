@@ -1,6 +1,7 @@
 //! Redirects, and `fetch_call` putting a SID lookup, the logs and the call details together.
 
-use hookscope::api::{ApiError, CallRef};
+use hookscope::api::{ApiClient, ApiError, CallRef};
+use hookscope::model::LogSet;
 
 use crate::support::http_server::{Reply, TestServer};
 use crate::{CALL, WAIT, assert_no_key, client, two_logs};
@@ -138,4 +139,38 @@ async fn a_dot_sid_is_refused_without_a_request() {
     let err = client(&server).resolve_call_id(&CallRef::Sid("..".into())).await.unwrap_err();
     assert_eq!(err.exit_code(), 6);
     assert!(server.requests().is_empty());
+}
+
+/// A call big enough to be decoded in batches while it arrives (`model/stream.rs`), sent in
+/// pieces: the logs must be exactly those of the same text decoded in one go.
+#[tokio::test]
+async fn a_big_call_decoded_as_it_arrives_matches_the_call_decoded_whole() {
+    let text = crate::synthetic::synthetic_logs_json(1500, 11);
+    assert!(text.len() > 900_000, "several batches: {} bytes", text.len());
+    let whole = LogSet::parse(text.clone()).unwrap();
+    for reply in [
+        Reply::json(200, "OK", &text).drip(70_001, std::time::Duration::from_micros(100)),
+        Reply::json(200, "OK", &text).gzip(),
+        Reply::json(200, "OK", &text).no_length(),
+    ] {
+        let server = TestServer::start(vec![reply]).await;
+        let mut settings = crate::config(&server.url());
+        settings.max_body_bytes = 4 << 20;
+        let logs = ApiClient::new(settings).unwrap().webhook_logs(101, None).await.unwrap();
+        assert_eq!(logs, whole);
+    }
+}
+
+/// The same, broken near its end: the error is the one the whole text gets.
+#[tokio::test]
+async fn a_big_call_broken_at_the_end_is_refused_as_a_whole() {
+    let mut text = crate::synthetic::synthetic_logs_json(1500, 11);
+    text.truncate(text.len() - 40);
+    text.push_str("\"x\": tru}]");
+    let server = TestServer::start(vec![Reply::json(200, "OK", &text)]).await;
+    let mut settings = crate::config(&server.url());
+    settings.max_body_bytes = 4 << 20;
+    let err = ApiClient::new(settings).unwrap().webhook_logs(101, None).await.unwrap_err();
+    assert!(matches!(err, ApiError::NotJson { .. }), "{err:?}");
+    assert!(err.to_string().contains("text that is not JSON"), "{err}");
 }
