@@ -179,6 +179,8 @@ fn plural(n: u32, word: &str) -> String {
 
 fn wait_advice(retry_after: Option<u64>) -> String {
     match retry_after {
+        // `Retry-After: 0` on every attempt: the server's hint is no help, so say what is.
+        Some(0) => "the server said to retry at once every time; wait a minute and try again".to_owned(),
         Some(secs) => format!("the server asks to wait {secs} s before trying again"),
         None => "wait a minute and try again".to_owned(),
     }
@@ -226,6 +228,20 @@ mod tests {
         let cut = server_text(&long);
         assert_eq!(cut.chars().count(), MAX_DETAIL_CHARS + 1);
         assert!(cut.ends_with('…'));
+    }
+
+    #[test]
+    fn rate_limit_advice_never_says_to_wait_zero_seconds() {
+        let advice = |secs| ApiError::RateLimited { attempts: 4, retry_after_secs: secs }.to_string();
+        assert_eq!(
+            advice(Some(0)),
+            "rate limited (429, 4 attempts): the server said to retry at once every time; wait a minute and try again"
+        );
+        assert_eq!(
+            advice(Some(90)),
+            "rate limited (429, 4 attempts): the server asks to wait 90 s before trying again"
+        );
+        assert_eq!(advice(None), "rate limited (429, 4 attempts): wait a minute and try again");
     }
 
     #[test]

@@ -2,7 +2,12 @@
 //! leniently: any field may be null, absent or of a surprising type; what cannot be read is
 //! simply not shown.
 
-use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+use serde_json::Number;
+use serde_json::value::RawValue;
+
+use crate::json_text;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CallInfo {
@@ -24,18 +29,25 @@ impl CallInfo {
     /// # Errors
     /// When the text is not a JSON object.
     pub fn from_json(text: &str) -> Result<Self, String> {
-        let value: Value = serde_json::from_str(text).map_err(|err| format!("the call is not JSON: {err}"))?;
-        let Value::Object(object) = value else {
-            return Err("the call is not a JSON object".to_owned());
-        };
-        let string = |key: &str| string_field(&object, key);
+        // Members kept raw and read one by one: a string cut inside a surrogate pair (`"\ud83d"`)
+        // costs that one field its last character, not the whole header.
+        let members: HashMap<String, &RawValue> = serde_json::from_str(text).map_err(|err| {
+            if serde_json::from_str::<&RawValue>(text).is_ok() {
+                "the call is not a JSON object".to_owned()
+            } else {
+                format!("the call is not JSON: {err}")
+            }
+        })?;
+        let raw = |key: &str| members.get(key).map(|raw| raw.get());
+        let integer = |key: &str| raw(key).and_then(|raw| serde_json::from_str::<i64>(raw).ok());
+        let string = |key: &str| raw(key).and_then(string_field);
         Ok(Self {
-            id: object.get("id").and_then(Value::as_i64),
+            id: integer("id"),
             call_sid: string("call_sid"),
-            assistant_id: object.get("assistant_id").and_then(Value::as_i64),
+            assistant_id: integer("assistant_id"),
             assistant_name: string("assistant_name"),
             status: string("status"),
-            duration_seconds: object.get("duration").and_then(Value::as_f64),
+            duration_seconds: raw("duration").and_then(|raw| serde_json::from_str::<f64>(raw).ok()),
             to_phone_number: string("to_phone_number"),
             customer_phone_number: string("customer_phone_number"),
             started_at: string("started_at"),
@@ -45,10 +57,38 @@ impl CallInfo {
     }
 }
 
-fn string_field(object: &Map<String, Value>, key: &str) -> Option<String> {
-    match object.get(key)? {
-        Value::String(text) if !text.is_empty() => Some(text.clone()),
-        Value::Number(number) => Some(number.to_string()),
-        _ => None,
+/// A string member as text, a number as its digits; anything else (or an empty string) is not
+/// shown.
+fn string_field(raw: &str) -> Option<String> {
+    if raw.starts_with('"') {
+        json_text::decode_string(raw).filter(|text| !text.is_empty())
+    } else {
+        serde_json::from_str::<Number>(raw).ok().map(|number| number.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lone_surrogate_costs_only_its_field_a_character() {
+        let call = CallInfo::from_json(
+            r#"{"id": 101, "call_sid": "CA1", "assistant_name": "Front desk \ud83d", "status": "completed",
+                "duration": 42.5, "to_phone_number": 15550100, "started_at": "", "ended_at": null}"#,
+        )
+        .unwrap();
+        assert_eq!(call.id, Some(101));
+        assert_eq!(call.assistant_name.as_deref(), Some("Front desk \u{fffd}"));
+        assert_eq!(call.status.as_deref(), Some("completed"));
+        assert_eq!(call.duration_seconds, Some(42.5));
+        assert_eq!(call.to_phone_number.as_deref(), Some("15550100"));
+        assert_eq!((call.started_at, call.ended_at), (None, None));
+    }
+
+    #[test]
+    fn what_is_not_an_object_says_so() {
+        assert_eq!(CallInfo::from_json("[1]").unwrap_err(), "the call is not a JSON object");
+        assert!(CallInfo::from_json("{\"id\": ").unwrap_err().starts_with("the call is not JSON: "));
     }
 }
