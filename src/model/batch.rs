@@ -156,8 +156,8 @@ impl Gathered {
 
     /// The logs in the documented order with their positions in the whole array, and the
     /// rejected entries by position. `ranges` are the batches' byte ranges in `text`, in order.
-    /// A batch that failed is decoded again joined with the ones after it, until the join
-    /// succeeds; `None` when the text runs out first (the array is not well formed).
+    /// A batch that failed is decoded again joined with the next one, or failing that with all
+    /// the rest; `None` when even that fails (the array is not well formed).
     pub(super) fn assemble(
         mut self,
         text: &str,
@@ -168,7 +168,12 @@ impl Gathered {
         let mut first = 0;
         while let Some(failed) = (first..ranges.len()).find(|&number| self.elements[number].is_none()) {
             let mut scratch = Decoded::default();
-            let joined = (failed..ranges.len()).find_map(|last| {
+            // Usually an element straddles one wrong cut and the next batch completes it. If not
+            // (an element longer than a batch, or a body broken there), the rest is read in one
+            // go: trying one more batch each time would read a long element over and over.
+            let rest = ranges.len() - 1;
+            let tries = [Some(failed + 1), (rest > failed + 1).then_some(rest)];
+            let joined = tries.into_iter().flatten().filter(|&last| last <= rest).find_map(|last| {
                 let batch = Batch {
                     region: Region {
                         text: &text[ranges[failed].start..ranges[last].end],
@@ -326,14 +331,23 @@ mod tests {
     fn a_wrong_cut_is_mended_by_decoding_again_across_it() {
         // A cut at the `{` inside the string leaves the first batch ending inside it; one inside
         // the nested array leaves it ending inside the entry.
-        let text = r#"[{"id":1,"s":"x},{\"id\":9"},{"id":2,"p":[{"id":7},{"id":8}]},7,{"id":3}]"#;
+        let text = r#"[{"id":1,"s":"x},{\"id\":9"},{"id":2,"p":[{"id":7},{"id":8},{"id":9}]},7,{"id":3}]"#;
         let in_string = text.find(r#"{\"id\""#).unwrap();
         let nested = text.find(r#"{"id":8"#).unwrap();
+        let nested_again = text.find(r#"{"id":9"#).unwrap();
         let right = text.rfind(r#"{"id":2"#).unwrap();
         let whole = decoded_with_cuts(text, &[]).unwrap();
         assert_eq!(whole.0.iter().map(|log| (log.index, log.id)).collect::<Vec<_>>(), [(0, 1), (1, 2), (3, 3)]);
         assert_eq!(whole.1.iter().map(|r| r.index).collect::<Vec<_>>(), [2]);
-        for cuts in [vec![in_string], vec![right], vec![nested], vec![in_string, right, nested], vec![right, nested]] {
+        for cuts in [
+            vec![in_string],
+            vec![right],
+            vec![nested],
+            vec![in_string, right, nested],
+            vec![right, nested],
+            vec![nested, nested_again],
+            vec![in_string, nested, nested_again],
+        ] {
             assert_eq!(decoded_with_cuts(text, &cuts), Some(whole.clone()), "cuts {cuts:?}");
         }
     }
