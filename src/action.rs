@@ -37,6 +37,8 @@ pub enum Action {
     ShowRaw,
     NextTab,
     PrevTab,
+    ScrollLeft,
+    ScrollRight,
     CopyMenu,
     CopyPayload,
     ToggleRedact,

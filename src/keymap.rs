@@ -143,6 +143,8 @@ impl Default for Keymap {
             bind(&[c('a')], A::ShowRaw, "show the entry as sent", None),
             bind(&[c('l'), p(K::Right)], A::NextTab, "next detail tab", None),
             bind(&[c('h'), p(K::Left)], A::PrevTab, "previous detail tab", None),
+            bind(&[c('<')], A::ScrollLeft, "scroll the detail left", None),
+            bind(&[c('>')], A::ScrollRight, "scroll the detail right (long lines)", None),
             bind(&[c('y')], A::CopyMenu, "copy… (payload, response, curl, report)", Some("copy")),
             bind(&[c('Y')], A::CopyPayload, "copy the payload", None),
             bind(&[c('R')], A::ToggleRedact, "redact copies on/off", None),

@@ -455,6 +455,15 @@ impl State {
             Action::ShowResponse => self.show_tab(Tab::Response),
             Action::ShowInfo => self.show_tab(Tab::Info),
             Action::ShowRaw => self.show_tab(Tab::Raw),
+            Action::ScrollLeft | Action::ScrollRight => {
+                let width = usize::from(self.areas().detail_doc.width.max(2));
+                // Half a pane a press, as `less` does.
+                let step = isize::try_from(width / 2).unwrap_or(1);
+                if let Some(detail) = self.detail.as_mut() {
+                    detail.scroll_sideways(if action == Action::ScrollLeft { -step } else { step }, width);
+                }
+                Vec::new()
+            }
             Action::NextTab => self.show_tab(self.tab.next()),
             Action::PrevTab => self.show_tab(self.tab.previous()),
             Action::CopyMenu => {

@@ -87,6 +87,7 @@ screens! {
     copy_menu: |w, h| { let mut s = demo(w, h); press(&mut s, "y"); s };
     help: |w, h| { let mut s = demo(w, h); press(&mut s, "?"); s };
     search_line: |w, h| { let mut s = demo(w, h); press(&mut s, "/refu"); s };
+    scrolled_sideways: |w, h| { let mut s = demo(w, h); press(&mut s, "fj\na>"); s };
 }
 
 #[test]

@@ -100,6 +100,10 @@ pub struct Detail {
     pub doc: Doc,
     /// First document line shown.
     pub scroll: usize,
+    /// Columns scrolled off to the left, for lines wider than the pane.
+    pub hscroll: usize,
+    /// The widest line's width in columns, measured the first time it is needed.
+    widest: Option<usize>,
     /// Lines of the document with a match of the text search.
     pub match_lines: Vec<usize>,
     pub current_match: Option<usize>,
@@ -118,12 +122,21 @@ impl Detail {
                 .collect()
         });
         let scroll = match_lines.first().copied().unwrap_or(0).saturating_sub(2);
-        Self { log: index, tab, doc, scroll, match_lines, current_match: None }
+        Self { log: index, tab, doc, scroll, hscroll: 0, widest: None, match_lines, current_match: None }
     }
 
     pub fn scroll_by(&mut self, delta: isize, page: usize) {
         let max = self.doc.lines.len().saturating_sub(page.max(1));
         self.scroll = self.scroll.saturating_add_signed(delta).min(max);
+    }
+
+    /// Scrolls sideways by `delta` columns, no further than shows the end of the widest line in
+    /// a pane `width` columns wide.
+    pub fn scroll_sideways(&mut self, delta: isize, width: usize) {
+        let widest = *self.widest.get_or_insert_with(|| {
+            self.doc.lines.iter().map(|line| unicode_width::UnicodeWidthStr::width(line.as_str())).max().unwrap_or(0)
+        });
+        self.hscroll = self.hscroll.saturating_add_signed(delta).min(widest.saturating_sub(width.max(1)));
     }
 
     /// Moves to the next (or previous) match, wrapping; returns (1-based position, count).

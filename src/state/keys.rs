@@ -220,6 +220,14 @@ impl State {
                     Vec::new()
                 }
             }
+            MouseEventKind::ScrollLeft | MouseEventKind::ScrollRight if over_detail => {
+                let width = usize::from(areas.detail_doc.width.max(2));
+                let delta = if mouse.kind == MouseEventKind::ScrollRight { 4 } else { -4 };
+                if let Some(detail) = self.detail.as_mut() {
+                    detail.scroll_sideways(delta, width);
+                }
+                Vec::new()
+            }
             _ => Vec::new(),
         }
     }

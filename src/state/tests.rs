@@ -217,6 +217,36 @@ fn focus_and_zoom(#[case] keys: &[Msg], #[case] focus: Focus, #[case] zoomed: bo
 }
 
 #[test]
+fn long_lines_scroll_sideways_no_further_than_the_widest_and_not_into_another_log() {
+    let mut state = loaded(Filter::default());
+    send(&mut state, Msg::Resize { width: 26, height: 24 });
+    send(&mut state, key('a')); // the entry as sent, wider than this pane
+    let width = usize::from(state.areas().detail_doc.width);
+    let hscroll = |state: &State| state.detail.as_ref().unwrap().hscroll;
+    let widest = state.detail.as_ref().unwrap().doc.lines.iter().map(|line| line.chars().count()).max().unwrap();
+    assert!(widest > width + width / 2, "{widest} columns in a pane of {width}");
+    send(&mut state, key('>'));
+    assert_eq!(hscroll(&state), width / 2, "half a pane a press");
+    send(&mut state, key('<'));
+    send(&mut state, key('<'));
+    assert_eq!(hscroll(&state), 0);
+    for _ in 0..20 {
+        send(&mut state, key('>'));
+    }
+    assert_eq!(hscroll(&state), widest - width, "the end of the widest line shows, no more");
+    send(&mut state, key('<'));
+    assert_eq!(hscroll(&state), widest - width - width / 2);
+    send(&mut state, key('j'));
+    assert_eq!((selected_id(&state), hscroll(&state)), (Some(2), 0), "another log starts at the left");
+    let doc = state.areas().detail_doc;
+    let swipe = |kind| MouseEvent { kind, column: doc.x + 1, row: doc.y + 1, modifiers: KeyModifiers::NONE };
+    send(&mut state, Msg::Mouse(swipe(MouseEventKind::ScrollRight)));
+    assert_eq!(hscroll(&state), 4, "a sideways wheel over the detail scrolls it");
+    send(&mut state, Msg::Mouse(swipe(MouseEventKind::ScrollLeft)));
+    assert_eq!(hscroll(&state), 0);
+}
+
+#[test]
 fn with_focus_on_the_detail_j_scrolls_instead_of_moving() {
     let mut state = loaded(Filter::default());
     send(&mut state, Msg::Resize { width: 80, height: 24 }); // a detail of four lines

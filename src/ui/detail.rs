@@ -89,7 +89,9 @@ pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Th
     let doc = &detail.doc;
     let page = usize::from(areas.detail_doc.height);
     let end = (detail.scroll + page).min(doc.lines.len());
-    let position = format!(" {}-{}/{}", (detail.scroll + 1).min(end), end, doc.lines.len());
+    // Columns hidden on the left, if scrolled sideways (`<` brings them back).
+    let columns = if detail.hscroll > 0 { format!(" →{}", detail.hscroll) } else { String::new() };
+    let position = format!(" {}-{}/{}{columns}", (detail.scroll + 1).min(end), end, doc.lines.len());
     let busy = if doc.is_highlighting() { " highlighting…" } else { "" };
     let note = if doc.note.is_empty() { String::new() } else { format!(" {} ·", sanitize::short(&doc.note)) };
     tabs.push(Span::styled(format!("{note}{busy}{position}"), theme.dim));
@@ -106,7 +108,8 @@ pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Th
             }
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), areas.detail_doc);
+    let sideways = u16::try_from(detail.hscroll).unwrap_or(u16::MAX);
+    frame.render_widget(Paragraph::new(lines).scroll((0, sideways)), areas.detail_doc);
 }
 
 /// Why a status counts as it does: Burki calls only 200, 201 and 202 a success.
