@@ -110,7 +110,7 @@ pub(crate) fn string_end(bytes: &[u8], start: usize) -> usize {
 /// The text of a string literal that holds no escapes, which is then the text between the
 /// quotes: most strings of a log, read without a parser.
 #[must_use]
-pub fn unescaped_string(literal: &str) -> Option<&str> {
+pub(crate) fn unescaped_string(literal: &str) -> Option<&str> {
     let inner = literal.strip_prefix('"')?.strip_suffix('"')?;
     memchr::memchr2(b'\\', b'"', inner.as_bytes()).is_none().then_some(inner)
 }

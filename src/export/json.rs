@@ -19,16 +19,7 @@ pub fn json_array(set: &LogSet, logs: &[&WebhookLog]) -> String {
 
 /// Appends `[`, the raw logs one a line, and `]` (no final newline), for the array and case files.
 pub(super) fn push_array(out: &mut String, set: &LogSet, logs: &[&WebhookLog]) {
-    if logs.is_empty() {
-        out.push_str("[]");
-        return;
-    }
-    out.push_str("[\n");
-    for (n, log) in logs.iter().enumerate() {
-        out.push_str(&exact(set.raw(log), false));
-        out.push_str(if n + 1 < logs.len() { ",\n" } else { "\n" });
-    }
-    out.push(']');
+    out.extend(array_pieces(set, logs));
 }
 
 /// One log a line. The server may format an entry over several lines, so whitespace between
@@ -37,39 +28,38 @@ pub(super) fn push_array(out: &mut String, set: &LogSet, logs: &[&WebhookLog]) {
 #[must_use]
 pub fn ndjson(set: &LogSet, logs: &[&WebhookLog]) -> String {
     let mut out = String::with_capacity(logs.iter().map(|log| log.raw.len() + 1).sum());
-    for log in logs {
-        out.push_str(&exact(set.raw(log), true));
-        out.push('\n');
-    }
+    out.extend(ndjson_pieces(set, logs));
     out
 }
 
-/// [`ndjson`] written straight to `out`, for `--print`: a big call is never held twice.
-///
-/// # Errors
-/// When `out` fails.
-pub fn write_ndjson(out: &mut impl io::Write, set: &LogSet, logs: &[&WebhookLog]) -> io::Result<()> {
-    for log in logs {
-        out.write_all(exact(set.raw(log), true).as_bytes())?;
-        out.write_all(b"\n")?;
-    }
-    Ok(())
-}
-
-/// [`json_array`] written straight to `out`, for `--print`.
+/// [`json_array`] written straight to `out`, for `--print`: a big call is never held twice.
 ///
 /// # Errors
 /// When `out` fails.
 pub fn write_json_array(out: &mut impl io::Write, set: &LogSet, logs: &[&WebhookLog]) -> io::Result<()> {
-    if logs.is_empty() {
-        return out.write_all(b"[]\n");
-    }
-    out.write_all(b"[\n")?;
-    for (n, log) in logs.iter().enumerate() {
-        out.write_all(exact(set.raw(log), false).as_bytes())?;
-        out.write_all(if n + 1 < logs.len() { b",\n" } else { b"\n" })?;
-    }
-    out.write_all(b"]\n")
+    array_pieces(set, logs).chain([Cow::Borrowed("\n")]).try_for_each(|piece| out.write_all(piece.as_bytes()))
+}
+
+/// [`ndjson`] written straight to `out`, for `--print`.
+///
+/// # Errors
+/// When `out` fails.
+pub fn write_ndjson(out: &mut impl io::Write, set: &LogSet, logs: &[&WebhookLog]) -> io::Result<()> {
+    ndjson_pieces(set, logs).try_for_each(|piece| out.write_all(piece.as_bytes()))
+}
+
+/// The array's text in order: `[`, each entry on its own line, `]`. One definition for the
+/// string and the stream forms.
+fn array_pieces<'a>(set: &'a LogSet, logs: &'a [&'a WebhookLog]) -> impl Iterator<Item = Cow<'a, str>> {
+    let open = if logs.is_empty() { "[" } else { "[\n" };
+    let entries = logs.iter().enumerate().flat_map(move |(n, log)| {
+        [exact(set.raw(log), false), Cow::Borrowed(if n + 1 < logs.len() { ",\n" } else { "\n" })]
+    });
+    std::iter::once(Cow::Borrowed(open)).chain(entries).chain([Cow::Borrowed("]")])
+}
+
+fn ndjson_pieces<'a>(set: &'a LogSet, logs: &'a [&'a WebhookLog]) -> impl Iterator<Item = Cow<'a, str>> {
+    logs.iter().flat_map(move |log| [exact(set.raw(log), true), Cow::Borrowed("\n")])
 }
 
 /// The request payload re-indented for reading; key order and number text stay as sent.

@@ -105,6 +105,19 @@ fn json_array_of_nothing_is_an_empty_array() {
 }
 
 #[test]
+fn written_to_a_stream_json_and_ndjson_are_the_same_bytes_as_the_strings() {
+    let (set, _) = fixture();
+    for logs in [all(&set), all(&set)[..1].to_vec(), Vec::new()] {
+        let mut array = Vec::new();
+        write_json_array(&mut array, &set, &logs).unwrap();
+        assert_eq!(String::from_utf8(array).unwrap(), json_array(&set, &logs));
+        let mut lines = Vec::new();
+        write_ndjson(&mut lines, &set, &logs).unwrap();
+        assert_eq!(String::from_utf8(lines).unwrap(), ndjson(&set, &logs));
+    }
+}
+
+#[test]
 fn ndjson_snapshot() {
     let (set, _) = fixture();
     assert_snapshot!(ndjson(&set, &all(&set)));

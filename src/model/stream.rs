@@ -129,8 +129,11 @@ impl LogStream {
     /// The received bytes, untouched, whenever the stream did not decode them.
     pub fn finish(mut self) -> Result<LogSet, Vec<u8>> {
         drop(self.jobs.take());
-        let worker_died = self.workers.drain(..).any(|worker| worker.join().is_err());
-        let received = std::mem::take(&mut self.received);
+        // Every thread is joined (no short cut): they are all done before the logs are read.
+        let worker_died = self.workers.drain(..).map(JoinHandle::join).filter(Result::is_err).count() > 0;
+        let mut received = std::mem::take(&mut self.received);
+        // Without a length (a gzipped body) the buffer grew by doubling: give the slack back.
+        received.shrink_to_fit();
         if self.gave_up || worker_died || self.sealed.is_empty() {
             return Err(received);
         }
