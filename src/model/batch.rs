@@ -78,13 +78,40 @@ fn skip_whitespace(bytes: &[u8], mut at: usize) -> usize {
     at
 }
 
-/// How a response's entries start: `{` and the first key with its quotes, e.g. `{"id"`.
+/// How a response's entries start: `{`, the first key with its quotes (e.g. `{"id"`), and the
+/// kind of its value (the first byte class: a digit for `"id": 48211`). Nested objects often
+/// share the key (tool calls have an `"id"` too) but rarely the kind of value.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct EntryStart(Vec<u8>);
+pub(super) struct EntryStart {
+    open_and_key: Vec<u8>,
+    value: ValueKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ValueKind {
+    Number,
+    String,
+    Object,
+    Array,
+    Literal,
+}
+
+impl ValueKind {
+    fn of(first: u8) -> Option<Self> {
+        Some(match first {
+            b'0'..=b'9' | b'-' => Self::Number,
+            b'"' => Self::String,
+            b'{' => Self::Object,
+            b'[' => Self::Array,
+            b't' | b'f' | b'n' => Self::Literal,
+            _ => return None,
+        })
+    }
+}
 
 impl EntryStart {
-    /// Read from the start of the array; `None` until the first key has arrived in full, or
-    /// when the array does not start with an object.
+    /// Read from the start of the array; `None` until the first key and the start of its value
+    /// have arrived, or when the array does not start with an object.
     pub(super) fn of(array_start: &[u8]) -> Option<Self> {
         let at = skip_whitespace(array_start, 0);
         (array_start.get(at) == Some(&b'[')).then_some(())?;
@@ -95,26 +122,38 @@ impl EntryStart {
         // A first key with escapes is left alone: no cuts, one batch.
         let close = quote + 1 + memchr::memchr2(b'"', b'\\', array_start.get(quote + 1..)?)?;
         (array_start[close] == b'"').then_some(())?;
-        let mut start = vec![b'{'];
-        start.extend_from_slice(&array_start[quote..=close]);
-        Some(Self(start))
+        let mut open_and_key = vec![b'{'];
+        open_and_key.extend_from_slice(&array_start[quote..=close]);
+        let value = Self::value_after_key(array_start, close + 1)?;
+        Some(Self { open_and_key, value })
+    }
+
+    /// The kind of value after the key that ends just before `at`.
+    fn value_after_key(bytes: &[u8], at: usize) -> Option<ValueKind> {
+        let colon = skip_whitespace(bytes, at);
+        (bytes.get(colon) == Some(&b':')).then_some(())?;
+        ValueKind::of(*bytes.get(skip_whitespace(bytes, colon + 1))?)
     }
 
     /// The first likely element start at or after `from`: where a cut can go.
     pub(super) fn next_cut(&self, bytes: &[u8], from: usize) -> Option<usize> {
+        let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
         let mut at = from;
         while let Some(found) = memchr::memchr(b'{', bytes.get(at..)?) {
             let open = at + found;
             at = open + 1;
-            let before = bytes[..open].iter().rposition(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+            let before = bytes[..open].iter().rposition(|b| !is_space(b));
             let after_comma = before
                 .filter(|&comma| bytes[comma] == b',')
-                .and_then(|comma| bytes[..comma].iter().rposition(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r')));
+                .and_then(|comma| bytes[..comma].iter().rposition(|b| !is_space(b)));
             if after_comma.is_none_or(|close| bytes[close] != b'}') {
                 continue;
             }
             let key = skip_whitespace(bytes, open + 1);
-            if bytes.get(key..key + self.0.len() - 1) == Some(&self.0[1..]) {
+            let key_end = key + self.open_and_key.len() - 1;
+            if bytes.get(key..key_end) == Some(&self.open_and_key[1..])
+                && Self::value_after_key(bytes, key_end) == Some(self.value)
+            {
                 return Some(open);
             }
         }
@@ -300,14 +339,16 @@ mod tests {
 
     #[test]
     fn cuts_go_only_before_an_entry_that_starts_like_the_first() {
-        let text = br#"[{"id":1,"p":[{"a":1},{"a":2}],"s":"},{\"id\":9"},{"id":2},{ "id":3}]"#;
+        let text =
+            br#"[{"id":1,"p":[{"a":1},{"a":2}],"t":[{"id":"call_1"},{"id":"call_2"}],"s":"},{\"id\":9"},{"id":2},{ "id" : 3}]"#;
         let start = EntryStart::of(text).unwrap();
-        assert_eq!(start, EntryStart(br#"{"id""#.to_vec()));
+        assert_eq!(start, EntryStart { open_and_key: br#"{"id""#.to_vec(), value: ValueKind::Number });
         let cut = start.next_cut(text, 1).unwrap();
         assert!(text[cut..].starts_with(br#"{"id":2}"#), "{}", String::from_utf8_lossy(&text[cut..]));
         let next = start.next_cut(text, cut + 1).unwrap();
-        assert!(text[next..].starts_with(br#"{ "id":3}"#));
+        assert!(text[next..].starts_with(br#"{ "id" : 3}"#));
         assert_eq!(start.next_cut(text, next + 1), None);
+        assert_eq!(EntryStart::of(br#"[{"id""#), None, "not before the value has started");
     }
 
     /// Decodes `text` cut at `cuts`, as threads would, and puts it together.
