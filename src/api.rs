@@ -107,7 +107,7 @@ impl ApiClient {
         }
         let response = self.transport.send(&self.url(&path)?, LOGS_ROUTE).await?;
         // Decoded while it arrives: by the last byte, most logs are ready.
-        let mut stream = LogStream::new(response.content_length().and_then(|n| usize::try_from(n).ok()));
+        let mut stream = LogStream::new(self.transport.declared_length(&response)?);
         self.transport.read_body(response, |chunk| stream.push(chunk)).await?;
         let text = match stream.finish() {
             Ok(logs) => return Ok(logs),

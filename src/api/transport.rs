@@ -81,7 +81,7 @@ impl Transport {
     /// safe to repeat); any other status is an error at once.
     pub(super) async fn get(&self, url: &Url, route: &'static str) -> Result<String, ApiError> {
         let response = self.send(url, route).await?;
-        let mut body = Vec::with_capacity(response.content_length().and_then(|n| usize::try_from(n).ok()).unwrap_or(0));
+        let mut body = Vec::with_capacity(self.declared_length(&response)?.unwrap_or(0));
         self.read_body(response, |chunk| body.extend_from_slice(chunk)).await?;
         body.shrink_to_fit();
         // Burki writes UTF-8 JSON; bad bytes can only come from something in between. Replacing
@@ -134,14 +134,22 @@ impl Transport {
         self.backoff.saturating_mul(1 << (attempt - 1).min(16)).min(MAX_RETRY_WAIT)
     }
 
+    /// The body's length as `Content-Length` declares it, refused at once past the cap: the
+    /// caller may reserve this much memory, so a lying header must not get there.
+    pub(super) fn declared_length(&self, response: &Response) -> Result<Option<usize>, ApiError> {
+        let declared = response.content_length();
+        match declared.map(usize::try_from) {
+            None => Ok(None),
+            Some(Ok(n)) if n <= self.max_body => Ok(Some(n)),
+            Some(_) => Err(ApiError::BodyTooLarge { limit: self.max_body, declared }),
+        }
+    }
+
     /// Hands the body to `sink` piece by piece as it arrives, refusing it as soon as it is known
     /// to pass the cap (at once when `Content-Length` says so).
     pub(super) async fn read_body(&self, mut response: Response, mut sink: impl FnMut(&[u8])) -> Result<(), ApiError> {
         let limit = self.max_body;
-        let declared = response.content_length();
-        if declared.is_some_and(|n| usize::try_from(n).map_or(true, |n| n > limit)) {
-            return Err(ApiError::BodyTooLarge { limit, declared });
-        }
+        self.declared_length(&response)?;
         let mut received = 0;
         while let Some(chunk) = response.chunk().await.map_err(|err| self.network_error(&err))? {
             if chunk.len() > limit - received {

@@ -52,8 +52,12 @@ impl LogStream {
     }
 
     fn with_batch_bytes(expected: Option<usize>, batch_bytes: usize) -> Self {
+        // Reserved up front so the body is never copied to grow; a size that cannot be had (a
+        // file's claimed length, say) is not an error until that much actually arrives.
+        let mut received = Vec::new();
+        let _ = received.try_reserve_exact(expected.unwrap_or(0));
         Self {
-            received: Vec::with_capacity(expected.unwrap_or(0)),
+            received,
             batch_start: 0,
             searched: 0,
             entry_start: None,

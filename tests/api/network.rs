@@ -64,6 +64,17 @@ async fn an_unknown_host_is_a_dns_error() {
     assert_eq!(err.exit_code(), 9);
 }
 
+#[tokio::test]
+async fn a_declared_length_past_any_memory_is_refused_for_every_route() {
+    // Memory is reserved from the declared length: a lying header must be refused first.
+    let huge = 1 << 50;
+    let server = TestServer::start(vec![Reply::json(200, "OK", "[").content_length(huge).then_stall(); 2]).await;
+    let api = strict_client(&server, Duration::from_secs(10), 1000);
+    let expected = ApiError::BodyTooLarge { limit: 1000, declared: Some(huge as u64) };
+    assert_eq!(api.webhook_logs(101, None).await.unwrap_err(), expected);
+    assert_eq!(api.call_details(101).await.unwrap_err(), expected);
+}
+
 #[rstest]
 #[case::stall_after_headers(Reply::json(200, "OK", "").content_length(100).then_stall())]
 #[case::stall_mid_body(Reply::json(200, "OK", "[{\"id\": 1,").content_length(100).then_stall())]
