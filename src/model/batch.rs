@@ -314,7 +314,12 @@ fn decode_in_batches(
     };
     if ranges.len() > 1 {
         std::thread::scope(|scope| {
-            let helpers: Vec<_> = (1..threads.min(ranges.len())).map(|_| scope.spawn(work)).collect();
+            // A thread the system refuses is done without: this one works through every batch.
+            let helpers: Vec<_> = (1..threads.min(ranges.len()))
+                .filter_map(|_| {
+                    std::thread::Builder::new().name("hookscope-decode".into()).spawn_scoped(scope, work).ok()
+                })
+                .collect();
             work();
             for helper in helpers {
                 helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));

@@ -110,18 +110,21 @@ impl LogStream {
             let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
             let (sender, receiver) = sync_channel::<Job>(2 * threads);
             let receiver = Arc::new(Mutex::new(receiver));
+            // A thread the system refuses is done without; with none, `send` fails below.
             self.workers = (0..threads)
-                .map(|_| {
+                .filter_map(|_| {
                     let receiver = Arc::clone(&receiver);
                     let spare = Arc::clone(&self.spare);
                     let gathered = Arc::clone(&self.gathered);
-                    std::thread::spawn(move || decode_jobs(&receiver, &spare, &gathered))
+                    let decode = move || decode_jobs(&receiver, &spare, &gathered);
+                    std::thread::Builder::new().name("hookscope-decode".into()).spawn(decode).ok()
                 })
                 .collect();
             sender
         });
         if jobs.send(job).is_err() {
-            // A decoding thread died (it panicked); the one-shot decode will do the work.
+            // No decoding thread is left (none started, or they panicked): the one-shot decode
+            // will do the work.
             self.gave_up = true;
         }
     }
