@@ -14,7 +14,7 @@ use hookscope::case_file::parse_document;
 use hookscope::cli::Theme as ThemeName;
 use hookscope::filter::{Filter, TextSearch};
 use hookscope::keymap::Keymap;
-use hookscope::model::LogSet;
+use hookscope::model::{LogSet, LogStream};
 use hookscope::state::State;
 use hookscope::ui::{self, theme::Theme};
 use ratatui::Terminal;
@@ -76,6 +76,16 @@ fn explorer(c: &mut Criterion) {
     let mut group = c.benchmark_group("load_and_search_100k");
     group.sample_size(10);
     group.bench_function("decode", |b| b.iter(|| LogSet::parse(black_box(text.clone())).unwrap()));
+    // The same text as a body arriving in 64 KiB pieces, decoded while it arrives.
+    group.bench_function("decode_streamed", |b| {
+        b.iter(|| {
+            let mut stream = LogStream::new(Some(text.len()));
+            for piece in black_box(text.as_bytes()).chunks(64 * 1024) {
+                stream.push(piece);
+            }
+            stream.finish().unwrap_or_else(|_| panic!("a synthetic call decodes as a stream"))
+        });
+    });
     let search = TextSearch::new("refund").unwrap();
     group.bench_function("background_text_search", |b| {
         b.iter(|| set.logs.iter().filter(|log| search.matches(&set, log)).count());
