@@ -100,6 +100,32 @@ pub fn for_copy(text: &str) -> Cow<'_, str> {
     Cow::Owned(text.chars().filter(|&c| !c.is_control() || c == '\n' || c == '\t').collect())
 }
 
+/// Text for a block of a report people read (Markdown for a ticket): as [`for_copy`], and the
+/// invisible characters [`line`] shows as `⟨U+…⟩` (bidi overrides, zero-width characters, line
+/// separators, tags) made visible too, since a reader cannot see that text was reordered or
+/// hidden. In JSON they become `\u` escapes, which keep it the same JSON; elsewhere `⟨U+202E⟩`.
+#[must_use]
+pub fn for_report(text: &str, json: bool) -> Cow<'_, str> {
+    let copy = for_copy(text);
+    let hidden = |c: char| matches!(classify(c), Shown::CodePoint);
+    if !copy.chars().any(hidden) {
+        return copy;
+    }
+    let mut out = String::with_capacity(copy.len() + 16);
+    for c in copy.chars() {
+        if !hidden(c) {
+            out.push(c);
+        } else if json {
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
+        } else {
+            let _ = write!(out, "⟨U+{:04X}⟩", c as u32);
+        }
+    }
+    Cow::Owned(out)
+}
+
 fn push_shown(out: &mut String, c: char, column: &mut usize) {
     match classify(c) {
         Shown::Itself => {
@@ -152,6 +178,18 @@ mod tests {
     #[case::non_ascii("café ☎ 電話", "café ☎ 電話")]
     fn hostile_characters_become_visible(#[case] input: &str, #[case] shown: &str) {
         assert_eq!(line(input), shown);
+    }
+
+    #[test]
+    fn report_blocks_show_hidden_characters_and_json_stays_the_same_json() {
+        let json = "{\"name\": \"abc\u{202e}fed\u{200b}\", \"tag\": \"x\u{e0041}\"}";
+        let shown = for_report(json, true);
+        assert_eq!(shown, r#"{"name": "abc\u202efed\u200b", "tag": "x\udb40\udc41"}"#);
+        let before: serde_json::Value = serde_json::from_str(json).unwrap();
+        let after: serde_json::Value = serde_json::from_str(&shown).unwrap();
+        assert_eq!(before, after);
+        assert_eq!(for_report("pay\u{200b}pal\x1b[2J\n", false), "pay⟨U+200B⟩pal[2J\n");
+        assert!(matches!(for_report("plain é\n\tok", false), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -407,7 +407,10 @@ proptest! {
 
         let is_json = serde_json::from_str::<serde::de::IgnoredAny>(&body).is_ok();
         let shown = if is_json { json_text::pretty(&body) } else { body.clone() };
-        let shown = sanitize::for_copy(&shown);
+        // A block tagged `json` (a body that is JSON, or starts like it) shows hidden characters
+        // as `\u` escapes; any other as `⟨U+…⟩`.
+        let json_tag = is_json || body.trim_start().starts_with(['{', '[']);
+        let shown = sanitize::for_report(&shown, json_tag);
         let blocks = fenced_blocks(&report).unwrap_or_else(|why| panic!("{why}:\n{report}"));
         let after = report.find("**Response body**").expect("a body section");
         let (fence, content) = blocks

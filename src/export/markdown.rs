@@ -377,7 +377,7 @@ fn code_span(text: &str) -> String {
 /// contains a fence cannot close it. Content over `limit` characters is cut at a line end
 /// where one is near, with a note saying how much is missing.
 fn push_fenced(out: &mut String, tag: &str, content: &str, limit: usize) {
-    let content = sanitize::for_copy(content);
+    let content = sanitize::for_report(content, tag == "json");
     let total = content.chars().count();
     let (shown, cut) = if total > limit {
         let end = content.char_indices().nth(limit).map_or(content.len(), |(at, _)| at);

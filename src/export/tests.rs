@@ -247,6 +247,19 @@ fn markdown_report_for_hostile_text() {
 }
 
 #[test]
+fn a_report_shows_text_hidden_by_bidi_and_zero_width_characters() {
+    let entry = "{\"id\": 1, \"webhook_url\": \"u\", \"webhook_type\": \"t\", \"success\": false,
+        \"request_payload\": {\"say\": \"refund\u{202e}dnuf\u{200b}er\"}, \"response_body\": \"ok \u{2066}hidden\u{2069}\"}";
+    let set = LogSet::parse(format!("[{entry}]")).unwrap();
+    let report = markdown_report(&set, None, &set.logs[0], false, 10_000);
+    assert!(!report.chars().any(|c| matches!(c, '\u{202e}' | '\u{200b}' | '\u{2066}' | '\u{2069}')), "{report}");
+    // In the JSON block as escapes: the same JSON a script would read.
+    assert!(report.contains(r#""say": "refund\u202ednuf\u200ber""#), "{report}");
+    // In the text block as code points.
+    assert!(report.contains("ok ⟨U+2066⟩hidden⟨U+2069⟩"), "{report}");
+}
+
+#[test]
 fn markdown_report_for_a_body_the_server_cut() {
     let (set, call) = fixture();
     assert_snapshot!(markdown_report(&set, Some(&call), log(&set, 12), false, 10_000));
