@@ -25,18 +25,22 @@ struct Session {
 /// the state the terminal was left in can be read back. `sh` traps TERM and HUP so that a
 /// signal sent to the process group ends hookscope but not the script.
 fn start(args: &[&str], env: &[(&str, &str)]) -> Session {
-    let pty = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
     let mut command = CommandBuilder::new("sh");
     command.arg("-c");
     command.arg(r#"trap : TERM HUP; "$0" "$@"; echo "[exit=$?]"; stty -a; echo "[done]""#);
     command.arg(env!("CARGO_BIN_EXE_hookscope"));
     command.args(args);
-    command.env("TERM", "xterm-256color");
-    command.env("NO_COLOR", "1");
-    command.env_remove("BURKI_API_KEY");
     for (name, value) in env {
         command.env(name, value);
     }
+    spawn_in_pty(command)
+}
+
+fn spawn_in_pty(mut command: CommandBuilder) -> Session {
+    let pty = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
+    command.env("TERM", "xterm-256color");
+    command.env("NO_COLOR", "1");
+    command.env_remove("BURKI_API_KEY");
     let child = pty.slave.spawn_command(command).unwrap();
     drop(pty.slave);
     let mut reader = pty.master.try_clone_reader().unwrap();
@@ -234,4 +238,54 @@ fn a_resize_to_one_cell_and_back_keeps_running() {
     let (after, exit, stty) = session.finish();
     assert_eq!(exit, "0");
     assert_restored(&after, &stty);
+}
+
+/// Ctrl-Z suspends the explorer with the terminal given back, and `fg` brings it back redrawn.
+/// It runs under an interactive bash, which puts the job in its own process group in charge of
+/// the terminal, as a user's shell does: under a script the group is orphaned, and the kernel
+/// discards the SIGTSTP.
+#[test]
+fn ctrl_z_gives_the_terminal_back_and_fg_redraws_the_explorer() {
+    if std::process::Command::new("bash").arg("--version").output().is_err() {
+        eprintln!("skipped: no bash to run the job control test under");
+        return;
+    }
+    let mut command = CommandBuilder::new("bash");
+    command.args(["--norc", "--noprofile", "-i"]);
+    command.env("PS1", "[prompt]");
+    command.env("HISTFILE", "/dev/null");
+    let mut session = spawn_in_pty(command);
+    session.wait_for(b"[prompt]", 0);
+    let mark = session.output.len();
+    session.send(format!("{} --demo\n", env!("CARGO_BIN_EXE_hookscope")).as_bytes());
+    session.wait_for(b"deliveries", mark);
+
+    let mark = session.output.len();
+    session.send(b"\x1a");
+    session.wait_for(b"[prompt]", mark);
+    let suspended = &session.output[mark..];
+    assert!(contains(suspended, b"Stopped"), "bash reports the job stopped: {}", String::from_utf8_lossy(suspended));
+    for (what, sequence) in
+        [("main screen", LEAVE_ALTERNATE_SCREEN), ("cursor shown", SHOW_CURSOR), ("mouse off", MOUSE_OFF)]
+    {
+        assert!(contains(suspended, sequence), "{what}: {sequence:?} not written on suspend");
+    }
+
+    let mark = session.output.len();
+    session.send(b"fg\n");
+    session.wait_for(b"\x1b[?1049h", mark);
+    let resumed = session.output.len();
+    session.wait_for(b"deliveries", resumed);
+
+    let mark = session.output.len();
+    session.send(b"q");
+    session.wait_for(LEAVE_ALTERNATE_SCREEN, mark);
+    // Quoted apart, so that the echo of the typed line does not count as the output.
+    session.send(b"echo \"[exit=$?]\"; stty -a; echo \"[do\"\"ne]\"; exit\n");
+    session.wait_for(b"[done]", mark);
+    let _ = session.child.wait();
+    let text = String::from_utf8_lossy(&session.output[mark..]).into_owned();
+    let stty = text.split("[exit=0]").nth(1).unwrap_or("");
+    let words: Vec<&str> = stty.split_whitespace().collect();
+    assert!(words.contains(&"icanon") && words.contains(&"echo"), "raw mode left on: {stty}");
 }
