@@ -33,7 +33,18 @@ fn main() -> ExitCode {
     for warning in &settings.warnings {
         eprintln!("{}", sanitize::line(warning));
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    // `--print` runs nothing side by side but its requests (decoding has threads of its own),
+    // and one thread spares the hand-offs between threads: 4–5 ms quicker on the 20,000-log
+    // call (medians of 60 interleaved runs each way). The explorer's UI, fetches and
+    // highlighting share two workers.
+    let mut builder = if settings.print.is_some() {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        let mut builder = tokio::runtime::Builder::new_multi_thread();
+        builder.worker_threads(2);
+        builder
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => return fail(&format!("cannot start: {err}"), EXIT_FAILURE),
     };
