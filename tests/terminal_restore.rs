@@ -127,14 +127,18 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 /// and the line discipline is cooked again (`stty -a` shows `icanon` and `echo`, not `-icanon`).
 fn assert_restored(after: &[u8], stty: &str) {
     let last_enter = find(after, b"\x1b[?1049h").unwrap_or(0);
-    let tail = &after[last_enter..];
+    assert_given_back(&after[last_enter..], "after the explorer");
+    let words: Vec<&str> = stty.split_whitespace().collect();
+    assert!(words.contains(&"icanon") && words.contains(&"echo"), "raw mode left on: {stty}");
+}
+
+/// `output` holds every sequence that hands the screen back: main screen, cursor, mouse off.
+fn assert_given_back(output: &[u8], when: &str) {
     for (what, sequence) in
         [("main screen", LEAVE_ALTERNATE_SCREEN), ("cursor shown", SHOW_CURSOR), ("mouse off", MOUSE_OFF)]
     {
-        assert!(contains(tail, sequence), "{what}: {sequence:?} not written after the explorer");
+        assert!(contains(output, sequence), "{what}: {sequence:?} not written {when}");
     }
-    let words: Vec<&str> = stty.split_whitespace().collect();
-    assert!(words.contains(&"icanon") && words.contains(&"echo"), "raw mode left on: {stty}");
 }
 
 fn open_demo() -> Session {
@@ -265,11 +269,7 @@ fn ctrl_z_gives_the_terminal_back_and_fg_redraws_the_explorer() {
     session.wait_for(b"[prompt]", mark);
     let suspended = &session.output[mark..];
     assert!(contains(suspended, b"Stopped"), "bash reports the job stopped: {}", String::from_utf8_lossy(suspended));
-    for (what, sequence) in
-        [("main screen", LEAVE_ALTERNATE_SCREEN), ("cursor shown", SHOW_CURSOR), ("mouse off", MOUSE_OFF)]
-    {
-        assert!(contains(suspended, sequence), "{what}: {sequence:?} not written on suspend");
-    }
+    assert_given_back(suspended, "on suspend");
 
     let mark = session.output.len();
     session.send(b"fg\n");
@@ -285,7 +285,6 @@ fn ctrl_z_gives_the_terminal_back_and_fg_redraws_the_explorer() {
     session.wait_for(b"[done]", mark);
     let _ = session.child.wait();
     let text = String::from_utf8_lossy(&session.output[mark..]).into_owned();
-    let stty = text.split("[exit=0]").nth(1).unwrap_or("");
-    let words: Vec<&str> = stty.split_whitespace().collect();
-    assert!(words.contains(&"icanon") && words.contains(&"echo"), "raw mode left on: {stty}");
+    let (_, stty) = text.split_once("[exit=0]").unwrap_or_else(|| panic!("q did not exit with 0:\n{text}"));
+    assert_restored(&session.output[mark..], stty);
 }
