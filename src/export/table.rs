@@ -141,6 +141,11 @@ fn cut(text: &str, width: usize) -> String {
         out.push(c);
         used += w;
     }
+    // A string can be wider than its characters added up: `*` with U+FE0F is one emoji two
+    // columns wide. Drop characters until the whole, ellipsis included, fits.
+    while !out.is_empty() && out.width() + 1 > width {
+        out.pop();
+    }
     if width > 0 {
         out.push('…');
     }
@@ -157,8 +162,22 @@ mod tests {
     #[case::cut("abcdef", 5, "abcd…")]
     #[case::wide_chars("電話電話", 5, "電話…")]
     #[case::zero("abc", 0, "")]
+    #[case::emoji_sequence("A *\u{fe0f}𞹧 🛴", 5, "A *\u{fe0f}…")]
     fn cut_counts_display_columns(#[case] text: &str, #[case] width: usize, #[case] expected: &str) {
         assert_eq!(cut(text, width), expected);
         assert!(cut(text, width).width() <= width);
+    }
+
+    #[test]
+    fn a_type_wider_than_its_characters_still_fits_the_width() {
+        // Found by the property test: an emoji sequence in a type cut to fit made the cell
+        // wider than its column, and the padding underflowed.
+        let entry = r#"{"id": 1, "webhook_url": "https://h.example/", "webhook_type": "A *\ufe0f\ud83b\ude67 \ud83d\udef4\u0ab2\ud83c\udd00 \ud83c\udcb1   \u1caa", "success": true}"#;
+        let set = LogSet::parse(format!("[{entry}]")).unwrap();
+        let logs: Vec<&WebhookLog> = set.logs.iter().collect();
+        for width in 20..80 {
+            let table = table(&set, &logs, Some(width), false);
+            assert!(table.lines().all(|line| line.width() <= width), "{width}:\n{table}");
+        }
     }
 }
