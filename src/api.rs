@@ -8,6 +8,7 @@ mod transport;
 
 use std::fmt;
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -18,13 +19,15 @@ use error::server_text;
 pub use error::{ApiError, MAX_DETAIL_CHARS};
 use transport::Transport;
 
-use crate::model::{CallInfo, DecodeError, LogSet, LogStream};
+use crate::model::{CallInfo, DecodeError, Finished, KeepLog, LogSet, LogStream};
 
 /// Everything but RFC 3986's unreserved characters is encoded, so a SID or a webhook type is
 /// always exactly one path segment or one query value, whatever the server's router decodes.
 const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 const LOGS_ROUTE: &str = "webhook-logs";
+/// How errors about the logs' body name it.
+const LOGS_WHAT: &str = "for the webhook logs";
 const CALL_ROUTE: &str = "call-details";
 const SID_ROUTE: &str = "call-by-SID";
 
@@ -100,6 +103,20 @@ impl ApiClient {
     /// Any [`ApiError`]; a 200 that is not a JSON array is [`ApiError::NotJson`] or
     /// [`ApiError::NotAnArray`].
     pub async fn webhook_logs(&self, call_id: i64, webhook_type: Option<&str>) -> Result<LogSet, ApiError> {
+        self.webhook_logs_kept(call_id, webhook_type, None).await
+    }
+
+    /// [`ApiClient::webhook_logs`], keeping only the logs `keep` wants (and every log with a
+    /// problem): `--print` never holds a big call whole.
+    ///
+    /// # Errors
+    /// As [`ApiClient::webhook_logs`].
+    pub async fn webhook_logs_kept(
+        &self,
+        call_id: i64,
+        webhook_type: Option<&str>,
+        keep: Option<Arc<KeepLog>>,
+    ) -> Result<LogSet, ApiError> {
         let mut path = format!("/api/v1/calls/{call_id}/webhook-logs");
         if let Some(webhook_type) = webhook_type {
             path.push_str("?webhook_type=");
@@ -107,20 +124,27 @@ impl ApiClient {
         }
         let response = self.transport.send(&self.url(&path)?, LOGS_ROUTE).await?;
         // Decoded while it arrives: by the last byte, most logs are ready.
-        let mut stream = LogStream::new(self.transport.declared_length(&response)?);
+        let declared = self.transport.declared_length(&response)?;
+        let mut stream = keep.map_or_else(|| LogStream::new(declared), LogStream::sieved);
         self.transport.read_body(response, |chunk| stream.push(chunk)).await?;
         let text = match stream.finish() {
-            Ok(logs) => return Ok(logs),
-            Err(body) => transport::lossy_utf8(body),
+            Finished::Logs(logs) => return Ok(logs),
+            Finished::Whole(text) => text,
+            Finished::Broken(err) => return Err(self.decode_error(err)),
         };
-        let what = "for the webhook logs";
-        self.refuse_markup(&text, what)?;
-        LogSet::parse(text).map_err(|err| match err {
-            DecodeError::Empty => ApiError::NotJson { what, got: "an empty body".to_owned() },
+        self.refuse_markup(&text, LOGS_WHAT)?;
+        LogSet::parse(text).map_err(|err| self.decode_error(err))
+    }
+
+    fn decode_error(&self, err: DecodeError) -> ApiError {
+        match err {
+            DecodeError::Empty => ApiError::NotJson { what: LOGS_WHAT, got: "an empty body".to_owned() },
             // It quotes the start of the body, which may echo the key back.
-            DecodeError::NotJson(got) => ApiError::NotJson { what, got: server_text(&self.transport.scrub(&got)) },
+            DecodeError::NotJson(got) => {
+                ApiError::NotJson { what: LOGS_WHAT, got: server_text(&self.transport.scrub(&got)) }
+            }
             DecodeError::NotAnArray(got) => ApiError::NotAnArray { got },
-        })
+        }
     }
 
     /// # Errors

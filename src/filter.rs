@@ -3,10 +3,11 @@
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use regex::bytes::{Regex, RegexBuilder};
 
-use crate::model::{LogSet, WebhookLog};
+use crate::model::{KeepLog, LogSet, WebhookLog};
 
 /// The outcome filter `f` cycles through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -57,6 +58,16 @@ impl Filter {
         self.status.admits(log) && (self.types.is_empty() || self.types.contains(&log.webhook_type))
     }
 
+    /// The filter as a sieve for decoding: `--print` keeps only the logs it will print.
+    #[must_use]
+    pub fn keeper(&self) -> Arc<KeepLog> {
+        let filter = self.clone();
+        let search = TextSearch::new(&self.text);
+        Arc::new(move |log: &WebhookLog, entry: &str| {
+            filter.admits_fields(log) && search.as_ref().is_none_or(|search| search.matches_entry(log, entry))
+        })
+    }
+
     /// Indices into `set.logs` of every log that passes, in order.
     #[must_use]
     pub fn apply(&self, set: &LogSet) -> Vec<usize> {
@@ -103,11 +114,17 @@ impl TextSearch {
 
     #[must_use]
     pub fn matches(&self, set: &LogSet, log: &WebhookLog) -> bool {
+        self.matches_entry(log, set.raw(log))
+    }
+
+    /// [`TextSearch::matches`], given the text of the log's entry alone.
+    #[must_use]
+    pub fn matches_entry(&self, log: &WebhookLog, entry: &str) -> bool {
         log.search_text.contains(&self.lowered)
             || [&log.request_payload, &log.response_body]
                 .into_iter()
                 .flatten()
-                .any(|span| self.raw.is_match(set.slice(span).as_bytes()))
+                .any(|span| self.raw.is_match(log.slice_of_entry(entry, span).as_bytes()))
     }
 
     /// Byte ranges of every match in `text` (display text, already decoded), for highlighting

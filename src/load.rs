@@ -2,11 +2,12 @@
 //! `r` runs it again.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::action::{LoadFailure, LoadResult};
 use crate::api::{ApiClient, ApiConfig, CallRef};
 use crate::case_file::{DEMO_CALL, LoadedCall, parse_document};
-use crate::model::LogStream;
+use crate::model::{Finished, KeepLog, LogStream};
 
 #[derive(Debug)]
 pub enum Loader {
@@ -34,6 +35,9 @@ pub struct Loaded {
 /// Exit code for a file that cannot be read or decoded.
 pub const EXIT_FILE: u8 = 11;
 
+const DOCUMENT_HINT: &str =
+    "hookscope reads a JSON array of webhook logs as the API returns it, or a case file it exported.";
+
 impl Loader {
     /// # Errors
     /// When the API client cannot be built (no key, plain http to a remote host).
@@ -59,11 +63,18 @@ impl Loader {
     }
 
     pub async fn load(&self) -> Loaded {
+        self.load_kept(None).await
+    }
+
+    /// [`Loader::load`], keeping only the logs `keep` wants (and every log with a problem) of
+    /// a call that comes from the API or a pipe: `--print` never holds a big call whole. The
+    /// call's details are never fetched for it.
+    pub async fn load_kept(&self, keep: Option<Arc<KeepLog>>) -> Loaded {
         match self {
             Self::Demo => from_text(DEMO_CALL.to_owned(), "the demo call"),
             Self::File(path) => {
                 let path = path.clone();
-                match tokio::task::spawn_blocking(move || load_file(&path)).await {
+                match tokio::task::spawn_blocking(move || load_file(&path, keep)).await {
                     Ok(loaded) => loaded,
                     Err(join) => Loaded {
                         result: Err(LoadFailure {
@@ -75,7 +86,7 @@ impl Loader {
                     },
                 }
             }
-            Self::Api { client, call, server_type, with_details: true } => {
+            Self::Api { client, call, server_type, with_details: true } if keep.is_none() => {
                 match client.fetch_call(call, server_type.as_deref()).await {
                     Ok(fetched) => Loaded {
                         result: Ok(LoadedCall { call: fetched.call, logs: fetched.logs }),
@@ -85,9 +96,12 @@ impl Loader {
                     Err(err) => api_failure(&err),
                 }
             }
-            Self::Api { client, call, server_type, with_details: false } => {
+            Self::Api { client, call, server_type, .. } => {
                 let logs = match client.resolve_call_id(call).await {
-                    Ok((id, call)) => client.webhook_logs(id, server_type.as_deref()).await.map(|logs| (call, logs)),
+                    Ok((id, call)) => {
+                        let logs = client.webhook_logs_kept(id, server_type.as_deref(), keep).await;
+                        logs.map(|logs| (call, logs))
+                    }
                     Err(err) => Err(err),
                 };
                 match logs {
@@ -118,7 +132,7 @@ fn retry_hint(err: &crate::api::ApiError) -> String {
 }
 
 /// Reads a file (or stdin for `-`) and decodes it.
-fn load_file(path: &std::path::Path) -> Loaded {
+fn load_file(path: &std::path::Path, keep: Option<Arc<KeepLog>>) -> Loaded {
     let stdin = path.as_os_str() == "-";
     let shown =
         if stdin { "stdin".to_owned() } else { crate::sanitize::short(&path.display().to_string()).into_owned() };
@@ -129,27 +143,42 @@ fn load_file(path: &std::path::Path) -> Loaded {
     };
     let cannot_read =
         |err: std::io::Error| failed(format!("cannot read {shown}: {err}"), "Check the path and permissions.");
+    let not_utf8 = |at: usize| {
+        failed(
+            format!("{shown} is not UTF-8 text (invalid byte at offset {at})"),
+            "Save the API response as it came (curl -o file.json …).",
+        )
+    };
     // A pipe (`curl … | hookscope --file -`) is decoded while it flows; a file is read first,
     // which is quicker than any decoding, and then decoded on every core in one go.
-    let read =
-        if stdin { stream_from(std::io::stdin().lock()).map(LogStream::finish) } else { std::fs::read(path).map(Err) };
-    let bytes = match read {
-        Ok(Ok(logs)) => return Loaded { result: Ok(LoadedCall { call: None, logs }), call_error: None, exit_code: 0 },
-        Ok(Err(bytes)) => bytes,
-        Err(err) => return cannot_read(err),
+    let text = if stdin {
+        let stream = match stream_from(std::io::stdin().lock(), keep) {
+            Ok(stream) => stream,
+            Err(err) => return cannot_read(err),
+        };
+        if let Some(at) = stream.invalid_utf8_at() {
+            return not_utf8(at);
+        }
+        match stream.finish() {
+            Finished::Logs(logs) => {
+                return Loaded { result: Ok(LoadedCall { call: None, logs }), call_error: None, exit_code: 0 };
+            }
+            Finished::Whole(text) => text,
+            Finished::Broken(err) => return failed(format!("{shown}: {err}"), DOCUMENT_HINT),
+        }
+    } else {
+        match std::fs::read(path).map(String::from_utf8) {
+            Ok(Ok(text)) => text,
+            Ok(Err(err)) => return not_utf8(err.utf8_error().valid_up_to()),
+            Err(err) => return cannot_read(err),
+        }
     };
-    match String::from_utf8(bytes) {
-        Ok(text) => from_text(text, &shown),
-        Err(err) => failed(
-            format!("{shown} is not UTF-8 text (invalid byte at offset {})", err.utf8_error().valid_up_to()),
-            "Save the API response as it came (curl -o file.json …).",
-        ),
-    }
+    from_text(text, &shown)
 }
 
 /// Everything `reader` gives, fed to a [`LogStream`] a block at a time.
-fn stream_from(mut reader: impl std::io::Read) -> std::io::Result<LogStream> {
-    let mut stream = LogStream::new(None);
+fn stream_from(mut reader: impl std::io::Read, keep: Option<Arc<KeepLog>>) -> std::io::Result<LogStream> {
+    let mut stream = keep.map_or_else(|| LogStream::new(None), LogStream::sieved);
     let mut block = vec![0; 256 * 1024];
     loop {
         match reader.read(&mut block) {
@@ -165,11 +194,7 @@ fn from_text(text: String, name: &str) -> Loaded {
     match parse_document(text) {
         Ok(loaded) => Loaded { result: Ok(loaded), call_error: None, exit_code: 0 },
         Err(err) => Loaded {
-            result: Err(LoadFailure {
-                message: format!("{name}: {err}"),
-                hint: "hookscope reads a JSON array of webhook logs as the API returns it, or a case file it exported."
-                    .to_owned(),
-            }),
+            result: Err(LoadFailure { message: format!("{name}: {err}"), hint: DOCUMENT_HINT.to_owned() }),
             call_error: None,
             exit_code: EXIT_FILE,
         },

@@ -90,7 +90,11 @@ fn fail(message: &str, code: u8) -> ExitCode {
 }
 
 async fn print(loader: &Loader, settings: &Settings, format: PrintFormat) -> ExitCode {
-    let outcome = loader.load().await;
+    // These print only the logs the filters admit, so only those are kept while the body is
+    // decoded; a Markdown report also counts and times the whole call.
+    let keep = matches!(format, PrintFormat::Json | PrintFormat::Ndjson | PrintFormat::Table)
+        .then(|| settings.filter.keeper());
+    let outcome = loader.load_kept(keep).await;
     let data = match outcome.result {
         Ok(data) => data,
         Err(failure) => return fail(&failure.message, outcome.exit_code),

@@ -8,6 +8,7 @@
 mod batch;
 mod call;
 mod decode;
+pub(crate) mod scan;
 mod stream;
 pub mod time;
 
@@ -16,7 +17,7 @@ use std::ops::Range;
 pub use call::CallInfo;
 pub use decode::DecodeError;
 use jiff::Timestamp;
-pub use stream::LogStream;
+pub use stream::{Finished, LogStream};
 
 /// The byte order mark a document may start with.
 pub const BOM: char = '\u{feff}';
@@ -79,6 +80,24 @@ impl WebhookLog {
                 }))
     }
 
+    /// One of this log's spans as text, given the text of its entry alone (where a sieve sees
+    /// it, before the log is kept).
+    #[must_use]
+    pub fn slice_of_entry<'t>(&self, entry: &'t str, span: &Span) -> &'t str {
+        &entry[span.start - self.raw.start..span.end - self.raw.start]
+    }
+
+    /// Moves every span with the entry, which now starts at byte `start` of another text.
+    pub(crate) fn move_entry_to(&mut self, start: usize) {
+        let from = self.raw.start;
+        let shift = |span: &mut Span| *span = span.start - from + start..span.end - from + start;
+        let spans = [&mut self.request_payload, &mut self.response_body, &mut self.webhook_metadata];
+        for span in spans.into_iter().flatten().chain(self.extra_fields.iter_mut().map(|(_, span)| span)) {
+            shift(span);
+        }
+        shift(&mut self.raw);
+    }
+
     /// The host of the webhook URL, for the list.
     #[must_use]
     pub fn url_host(&self) -> &str {
@@ -97,6 +116,11 @@ pub enum Outcome {
     /// No status, with an error message (connection refused, DNS, TLS, …).
     TransportError,
 }
+
+/// Which logs a body's decoding keeps, when not all: `--print` holds only the logs it prints,
+/// so a big call is never held whole. It sees each log with the text of its entry. Logs with
+/// problems are kept whatever it says, so that every problem is still reported.
+pub type KeepLog = dyn Fn(&WebhookLog, &str) -> bool + Send + Sync;
 
 /// An entry that could not be read as a log at all (not an object, or no usable `id`).
 #[derive(Debug, Clone, PartialEq, Eq)]

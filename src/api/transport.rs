@@ -49,18 +49,23 @@ impl Transport {
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, auth);
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .user_agent(concat!("hookscope/", env!("CARGO_PKG_VERSION")))
             .default_headers(headers)
             .gzip(true)
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
-            .redirect(redirect::Policy::custom(judge_attempt))
-            .build()
-            .map_err(|err| ApiError::BadBaseUrl {
-                url: server_text(base.as_str()),
-                reason: format!("the HTTP client could not start: {}", chain_text(&err)),
-            })?;
+            .redirect(redirect::Policy::custom(judge_attempt));
+        if base.scheme() == "http" {
+            // No TLS can happen (a redirect to https is another scheme, refused), so the
+            // system's root certificates are not loaded: that takes ~4 ms, a third of a
+            // 20,000-log call's download from a local server.
+            builder = builder.tls_certs_only(std::iter::empty());
+        }
+        let http = builder.build().map_err(|err| ApiError::BadBaseUrl {
+            url: server_text(base.as_str()),
+            reason: format!("the HTTP client could not start: {}", chain_text(&err)),
+        })?;
         let host = base.host_str().unwrap_or_default().to_owned();
         let origin = format!("{host}:{}", base.port_or_known_default().unwrap_or(443));
         Ok(Self {
@@ -185,7 +190,7 @@ impl Transport {
 }
 
 /// The text, with any bytes that are not UTF-8 replaced (copied only in that case).
-pub(super) fn lossy_utf8(bytes: Vec<u8>) -> String {
+fn lossy_utf8(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned())
 }
 

@@ -3,11 +3,10 @@
 //! the rest (`burki-api.md`: every field but five may be null or missing, types are open).
 
 use std::borrow::Cow;
-use std::fmt;
 
-use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
+use super::scan;
 use super::time::parse_timestamp;
 use super::{RejectedLog, Span, WebhookLog};
 use crate::json_text;
@@ -38,35 +37,31 @@ pub(super) struct Region<'a> {
 }
 
 impl Region<'_> {
-    /// Where a value parsed out of this region sits in the whole response.
-    fn span_of(&self, raw: &RawValue) -> Span {
-        let start = raw.get().as_ptr().addr() - self.text.as_ptr().addr() + self.offset;
-        start..start + raw.get().len()
+    /// Where a value read out of this region sits in the whole response.
+    fn span_of(&self, raw: &str) -> Span {
+        let start = raw.as_ptr().addr() - self.text.as_ptr().addr() + self.offset;
+        start..start + raw.len()
     }
 
     /// Decodes the array element that starts at byte `at` of the region, and says where it
     /// ends. `None` when no JSON value starts there (the body is then not JSON).
     pub(super) fn decode_element(&self, at: usize, index: usize, into: &mut Decoded) -> Option<usize> {
-        let text = &self.text[at..];
-        let mut objects = serde_json::Deserializer::from_str(text).into_iter::<Members>();
-        let (len, result) = if let Some(Ok(members)) = objects.next() {
-            let len = objects.byte_offset();
-            let raw = self.offset + at..self.offset + at + len;
-            (len, decode_entry(index, raw, &members, self))
+        let (end, result) = if self.text.as_bytes().get(at) == Some(&b'{') {
+            let (members, end) = Members::read(self.text, at, &mut into.nesting)?;
+            (end, decode_entry(index, self.offset + at..self.offset + end, &members, self))
         } else {
             // Not an object: a rejected entry if it is JSON at all.
-            let mut values = serde_json::Deserializer::from_str(text).into_iter::<&RawValue>();
-            let value = values.next()?.ok()?;
-            (values.byte_offset(), Err(format!("expected an object, got {}", kind_of(value.get()))))
+            let end = scan::value_end(self.text.as_bytes(), at, &mut into.nesting)?;
+            (end, Err(format!("expected an object, got {}", kind_of(&self.text[at..end]))))
         };
         match result {
             Ok(log) => into.logs.push(log),
             Err(reason) => {
-                let raw = self.offset + at..self.offset + at + len;
+                let raw = self.offset + at..self.offset + end;
                 into.rejected.push(RejectedLog { index, raw, reason });
             }
         }
-        Some(at + len)
+        Some(end)
     }
 }
 
@@ -75,6 +70,10 @@ impl Region<'_> {
 pub(super) struct Decoded {
     pub(super) logs: Vec<WebhookLog>,
     pub(super) rejected: Vec<RejectedLog>,
+    /// Once sifted, the text of the entries kept, which their spans then point into.
+    pub(super) kept: String,
+    /// The scanner's scratch space, kept from one element to the next.
+    nesting: Vec<u8>,
 }
 
 pub(super) fn classify_non_array(trimmed: &str, err: &serde_json::Error) -> DecodeError {
@@ -99,66 +98,60 @@ fn kind_of(raw: &str) -> &'static str {
     }
 }
 
-/// The members of one entry, values left raw: the known fields in slots (the last of a repeated
-/// one wins, as in most JSON readers), the others in the order sent. Filled in one pass with no
-/// allocation for a well-formed entry.
+/// The members of one entry, values left as text: the known fields in slots (the last of a
+/// repeated one wins, as in most JSON readers), the others in the order sent. Filled in one pass
+/// with no allocation for a well-formed entry.
 struct Members<'a> {
-    known: [Option<&'a RawValue>; KNOWN_FIELDS.len()],
+    known: [Option<&'a str>; KNOWN_FIELDS.len()],
     /// Known fields sent more than once, once per repeat, to be reported.
     repeated: Vec<&'static str>,
     /// Unknown fields, the first of each name.
-    extra: Vec<(Cow<'a, str>, &'a RawValue)>,
+    extra: Vec<(Cow<'a, str>, &'a str)>,
 }
 
-/// A member name, borrowed from the text unless it holds escapes: one allocation fewer per
-/// field of every log.
-struct Key<'a>(Cow<'a, str>);
-
-impl<'de: 'a, 'a> serde::Deserialize<'de> for Key<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a member name")
-            }
-            fn visit_borrowed_str<E: serde::de::Error>(self, text: &'de str) -> Result<Self::Value, E> {
-                Ok(Key(Cow::Borrowed(text)))
-            }
-            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
-                Ok(Key(Cow::Owned(text.to_owned())))
+impl<'a> Members<'a> {
+    /// Reads the object whose `{` is at `at`, and says where it ends; `None` when it is not
+    /// valid JSON.
+    fn read(text: &'a str, at: usize, nesting: &mut Vec<u8>) -> Option<(Self, usize)> {
+        let bytes = text.as_bytes();
+        let mut members = Members { known: [None; KNOWN_FIELDS.len()], repeated: Vec::new(), extra: Vec::new() };
+        let mut at = scan::skip_whitespace(bytes, at + 1);
+        if bytes.get(at) == Some(&b'}') {
+            return Some((members, at + 1));
+        }
+        loop {
+            (bytes.get(at) == Some(&b'"')).then_some(())?;
+            let key = scan::string_literal(bytes, at)?;
+            let colon = scan::skip_whitespace(bytes, key.end);
+            (bytes.get(colon) == Some(&b':')).then_some(())?;
+            let value_start = scan::skip_whitespace(bytes, colon + 1);
+            let value_end = scan::value_end(bytes, value_start, nesting)?;
+            let name = if key.escaped {
+                Cow::Owned(json_text::decode_string(&text[at..key.end]).unwrap_or_default())
+            } else {
+                Cow::Borrowed(&text[at + 1..key.end - 1])
+            };
+            members.add(name, &text[value_start..value_end]);
+            at = scan::skip_whitespace(bytes, value_end);
+            match bytes.get(at)? {
+                b',' => at = scan::skip_whitespace(bytes, at + 1),
+                b'}' => return Some((members, at + 1)),
+                _ => return None,
             }
         }
-        deserializer.deserialize_str(KeyVisitor)
     }
-}
 
-impl<'de: 'a, 'a> serde::Deserialize<'de> for Members<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct MembersVisitor;
-        impl<'de> Visitor<'de> for MembersVisitor {
-            type Value = Members<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut members =
-                    Members { known: [None; KNOWN_FIELDS.len()], repeated: Vec::new(), extra: Vec::new() };
-                while let Some((Key(key), value)) = map.next_entry::<Key<'de>, &'de RawValue>()? {
-                    match known_field(&key) {
-                        Some(at) => {
-                            if members.known[at].replace(value).is_some() {
-                                members.repeated.push(KNOWN_FIELDS[at]);
-                            }
-                        }
-                        None if members.extra.iter().any(|(name, _)| *name == key) => {}
-                        None => members.extra.push((key, value)),
-                    }
+    /// `key` is the member's name decoded: names are compared as JSON means them.
+    fn add(&mut self, key: Cow<'a, str>, value: &'a str) {
+        match known_field(&key) {
+            Some(at) => {
+                if self.known[at].replace(value).is_some() {
+                    self.repeated.push(KNOWN_FIELDS[at]);
                 }
-                Ok(members)
             }
+            None if self.extra.iter().any(|(name, _)| *name == key) => {}
+            None => self.extra.push((key, value)),
         }
-        deserializer.deserialize_map(MembersVisitor)
     }
 }
 
@@ -223,16 +216,13 @@ fn decode_entry(index: usize, raw: Span, members: &Members<'_>, region: &Region<
         .iter()
         .map(|name| format!("field `{name}` appears more than once; the last value is used"))
         .collect();
-    let field = |at: usize| members.known[at].filter(|raw| raw.get() != "null");
-    let span_of = |raw: &RawValue| region.span_of(raw);
+    let field = |at: usize| members.known[at].filter(|raw| *raw != "null");
+    let span_of = |raw: &str| region.span_of(raw);
 
-    let id = match field(ID).map(|raw| i64::from_json(raw.get())) {
+    let id = match field(ID).map(i64::from_json) {
         Some(Some(id)) => id,
         Some(None) => {
-            return Err(format!(
-                "field `id`: expected an integer, got {}",
-                preview(field(ID).map_or("", RawValue::get))
-            ));
+            return Err(format!("field `id`: expected an integer, got {}", preview(field(ID).unwrap_or(""))));
         }
         None => return Err("field `id` is missing".to_owned()),
     };
@@ -260,7 +250,7 @@ fn decode_entry(index: usize, raw: Span, members: &Members<'_>, region: &Region<
         });
     // Borrowed when the text has no escapes (always, for a real timestamp).
     let attempted_at_text: Option<Cow<str>> =
-        field(ATTEMPTED_AT).and_then(|raw| match json_text::unescaped_string(raw.get()) {
+        field(ATTEMPTED_AT).and_then(|raw| match json_text::unescaped_string(raw) {
             Some(text) => Some(Cow::Borrowed(text)),
             None => fields.string("attempted_at", Some(raw), "a date-time string").map(Cow::Owned),
         });
@@ -273,7 +263,7 @@ fn decode_entry(index: usize, raw: Span, members: &Members<'_>, region: &Region<
     });
     let error_message = fields.string("error_message", field(ERROR_MESSAGE), "a string");
     let retry_count = fields.typed::<u32>("retry_count", field(RETRY_COUNT), "a non-negative integer").unwrap_or(0);
-    let success = match field(SUCCESS).map(RawValue::get) {
+    let success = match field(SUCCESS) {
         Some("true") => true,
         Some("false") => false,
         other => {
@@ -285,22 +275,22 @@ fn decode_entry(index: usize, raw: Span, members: &Members<'_>, region: &Region<
     };
 
     let response_body = field(RESPONSE_BODY).map(|raw| {
-        if !raw.get().starts_with('"') {
+        if !raw.starts_with('"') {
             fields
                 .problems
-                .push(format!("field `response_body`: expected a string, got {}; shown as sent", kind_of(raw.get())));
+                .push(format!("field `response_body`: expected a string, got {}; shown as sent", kind_of(raw)));
         }
         span_of(raw)
     });
-    let response_truncated = field(RESPONSE_BODY).is_some_and(|raw| raw.get().ends_with(TRUNCATION_MARK));
+    let response_truncated = field(RESPONSE_BODY).is_some_and(|raw| raw.ends_with(TRUNCATION_MARK));
     // Both are objects in the API; anything else is shown as sent, and said.
     let mut object_or_null = |at: usize| {
         let name = KNOWN_FIELDS[at];
         field(at).map(|raw| {
-            if !raw.get().starts_with('{') {
+            if !raw.starts_with('{') {
                 fields
                     .problems
-                    .push(format!("field `{name}`: expected an object, got {}; shown as sent", kind_of(raw.get())));
+                    .push(format!("field `{name}`: expected an object, got {}; shown as sent", kind_of(raw)));
             }
             span_of(raw)
         })
@@ -388,11 +378,11 @@ struct Fields<'p> {
 
 impl Fields<'_> {
     /// A nullable field of type `T`; a value of another type is a problem and reads as null.
-    fn typed<T: Scalar>(&mut self, name: &str, raw: Option<&RawValue>, expected: &str) -> Option<T> {
+    fn typed<T: Scalar>(&mut self, name: &str, raw: Option<&str>, expected: &str) -> Option<T> {
         let raw = raw?;
-        let value = T::from_json(raw.get());
+        let value = T::from_json(raw);
         if value.is_none() {
-            self.problems.push(format!("field `{name}`: expected {expected}, got {}", preview(raw.get())));
+            self.problems.push(format!("field `{name}`: expected {expected}, got {}", preview(raw)));
         }
         value
     }
@@ -400,17 +390,17 @@ impl Fields<'_> {
     /// A nullable string field. An escaped lone surrogate (a server cutting text between the
     /// two halves of a pair) becomes U+FFFD instead of losing the whole value: a lost error
     /// message would turn a refused connection into "no response (timeout?)".
-    fn string(&mut self, name: &str, raw: Option<&RawValue>, expected: &str) -> Option<String> {
+    fn string(&mut self, name: &str, raw: Option<&str>, expected: &str) -> Option<String> {
         let raw = raw?;
-        let value = json_text::decode_string(raw.get());
+        let value = json_text::decode_string(raw);
         if value.is_none() {
-            self.problems.push(format!("field `{name}`: expected {expected}, got {}", preview(raw.get())));
+            self.problems.push(format!("field `{name}`: expected {expected}, got {}", preview(raw)));
         }
         value
     }
 
     /// A field the API always sends; missing or mistyped, it reads as empty with a problem.
-    fn required_string(&mut self, name: &str, raw: Option<&RawValue>) -> String {
+    fn required_string(&mut self, name: &str, raw: Option<&str>) -> String {
         if raw.is_none() {
             self.problems.push(format!("field `{name}` is missing"));
         }

@@ -1,19 +1,24 @@
-//! Decoding a body while it arrives. The bytes are kept whole, as [`LogSet`] needs them, and a
-//! copy of each batch of whole elements goes to a decoding thread as soon as the next batch has
-//! started, so that by the time the last byte is in, most of the logs are decoded.
+//! Decoding a body while it arrives. A copy of each batch of whole elements goes to a decoding
+//! thread as soon as the next batch has started, so that by the time the last byte is in, most
+//! of the logs are decoded.
+//!
+//! The body is kept whole, as [`LogSet`] needs it, unless a sieve says which logs to keep
+//! ([`LogStream::sieved`], for `--print`): then only the kept entries are held, and of the body
+//! only what the decoders have not yet got through. On this machine a fresh page of memory costs
+//! ~2 µs to touch, so holding a 13.5 MB body costs more than decoding it.
 //!
 //! This is an accelerator only: when the body is small, or not shaped as expected, or a batch
-//! fails, [`LogStream::finish`] hands the bytes back for the ordinary one-shot decode, which
-//! gives the same logs (or the error that explains the body).
+//! fails, [`LogStream::finish`] hands the text back for the ordinary one-shot decode, which gives
+//! the same logs (or the error that explains the body).
 
 use std::ops::Range;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 
-use super::LogSet;
 use super::batch::{BATCH_BYTES, Batch, EntryStart, Gathered};
 use super::decode::{Decoded, Region};
+use super::{DecodeError, KeepLog, LogSet};
 
 /// If the first entry's first key has not shown up in this many bytes, the body is not the
 /// array of objects hoped for: no batches, one decode at the end.
@@ -22,48 +27,82 @@ const START_WITHIN: usize = 64 * 1024;
 struct Job {
     number: usize,
     start: usize,
-    text: Vec<u8>,
+    text: String,
+}
+
+/// What a stream ends with.
+#[derive(Debug)]
+pub enum Finished {
+    /// Every log (or, sieved, every log kept), decoded while the body arrived.
+    Logs(LogSet),
+    /// The whole body, not decoded: small, not an array of objects, or broken. The one-shot
+    /// decode gives its logs or the error that explains it.
+    Whole(String),
+    /// A sieved body that is not a well-formed array, found after some of it was let go.
+    Broken(DecodeError),
 }
 
 /// A body being received, with the batches decoded so far.
 pub struct LogStream {
-    received: Vec<u8>,
-    /// Where the batch being received starts.
+    /// The body as text, from byte `window_start` on: the whole of it unless sieved. Bytes that
+    /// are not UTF-8 are replaced as they come (as `String::from_utf8_lossy` would).
+    window: String,
+    window_start: usize,
+    /// The end of a chunk that stopped part-way through a UTF-8 sequence.
+    partial_char: Vec<u8>,
+    /// Where the first byte that is not UTF-8 was.
+    invalid_utf8_at: Option<usize>,
+    /// The first characters of the body, for an error that quotes it.
+    head: String,
+    /// Where the batch being received starts, in the body.
     batch_start: usize,
-    /// Where the search for the next cut resumes.
+    /// Where the search for the next cut resumes, in the body.
     searched: usize,
     entry_start: Option<EntryStart>,
     /// No more batches: the body is not shaped for them.
     gave_up: bool,
     batch_bytes: usize,
+    /// The sealed batches' ranges in the body.
     sealed: Vec<Range<usize>>,
+    sieve: Option<Arc<KeepLog>>,
     jobs: Option<SyncSender<Job>>,
     /// Batch buffers the decoders are done with.
-    spare: Arc<Mutex<Vec<Vec<u8>>>>,
+    spare: Arc<Mutex<Vec<String>>>,
     gathered: Arc<Mutex<Gathered>>,
     workers: Vec<JoinHandle<()>>,
 }
 
 impl LogStream {
-    /// A stream for a body of `expected` bytes, when the length is known.
+    /// A stream for a body of `expected` bytes, when the length is known, that keeps every log.
     #[must_use]
     pub fn new(expected: Option<usize>) -> Self {
-        Self::with_batch_bytes(expected, BATCH_BYTES)
+        Self::with_batch_bytes(expected, BATCH_BYTES, None)
     }
 
-    fn with_batch_bytes(expected: Option<usize>, batch_bytes: usize) -> Self {
+    /// A stream that keeps only the logs `keep` wants, and every log with a problem.
+    #[must_use]
+    pub fn sieved(keep: Arc<KeepLog>) -> Self {
+        Self::with_batch_bytes(None, BATCH_BYTES, Some(keep))
+    }
+
+    fn with_batch_bytes(expected: Option<usize>, batch_bytes: usize, sieve: Option<Arc<KeepLog>>) -> Self {
         // Reserved up front so the body is never copied to grow; a size that cannot be had (a
         // file's claimed length, say) is not an error until that much actually arrives.
-        let mut received = Vec::new();
-        let _ = received.try_reserve_exact(expected.unwrap_or(0));
+        let mut window = String::new();
+        let _ = window.try_reserve_exact(expected.unwrap_or(0));
         Self {
-            received,
+            window,
+            window_start: 0,
+            partial_char: Vec::new(),
+            invalid_utf8_at: None,
+            head: String::new(),
             batch_start: 0,
             searched: 0,
             entry_start: None,
             gave_up: false,
             batch_bytes,
             sealed: Vec::new(),
+            sieve,
             jobs: None,
             spare: Arc::default(),
             gathered: Arc::default(),
@@ -71,38 +110,84 @@ impl LogStream {
         }
     }
 
+    /// Where the body's first byte that is not UTF-8 was (it reads as U+FFFD), if any.
+    #[must_use]
+    pub fn invalid_utf8_at(&self) -> Option<usize> {
+        self.invalid_utf8_at
+    }
+
     /// Takes the next piece of the body. May wait for a decoding thread when they are all
-    /// behind: that back-pressure keeps memory near the size of the body.
+    /// behind: that back-pressure keeps memory near the size of the body (or, sieved, of a few
+    /// batches).
     pub fn push(&mut self, chunk: &[u8]) {
-        self.received.extend_from_slice(chunk);
+        self.push_text(chunk);
         if self.gave_up {
             return;
         }
-        let Some(entry_start) = self.entry_start.take().or_else(|| EntryStart::of(&self.received)) else {
-            if self.received.len() > START_WITHIN {
+        let Some(entry_start) = self.entry_start.take().or_else(|| EntryStart::of(self.window.as_bytes())) else {
+            if self.window.len() > START_WITHIN {
                 self.gave_up = true;
             }
             return;
         };
-        while self.received.len() - self.batch_start >= self.batch_bytes {
+        while self.received() - self.batch_start >= self.batch_bytes {
             let from = self.searched.max(self.batch_start + (self.batch_bytes / 2).max(1));
-            let Some(cut) = entry_start.next_cut(&self.received, from) else {
+            let Some(cut) = entry_start.next_cut(self.window.as_bytes(), from - self.window_start) else {
                 // One huge element, or a style the guess does not know: look further next time.
-                self.searched = self.received.len().saturating_sub(64);
+                self.searched = self.received().saturating_sub(64);
                 break;
             };
-            self.seal(cut);
+            self.seal(self.window_start + cut);
         }
         self.entry_start = Some(entry_start);
+        self.let_go();
     }
 
-    /// Sends `received[batch_start..cut]` to be decoded; the next batch starts at `cut`.
+    /// How many bytes of the body have come in (as text).
+    fn received(&self) -> usize {
+        self.window_start + self.window.len()
+    }
+
+    /// Appends `chunk` as text: a UTF-8 sequence split between chunks is completed by the next
+    /// one, and a byte that cannot start or continue one becomes U+FFFD.
+    fn push_text(&mut self, chunk: &[u8]) {
+        let joined;
+        let mut rest = if self.partial_char.is_empty() {
+            chunk
+        } else {
+            self.partial_char.extend_from_slice(chunk);
+            joined = std::mem::take(&mut self.partial_char);
+            &joined[..]
+        };
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(text) => return self.window.push_str(text),
+                Err(err) => {
+                    let (valid, after) = rest.split_at(err.valid_up_to());
+                    self.window.push_str(std::str::from_utf8(valid).unwrap_or_default());
+                    let Some(bad) = err.error_len() else {
+                        // Cut short: the rest of the character is in the next chunk.
+                        self.partial_char = after.to_vec();
+                        return;
+                    };
+                    self.invalid_utf8_at.get_or_insert(self.received());
+                    self.window.push(char::REPLACEMENT_CHARACTER);
+                    rest = &after[bad..];
+                }
+            }
+        }
+    }
+
+    /// Sends `body[batch_start..cut]` to be decoded; the next batch starts at `cut`.
     fn seal(&mut self, cut: usize) {
         // A buffer a decoder has finished with is reused: its memory is already mapped, where a
         // fresh one would cost a page fault every 4 KiB.
         let mut text = self.spare.lock().unwrap_or_else(PoisonError::into_inner).pop().unwrap_or_default();
         text.clear();
-        text.extend_from_slice(&self.received[self.batch_start..cut]);
+        text.push_str(&self.window[self.batch_start - self.window_start..cut - self.window_start]);
+        if self.sealed.is_empty() {
+            self.head = self.window.trim_start().chars().take(HEAD_CHARS).collect();
+        }
         let job = Job { number: self.sealed.len(), start: self.batch_start, text };
         self.sealed.push(self.batch_start..cut);
         self.batch_start = cut;
@@ -116,7 +201,8 @@ impl LogStream {
                     let receiver = Arc::clone(&receiver);
                     let spare = Arc::clone(&self.spare);
                     let gathered = Arc::clone(&self.gathered);
-                    let decode = move || decode_jobs(&receiver, &spare, &gathered);
+                    let sieve = self.sieve.clone();
+                    let decode = move || decode_jobs(&receiver, &spare, &gathered, sieve.as_deref());
                     std::thread::Builder::new().name("hookscope-decode".into()).spawn(decode).ok()
                 })
                 .collect();
@@ -129,38 +215,85 @@ impl LogStream {
         }
     }
 
-    /// The logs, or the whole body back when it has to be decoded in one go (small, not an
-    /// array of objects, not UTF-8, or not well formed).
-    ///
-    /// # Errors
-    /// The received bytes, untouched, whenever the stream did not decode them.
-    pub fn finish(mut self) -> Result<LogSet, Vec<u8>> {
-        drop(self.jobs.take());
-        // Every thread is joined (no short cut): they are all done before the logs are read.
-        let worker_died = self.workers.drain(..).map(JoinHandle::join).filter(Result::is_err).count() > 0;
-        let mut received = std::mem::take(&mut self.received);
-        // Without a length (a gzipped body) the buffer grew by doubling: give the slack back.
-        received.shrink_to_fit();
-        if self.gave_up || worker_died || self.sealed.is_empty() {
-            return Err(received);
+    /// Sieved, drops the text the decoders have got through, once that is at least as much as
+    /// what is left: copying what is left to the front then costs no more than receiving it did.
+    fn let_go(&mut self) {
+        if self.sieve.is_none() || self.gave_up {
+            return;
         }
-        let text = match String::from_utf8(received) {
-            Ok(text) => text,
-            Err(err) => return Err(err.into_bytes()),
+        let decoded = self.gathered.lock().unwrap_or_else(PoisonError::into_inner).decoded_prefix;
+        let needed_from = self.sealed.get(decoded).map_or(self.batch_start, |batch| batch.start);
+        let done = needed_from - self.window_start;
+        if done > 0 && done >= self.window.len() - done {
+            self.window.drain(..done);
+            self.window_start = needed_from;
+        }
+    }
+
+    /// The logs, the whole body back when it has to be decoded in one go (small, not an array
+    /// of objects, or not well formed), or, sieved, why it could not be decoded.
+    ///
+    /// # Panics
+    /// When a decoding thread panicked after the text it had was let go: nothing can decode it
+    /// again, and that is a bug to report, not a body to blame.
+    #[must_use]
+    pub fn finish(mut self) -> Finished {
+        drop(self.jobs.take());
+        if !self.partial_char.is_empty() {
+            // The body ended part-way through a character.
+            self.invalid_utf8_at.get_or_insert(self.received());
+            self.partial_char.clear();
+            self.window.push(char::REPLACEMENT_CHARACTER);
+        }
+        // Every thread is joined (no short cut): they are all done before the logs are read.
+        let mut worker_died = false;
+        for worker in self.workers.drain(..) {
+            if let Err(panic) = worker.join() {
+                if self.window_start > 0 {
+                    std::panic::resume_unwind(panic);
+                }
+                worker_died = true;
+            }
+        }
+        let mut window = std::mem::take(&mut self.window);
+        if self.gave_up || worker_died || self.sealed.is_empty() {
+            // Text is let go only while decoders are at work, and a dead one was dealt with above.
+            debug_assert_eq!(self.window_start, 0, "a stream gave up after letting text go");
+            // Without a length (a gzipped body) the buffer grew by doubling: give the slack back.
+            window.shrink_to_fit();
+            return Finished::Whole(window);
+        }
+        let last = self.batch_start..self.received();
+        let last_batch = Batch {
+            region: Region { text: &window[last.start - self.window_start..], offset: last.start },
+            opens: false,
+            closes: true,
         };
-        let last = self.batch_start..text.len();
-        let last_batch =
-            Batch { region: Region { text: &text[last.clone()], offset: last.start }, opens: false, closes: true };
-        Gathered::decode(&self.gathered, self.sealed.len(), &last_batch, &mut Decoded::default());
+        let sieve = self.sieve.as_deref();
+        Gathered::decode(&self.gathered, self.sealed.len(), &last_batch, &mut Decoded::default(), sieve);
         let mut ranges = std::mem::take(&mut self.sealed);
         ranges.push(last);
         let gathered = std::mem::take(&mut *self.gathered.lock().unwrap_or_else(PoisonError::into_inner));
-        match gathered.assemble(&text, &(0..text.len()), &ranges) {
-            Some((logs, rejected)) => Ok(LogSet { text, logs, rejected }),
-            None => Err(text.into_bytes()),
+        let held = Region { text: &window, offset: self.window_start };
+        match (gathered.assemble(held, &(0..self.received()), &ranges, sieve), sieve) {
+            (Some((logs, rejected, _)), None) => {
+                window.shrink_to_fit();
+                Finished::Logs(LogSet { text: window, logs, rejected })
+            }
+            (Some((logs, rejected, kept)), Some(_)) => Finished::Logs(LogSet { text: kept, logs, rejected }),
+            (None, _) if self.window_start == 0 => Finished::Whole(window),
+            // The start of the body is gone, so this says where the break is instead of quoting
+            // the parser, as the one-shot decode does.
+            (None, _) => Finished::Broken(DecodeError::NotJson(format!(
+                "text that is not JSON (the array is broken past byte {}), starting {:?}",
+                self.window_start, self.head
+            ))),
         }
     }
 }
+
+/// Characters of the body an error quotes, as the one-shot decode's does.
+const HEAD_CHARS: usize = 60;
 
 impl Drop for LogStream {
     fn drop(&mut self) {
@@ -172,101 +305,19 @@ impl Drop for LogStream {
     }
 }
 
-fn decode_jobs(receiver: &Mutex<Receiver<Job>>, spare: &Mutex<Vec<Vec<u8>>>, gathered: &Mutex<Gathered>) {
+fn decode_jobs(
+    receiver: &Mutex<Receiver<Job>>,
+    spare: &Mutex<Vec<String>>,
+    gathered: &Mutex<Gathered>,
+    sieve: Option<&KeepLog>,
+) {
     let mut scratch = Decoded::default();
     loop {
         let job = receiver.lock().unwrap_or_else(PoisonError::into_inner).recv();
         let Ok(job) = job else { return };
-        // Not UTF-8: the batch stays undecoded, and so does the body (`finish` checks it whole).
-        let buffer = match String::from_utf8(job.text) {
-            Ok(text) => {
-                let batch =
-                    Batch { region: Region { text: &text, offset: job.start }, opens: job.start == 0, closes: false };
-                Gathered::decode(gathered, job.number, &batch, &mut scratch);
-                text.into_bytes()
-            }
-            Err(err) => err.into_bytes(),
-        };
-        spare.lock().unwrap_or_else(PoisonError::into_inner).push(buffer);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn entry(id: usize) -> String {
-        format!(
-            r#"{{"id":{id},"webhook_url":"https://h/x","webhook_type":"t{}","success":{},"s":"}},{{\"id\":1}}","p":[{{"id":2}},{{"id":3}}],"attempted_at":"2025-08-24T19:22:0{}"}}"#,
-            id % 3,
-            id.is_multiple_of(2),
-            9 - id % 10
-        )
-    }
-
-    fn streamed(text: &str, chunk: usize, batch_bytes: usize) -> Result<LogSet, Vec<u8>> {
-        let mut stream = LogStream::with_batch_bytes(Some(text.len()), batch_bytes);
-        for piece in text.as_bytes().chunks(chunk) {
-            stream.push(piece);
-        }
-        stream.finish()
-    }
-
-    #[test]
-    fn a_body_decoded_as_it_arrives_gives_the_same_logs_as_decoded_whole() {
-        let entries: Vec<String> = (0..300).map(entry).chain(["42".to_owned()]).collect();
-        let text = format!("[{}]\n", entries.join(","));
-        let whole = LogSet::parse(text.clone()).unwrap();
-        assert_eq!(whole.rejected.len(), 1);
-        for (chunk, batch_bytes) in
-            [(1, 500), (3, 1), (1, 2), (7, 300), (1000, 2000), (4096, 10_000), (text.len(), 1000)]
-        {
-            let set =
-                streamed(&text, chunk, batch_bytes).unwrap_or_else(|_| panic!("{chunk}/{batch_bytes} not decoded"));
-            assert_eq!(set, whole, "chunks of {chunk}, batches of {batch_bytes}");
-        }
-    }
-
-    #[test]
-    fn anything_else_is_handed_back_untouched() {
-        let big_entries: Vec<String> = (0..100).map(entry).collect();
-        let cases = [
-            "[]".to_owned(),
-            format!("[{}]", entry(1)),
-            format!("[{},]", big_entries.join(",")),
-            format!("[{}] trailing", big_entries.join(",")),
-            format!("{{\"logs\": [{}]}}", big_entries.join(",")),
-            format!("\u{feff}[{}]", big_entries.join(",")),
-            format!("[{}, {{\"id\": 5, \"x\": tru}}]", big_entries.join(",")),
-        ];
-        for text in cases {
-            assert_eq!(streamed(&text, 100, 500).unwrap_err(), text.as_bytes(), "{}", &text[..text.len().min(40)]);
-        }
-    }
-
-    #[test]
-    fn bytes_that_are_not_utf8_are_handed_back() {
-        let mut body = format!("[{}", (0..100).map(entry).collect::<Vec<_>>().join(",")).into_bytes();
-        body.extend_from_slice(b",{\"id\":1,\"x\":\"\xff\"}]");
-        let mut stream = LogStream::with_batch_bytes(None, 500);
-        for piece in body.chunks(333) {
-            stream.push(piece);
-        }
-        assert_eq!(stream.finish().unwrap_err(), body);
-    }
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
-        #[test]
-        fn any_chunking_and_batch_size_gives_the_logs_decoded_whole(chunk in 1..5000usize, batch_bytes in 1..5000usize) {
-            let entries: Vec<String> = (0..60).map(entry).chain(["[1]".to_owned(), "\"x\"".to_owned()]).collect();
-            let text = format!(" [ {} ] ", entries.join(" ,\n"));
-            let whole = LogSet::parse(text.clone()).unwrap();
-            match streamed(&text, chunk, batch_bytes) {
-                Ok(set) => proptest::prop_assert_eq!(set, whole),
-                // Handed back only when no batch was ever cut.
-                Err(bytes) => proptest::prop_assert!(bytes == text.as_bytes() && batch_bytes >= text.len() / 2),
-            }
-        }
+        let batch =
+            Batch { region: Region { text: &job.text, offset: job.start }, opens: job.start == 0, closes: false };
+        Gathered::decode(gathered, job.number, &batch, &mut scratch, sieve);
+        spare.lock().unwrap_or_else(PoisonError::into_inner).push(job.text);
     }
 }

@@ -6,6 +6,9 @@ use jiff::{Timestamp, civil::DateTime, tz::TimeZone};
 /// Parses an `attempted_at` value: RFC 3339 with `Z` or an offset, or a naive date-time (UTC).
 #[must_use]
 pub fn parse_timestamp(text: &str) -> Option<Timestamp> {
+    if let Some(at) = utc_fast_path(text) {
+        return Some(at);
+    }
     let text = text.trim();
     let naive = || {
         let naive: DateTime = text.parse().ok()?;
@@ -19,6 +22,42 @@ pub fn parse_timestamp(text: &str) -> Option<Timestamp> {
     } else {
         naive().or_else(|| text.parse::<Timestamp>().ok())
     }
+}
+
+/// The two forms Burki writes, `2025-08-24T19:22:04.123456` and `…Z`, read by position: every
+/// log has one, and jiff's general parser takes several times as long. Anything else (an offset,
+/// a space for the `T`, a leap second, …) is `None` here and goes to the general parser.
+fn utc_fast_path(text: &str) -> Option<Timestamp> {
+    let bytes = text.as_bytes();
+    let bytes = bytes.strip_suffix(b"Z").unwrap_or(bytes);
+    let (civil, fraction) = bytes.split_at_checked(19)?;
+    let digits = |range: std::ops::Range<usize>| {
+        civil[range].iter().try_fold(0i32, |value, b| b.is_ascii_digit().then(|| value * 10 + i32::from(b - b'0')))
+    };
+    let separators = [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':')];
+    if separators.iter().any(|&(at, separator)| civil[at] != separator) {
+        return None;
+    }
+    let nanos = match fraction {
+        [] => 0,
+        [b'.', rest @ ..] if (1..=9).contains(&rest.len()) && rest.iter().all(u8::is_ascii_digit) => {
+            let value = rest.iter().fold(0i32, |value, b| value * 10 + i32::from(b - b'0'));
+            value * 10i32.pow(9 - u32::try_from(rest.len()).ok()?)
+        }
+        _ => return None,
+    };
+    let narrow = |value: i32| i8::try_from(value).ok();
+    let date_time = DateTime::new(
+        i16::try_from(digits(0..4)?).ok()?,
+        narrow(digits(5..7)?)?,
+        narrow(digits(8..10)?)?,
+        narrow(digits(11..13)?)?,
+        narrow(digits(14..16)?)?,
+        narrow(digits(17..19)?)?,
+        nanos,
+    )
+    .ok()?;
+    jiff::tz::Offset::UTC.to_timestamp(date_time).ok()
 }
 
 /// Which clock times are shown in; the zone is always printed beside them.
@@ -96,6 +135,54 @@ mod tests {
         assert_eq!(naive, zulu);
         assert_eq!(naive, offset);
         assert_eq!(parse_timestamp("yesterday"), None);
+    }
+
+    /// The general parser alone, as before the fast path.
+    fn general(text: &str) -> Option<Timestamp> {
+        let naive = text.parse::<DateTime>().ok().and_then(|naive| naive.to_zoned_datetime(TimeZone::UTC).ok());
+        text.parse::<Timestamp>().ok().or_else(|| naive.map(|zoned| zoned.timestamp()))
+    }
+
+    #[rstest::rstest]
+    #[case::naive_micros("2025-08-24T19:22:04.123456")]
+    #[case::zulu_millis("2025-08-24T19:22:05.340Z")]
+    #[case::whole_seconds("2025-08-24T19:22:05")]
+    #[case::nanos("2025-08-24T19:22:05.123456789Z")]
+    #[case::leap_day("2024-02-29T23:59:59.9")]
+    fn the_fast_path_reads_what_the_general_parser_reads(#[case] text: &str) {
+        assert!(utc_fast_path(text).is_some(), "{text} takes the fast path");
+        assert_eq!(utc_fast_path(text), general(text));
+    }
+
+    #[rstest::rstest]
+    #[case::not_a_leap_year("2025-02-29T00:00:00")]
+    #[case::hour_24("2025-08-24T24:00:00")]
+    #[case::ten_digit_fraction("2025-08-24T19:22:05.1234567890")]
+    #[case::empty_fraction("2025-08-24T19:22:05.")]
+    #[case::space_for_t("2025-08-24 19:22:05")]
+    #[case::offset("2025-08-24T19:22:05+02:00")]
+    #[case::lower_z("2025-08-24T19:22:05z")]
+    #[case::sign_in_digits("2025-0+-24T19:22:05")]
+    #[case::short("2025-08-24")]
+    fn anything_else_is_left_to_the_general_parser(#[case] text: &str) {
+        assert_eq!(utc_fast_path(text), None, "{text}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_fast_path_never_disagrees(
+            (year, month, day) in (0..=9999u32, 0..=13u32, 0..=32u32),
+            (hour, minute, second) in (0..=25u32, 0..=60u32, 0..=61u32),
+            separator in "[T ]",
+            fraction in "(\\.[0-9]{0,10})?",
+            zone in "(Z|z|\\+01:00)?",
+        ) {
+            let text = format!("{year:04}-{month:02}-{day:02}{separator}{hour:02}:{minute:02}:{second:02}{fraction}{zone}");
+            if let Some(fast) = utc_fast_path(&text) {
+                proptest::prop_assert_eq!(Some(fast), general(&text), "{}", text);
+            }
+            proptest::prop_assert_eq!(parse_timestamp(&text), general(&text), "{}", text);
+        }
     }
 
     #[test]
