@@ -16,5 +16,6 @@ pub mod model;
 pub mod redact;
 pub mod sanitize;
 pub mod state;
+pub(crate) mod swar;
 pub mod terminal;
 pub mod ui;

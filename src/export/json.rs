@@ -1,11 +1,10 @@
 //! The logs as JSON, exactly as the API sent them.
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
 use std::io;
 
-use crate::json_text;
 use crate::model::{LogSet, WebhookLog};
+use crate::{json_text, swar};
 
 /// A JSON array with one log per line, each the entry as the server sent it, so that `--file`
 /// reads back the same logs, key order and number text included.
@@ -78,52 +77,122 @@ pub(super) fn exact(raw: &str, compact: bool) -> Cow<'_, str> {
     // Allocated at the first change only: a compact entry with nothing to escape, the usual
     // case, is borrowed as it is after one pass over its bytes.
     let mut out: Option<String> = None;
-    let mut run = 0;
-    let mut in_string = false;
+    let mut copied = 0;
+    let mut replace = |out: &mut Option<String>, at: usize, skip: usize, with: &str| {
+        let out = out.get_or_insert_with(|| String::with_capacity(raw.len() + 16));
+        out.push_str(&raw[copied..at]);
+        out.push_str(with);
+        copied = at + skip;
+    };
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        if in_string {
-            match b {
-                b'\\' => i += 1,
-                b'"' => in_string = false,
-                // C1 controls are the two-byte UTF-8 sequences C2 80 … C2 9F.
-                0xC2 if bytes.get(i + 1).is_some_and(|next| (0x80..0xA0).contains(next)) => {
-                    let out = out.get_or_insert_with(|| String::with_capacity(raw.len() + 16));
-                    out.push_str(&raw[run..i]);
-                    let _ = write!(out, "\\u{:04x}", bytes[i + 1]);
-                    i += 2;
-                    run = i;
-                    continue;
+        match bytes[i] {
+            b'"' => {
+                // String text a word at a time up to whatever needs a look: most of the bytes.
+                i += 1;
+                loop {
+                    i = swar::first_flagged(bytes, i, b'a', string_specials);
+                    match bytes.get(i) {
+                        None => break,
+                        Some(b'"') => {
+                            i += 1;
+                            break;
+                        }
+                        Some(b'\\') => i += 2,
+                        // C1 controls are the two-byte UTF-8 sequences C2 80 … C2 9F.
+                        Some(0xC2) if bytes.get(i + 1).is_some_and(|next| (0x80..0xA0).contains(next)) => {
+                            replace(&mut out, i, 2, &format!("\\u{:04x}", bytes[i + 1]));
+                            i += 2;
+                        }
+                        Some(0xC2) => i += 1,
+                        Some(&control) => {
+                            replace(&mut out, i, 1, &format!("\\u{control:04x}"));
+                            i += 1;
+                        }
+                    }
                 }
-                0x00..0x20 | 0x7F => {
-                    let out = out.get_or_insert_with(|| String::with_capacity(raw.len() + 16));
-                    out.push_str(&raw[run..i]);
-                    let _ = write!(out, "\\u{b:04x}");
-                    run = i + 1;
-                }
-                _ => {}
             }
-        } else if b == b'"' {
-            in_string = true;
-        } else if compact && matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
-            out.get_or_insert_with(|| String::with_capacity(raw.len())).push_str(&raw[run..i]);
-            run = i + 1;
+            b' ' | b'\t' | b'\n' | b'\r' if compact => {
+                replace(&mut out, i, 1, "");
+                i += 1;
+            }
+            _ => i += 1,
         }
-        i += 1;
     }
     match out {
         None => Cow::Borrowed(raw),
         Some(mut out) => {
-            out.push_str(&raw[run.min(raw.len())..]);
+            out.push_str(&raw[copied.min(raw.len())..]);
             Cow::Owned(out)
         }
     }
 }
 
+/// The bytes of a string's text that `exact` must look at: the end, an escape, and what may
+/// be a control character.
+fn string_specials(word: u64) -> u64 {
+    swar::equal(word, b'"')
+        | swar::equal(word, b'\\')
+        | swar::below(word, 0x20)
+        | swar::equal(word, 0x7F)
+        | swar::equal(word, 0xC2)
+}
+
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
+
+    /// The byte loop `exact` was before it went a word at a time: the reference it must agree
+    /// with, byte for byte.
+    fn byte_by_byte(raw: &str, compact: bool) -> Cow<'_, str> {
+        let bytes = raw.as_bytes();
+        // Allocated at the first change only: a compact entry with nothing to escape, the usual
+        // case, is borrowed as it is after one pass over its bytes.
+        let mut out: Option<String> = None;
+        let mut run = 0;
+        let mut in_string = false;
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if in_string {
+                match b {
+                    b'\\' => i += 1,
+                    b'"' => in_string = false,
+                    // C1 controls are the two-byte UTF-8 sequences C2 80 … C2 9F.
+                    0xC2 if bytes.get(i + 1).is_some_and(|next| (0x80..0xA0).contains(next)) => {
+                        let out = out.get_or_insert_with(|| String::with_capacity(raw.len() + 16));
+                        out.push_str(&raw[run..i]);
+                        let _ = write!(out, "\\u{:04x}", bytes[i + 1]);
+                        i += 2;
+                        run = i;
+                        continue;
+                    }
+                    0x00..0x20 | 0x7F => {
+                        let out = out.get_or_insert_with(|| String::with_capacity(raw.len() + 16));
+                        out.push_str(&raw[run..i]);
+                        let _ = write!(out, "\\u{b:04x}");
+                        run = i + 1;
+                    }
+                    _ => {}
+                }
+            } else if b == b'"' {
+                in_string = true;
+            } else if compact && matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+                out.get_or_insert_with(|| String::with_capacity(raw.len())).push_str(&raw[run..i]);
+                run = i + 1;
+            }
+            i += 1;
+        }
+        match out {
+            None => Cow::Borrowed(raw),
+            Some(mut out) => {
+                out.push_str(&raw[run.min(raw.len())..]);
+                Cow::Owned(out)
+            }
+        }
+    }
 
     /// True when the text holds a control character other than the whitespace JSON allows between
     /// tokens (valid JSON can then only hold it raw inside a string).
@@ -167,6 +236,18 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn a_word_at_a_time_changes_exactly_what_the_byte_loop_did(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec!["\"", "\\\"", "\\\\", " ", "\n", "\t", "a", "é", "\u{7f}", "\u{85}", "\u{9b}", "\u{a0}", "\u{1}", "{", "}", ",", ":", "12", "longer plain text"]),
+                0..40,
+            ),
+            compact in proptest::prelude::any::<bool>(),
+        ) {
+            let text = pieces.concat();
+            proptest::prop_assert_eq!(exact(&text, compact), byte_by_byte(&text, compact));
+        }
+
         #[test]
         fn compacting_pretty_json_gives_serde_json_compact_form(value in value()) {
             // Texts, not values, are compared: serde_json reads some floats back one ulp off.

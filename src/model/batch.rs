@@ -172,7 +172,7 @@ pub(super) struct Gathered {
     rejected_batch_of: Vec<usize>,
     /// Elements in each batch, by batch number; `None` for a batch that did not decode.
     elements: Vec<Option<usize>>,
-    /// Batches `0..decoded_prefix` have all decoded: nothing before the next one is needed again.
+    /// Batches `0..decoded_prefix` have all decoded: their text is not needed again.
     pub(super) decoded_prefix: usize,
     /// With a sieve, the text of the entries kept, in the order their batches came in: their
     /// spans point into it.
@@ -204,20 +204,21 @@ fn sift(decoded: &mut Decoded, region: &Region<'_>, keep: &KeepLog) {
 
 impl Gathered {
     /// Decodes batch `number` and adds what it held, or with a sieve what it keeps; `scratch` is
-    /// the caller's reusable space.
+    /// the caller's reusable space. Says how many batches from the first have now all decoded.
     pub(super) fn decode(
         gathered: &Mutex<Self>,
         number: usize,
         batch: &Batch<'_>,
         scratch: &mut Decoded,
         sieve: Option<&KeepLog>,
-    ) {
+    ) -> usize {
         let elements = batch.decode_into(scratch);
         if let (Some(keep), Some(_)) = (sieve, elements) {
             sift(scratch, &batch.region, keep);
         }
         let mut gathered = gathered.lock().unwrap_or_else(PoisonError::into_inner);
         gathered.add(number, elements, scratch, sieve.is_some());
+        gathered.decoded_prefix
     }
 
     fn add(&mut self, number: usize, elements: Option<usize>, decoded: &mut Decoded, sifted: bool) {

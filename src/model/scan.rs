@@ -9,6 +9,8 @@
 //! (RFC 8259; a property test holds the two together), with no limit on nesting: `serde_json`
 //! skips a `RawValue` without one too, and payloads 10,000 levels deep must still load.
 
+use crate::swar;
+
 /// Where the value starting at `at` (after any whitespace) ends; `None` when no valid JSON
 /// value starts there. `nesting` is scratch space, reused between calls to spare allocations.
 #[must_use]
@@ -66,6 +68,20 @@ pub(crate) fn value_end(bytes: &[u8], at: usize, nesting: &mut Vec<u8>) -> Optio
     }
 }
 
+/// [`value_end`] for a value that starts exactly at `at`, with the scalars a log's own members
+/// mostly are read on the spot rather than through the general loop.
+#[must_use]
+pub(crate) fn member_value_end(bytes: &[u8], at: usize, nesting: &mut Vec<u8>) -> Option<usize> {
+    match *bytes.get(at)? {
+        b'"' => string_end(bytes, at),
+        b'0'..=b'9' | b'-' => number_end(bytes, at),
+        b't' => literal_end(bytes, at, b"true"),
+        b'f' => literal_end(bytes, at, b"false"),
+        b'n' => literal_end(bytes, at, b"null"),
+        _ => value_end(bytes, at, nesting),
+    }
+}
+
 /// Past `"key"` and `:` at `at`: where the member's value (or whitespace before it) starts.
 fn member_value_start(bytes: &[u8], at: usize) -> Option<usize> {
     (bytes.get(at) == Some(&b'"')).then_some(())?;
@@ -109,21 +125,14 @@ fn number_end(bytes: &[u8], at: usize) -> Option<usize> {
     Some(at)
 }
 
-const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-
-/// The high bit of every byte of `word` that may end a run of plain string text: `"`, `\` or a
-/// control character. May also flag a byte after a true one (borrows), never misses one, so
-/// only the lowest flag is trusted.
+/// The bytes of `word` that may end a run of plain string text: `"`, `\` or a control
+/// character.
 fn string_stoppers(word: u64) -> u64 {
-    let below_space = word.wrapping_sub(ONES * 0x20) & !word;
-    (quotes_or_backslashes(word) | below_space) & HIGHS
+    quotes_or_backslashes(word) | swar::below(word, 0x20)
 }
 
-/// Like [`string_stoppers`], for `"` and `\` only (high bits not yet masked).
 fn quotes_or_backslashes(word: u64) -> u64 {
-    let zero_byte = |w: u64| w.wrapping_sub(ONES) & !w;
-    zero_byte(word ^ (ONES * u64::from(b'"'))) | zero_byte(word ^ (ONES * u64::from(b'\\')))
+    swar::equal(word, b'"') | swar::equal(word, b'\\')
 }
 
 /// Whether `bytes` holds a `"` or a `\`: whether a string's text needs decoding. A word at a
@@ -131,7 +140,7 @@ fn quotes_or_backslashes(word: u64) -> u64 {
 /// byte loop or memchr's set-up cost more than the check.
 #[must_use]
 pub(crate) fn has_quote_or_backslash(bytes: &[u8]) -> bool {
-    let found = |word: u64| quotes_or_backslashes(word) & HIGHS != 0;
+    let found = |word: u64| quotes_or_backslashes(word) != 0;
     if bytes.len() < 8 {
         // Zero bytes pad the word: they are neither.
         let mut padded = [0; 8];
@@ -139,6 +148,7 @@ pub(crate) fn has_quote_or_backslash(bytes: &[u8]) -> bool {
         return found(u64::from_le_bytes(padded));
     }
     // The last word overlaps the one before it instead of leaving a tail.
+    let word = swar::word;
     bytes.chunks_exact(8).any(|chunk| found(word(chunk))) || found(word(&bytes[bytes.len() - 8..]))
 }
 
@@ -163,15 +173,8 @@ pub(crate) fn string_literal(bytes: &[u8], at: usize) -> Option<Literal> {
     let mut at = at + 1;
     let mut escaped = false;
     loop {
-        // Plain text eight bytes at a time: most of a payload's bytes are inside strings.
-        while let Some(chunk) = bytes.get(at..at + 8) {
-            let stoppers = string_stoppers(word(chunk));
-            if stoppers != 0 {
-                at += (stoppers.trailing_zeros() / 8) as usize;
-                break;
-            }
-            at += 8;
-        }
+        // Plain text a word at a time: most of a payload's bytes are inside strings.
+        at = swar::first_flagged(bytes, at, b'a', string_stoppers);
         match *bytes.get(at)? {
             b'"' => return Some(Literal { end: at + 1, escaped }),
             b'\\' => {
@@ -184,15 +187,9 @@ pub(crate) fn string_literal(bytes: &[u8], at: usize) -> Option<Literal> {
                     _ => return None,
                 };
             }
-            0x00..0x20 => return None,
-            _ => at += 1,
+            _ => return None,
         }
     }
-}
-
-/// Eight bytes as one word, the first byte lowest.
-fn word(chunk: &[u8]) -> u64 {
-    <[u8; 8]>::try_from(chunk).map_or(0, u64::from_le_bytes)
 }
 
 #[cfg(test)]
