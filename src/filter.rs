@@ -55,7 +55,7 @@ impl Filter {
     /// The filters other than text, which are cheap enough to run on every keystroke.
     #[must_use]
     pub fn admits_fields(&self, log: &WebhookLog) -> bool {
-        self.status.admits(log) && (self.types.is_empty() || self.types.contains(&log.webhook_type))
+        self.status.admits(log) && (self.types.is_empty() || self.types.contains(log.webhook_type.as_str()))
     }
 
     /// The filter as a sieve for decoding: `--print` keeps only the logs it will print.
@@ -120,7 +120,13 @@ impl TextSearch {
     /// [`TextSearch::matches`], given the text of the log's entry alone.
     #[must_use]
     pub fn matches_entry(&self, log: &WebhookLog, entry: &str) -> bool {
-        log.search_text.contains(&self.lowered)
+        let lowered = self.lowered.as_str();
+        let (mut status, mut id) = (itoa::Buffer::new(), itoa::Buffer::new());
+        log.webhook_type.lowered().contains(lowered)
+            || log.webhook_url.lowered().contains(lowered)
+            || log.response_status_code.is_some_and(|code| status.format(code).contains(lowered))
+            || log.error_message.as_deref().is_some_and(|error| contains_lowered(error, lowered))
+            || id.format(log.id).contains(lowered)
             || [&log.request_payload, &log.response_body]
                 .into_iter()
                 .flatten()
@@ -131,6 +137,17 @@ impl TextSearch {
     /// matches in the detail pane.
     pub fn find_in<'t>(&'t self, text: &'t str) -> impl Iterator<Item = std::ops::Range<usize>> + 't {
         self.raw.find_iter(text.as_bytes()).map(|m| m.range())
+    }
+}
+
+/// Whether `text` holds `lowered` (lower-cased already) in any case. Without allocating when
+/// both are ASCII: error messages are searched on every keystroke.
+fn contains_lowered(text: &str, lowered: &str) -> bool {
+    if text.is_ascii() && lowered.is_ascii() {
+        lowered.is_empty()
+            || text.as_bytes().windows(lowered.len()).any(|window| window.eq_ignore_ascii_case(lowered.as_bytes()))
+    } else {
+        text.to_lowercase().contains(lowered)
     }
 }
 
@@ -166,7 +183,8 @@ mod tests {
              "request_payload": {"text": "Hola Jos\u00e9, say \"hi\""}, "response_body": "ok"},
             {"id": 2, "webhook_url": "https://b.example/y", "webhook_type": "call_ended", "success": false, "response_status_code": 502,
              "request_payload": {"text": "bye"}, "response_body": "<html><title>Bad Gateway</title></html>"},
-            {"id": 3, "webhook_url": "https://b.example/y", "webhook_type": "transcript", "success": false, "error_message": "Connection refused"}
+            {"id": 3, "webhook_url": "https://b.example/y", "webhook_type": "transcript", "success": false, "error_message": "Connection refused"},
+            {"id": 40, "webhook_url": "https://c.example/Z", "webhook_type": "SMS-Error", "success": false, "error_message": "Échec: hôte introuvable"}
         ]"#
             .to_owned(),
         )
@@ -178,8 +196,8 @@ mod tests {
     }
 
     #[rstest::rstest]
-    #[case::everything(Filter::default(), &[1, 2, 3])]
-    #[case::failed(Filter { status: StatusFilter::Failed, ..Filter::default() }, &[2, 3])]
+    #[case::everything(Filter::default(), &[1, 2, 3, 40])]
+    #[case::failed(Filter { status: StatusFilter::Failed, ..Filter::default() }, &[2, 3, 40])]
     #[case::succeeded(Filter { status: StatusFilter::Succeeded, ..Filter::default() }, &[1])]
     #[case::one_type(Filter { types: ["transcript".to_owned()].into(), ..Filter::default() }, &[1, 3])]
     #[case::type_and_failed(Filter { types: ["transcript".to_owned()].into(), status: StatusFilter::Failed, ..Filter::default() }, &[3])]
@@ -190,6 +208,10 @@ mod tests {
     #[case::payload_escaped_quote(Filter { text: "say \"hi\"".to_owned(), ..Filter::default() }, &[1])]
     #[case::url(Filter { text: "b.example".to_owned(), ..Filter::default() }, &[2, 3])]
     #[case::nothing(Filter { text: "zebra".to_owned(), ..Filter::default() }, &[])]
+    #[case::id(Filter { text: "40".to_owned(), ..Filter::default() }, &[40])]
+    #[case::type_any_case(Filter { text: "sms-error".to_owned(), ..Filter::default() }, &[40])]
+    #[case::url_any_case(Filter { text: "EXAMPLE/z".to_owned(), ..Filter::default() }, &[40])]
+    #[case::non_ascii_error_any_case(Filter { text: "ÉCHEC: HÔTE".to_owned(), ..Filter::default() }, &[40])]
     fn filters_select_the_expected_logs(#[case] filter: Filter, #[case] expected: &[i64]) {
         assert_eq!(ids(&set(), &filter), expected);
     }

@@ -8,6 +8,7 @@
 mod batch;
 mod call;
 mod decode;
+mod name;
 pub(crate) mod scan;
 mod stream;
 pub mod time;
@@ -17,6 +18,7 @@ use std::ops::Range;
 pub use call::CallInfo;
 pub use decode::DecodeError;
 use jiff::Timestamp;
+pub use name::Name;
 pub use stream::{Finished, LogStream};
 
 /// The byte order mark a document may start with.
@@ -35,8 +37,8 @@ pub struct WebhookLog {
     pub id: i64,
     pub call_id: Option<i64>,
     pub assistant_id: Option<i64>,
-    pub webhook_url: String,
-    pub webhook_type: String,
+    pub webhook_url: Name,
+    pub webhook_type: Name,
     pub request_payload: Option<Span>,
     pub response_status_code: Option<u16>,
     /// The JSON string literal (quotes included), or raw JSON when a server sent a non-string.
@@ -53,8 +55,6 @@ pub struct WebhookLog {
     pub extra_fields: Vec<(String, Span)>,
     /// What was wrong with this entry's fields; the entry still loads.
     pub problems: Vec<String>,
-    /// Lower-cased type, URL, status, error and id: what a text filter matches first.
-    pub search_text: Box<str>,
 }
 
 impl WebhookLog {

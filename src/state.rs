@@ -237,9 +237,9 @@ impl State {
     fn on_loaded(&mut self, loaded: LoadedCall, call_error: Option<String>) -> Vec<Effect> {
         let mut types: Vec<TypeCount> = Vec::new();
         for log in &loaded.logs.logs {
-            match types.iter_mut().find(|t| t.name == log.webhook_type) {
+            match types.iter_mut().find(|t| t.name == log.webhook_type.as_str()) {
                 Some(t) => t.count += 1,
-                None => types.push(TypeCount { name: log.webhook_type.clone(), count: 1 }),
+                None => types.push(TypeCount { name: log.webhook_type.to_string(), count: 1 }),
             }
         }
         let problems = loaded.logs.problem_report();

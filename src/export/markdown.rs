@@ -154,11 +154,11 @@ fn push_summary(out: &mut String, set: &LogSet, logs: &[&WebhookLog]) {
             "Outcomes",
             outcomes.iter().map(|(label, n)| format!("{label} ×{n}")).collect::<Vec<_>>().join(", "),
         ));
-        let types = tally(logs, |log| log.webhook_type.clone());
+        let types = tally(logs, |log| log.webhook_type.to_string());
         let types = types
             .iter()
             .map(|(kind, n)| {
-                let failed = logs.iter().filter(|log| &log.webhook_type == kind && !log.success).count();
+                let failed = logs.iter().filter(|log| log.webhook_type.as_str() == kind && !log.success).count();
                 let failed = if failed > 0 { format!(" ({failed} failed)") } else { String::new() };
                 format!("{} ×{n}{failed}", code_span(kind))
             })
@@ -240,7 +240,7 @@ fn push_log_body(
         },
     );
     items.push(("Attempted", when));
-    let url = if options.redact { redact::redact_url(&log.webhook_url) } else { log.webhook_url.clone() };
+    let url = if options.redact { redact::redact_url(&log.webhook_url) } else { log.webhook_url.to_string() };
     items.push(("URL", code_span(&url)));
     items.push(("Status", status_text(log)));
     items.push(("Success", if log.success { "yes" } else { "**no**" }.to_owned()));

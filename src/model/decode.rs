@@ -6,6 +6,7 @@ use std::borrow::Cow;
 
 use serde_json::value::RawValue;
 
+use super::name::{Name, Names};
 use super::scan;
 use super::time::parse_timestamp;
 use super::{RejectedLog, Span, WebhookLog};
@@ -48,7 +49,8 @@ impl Region<'_> {
     pub(super) fn decode_element(&self, at: usize, index: usize, into: &mut Decoded) -> Option<usize> {
         let (end, result) = if self.text.as_bytes().get(at) == Some(&b'{') {
             let (members, end) = Members::read(self.text, at, &mut into.scratch)?;
-            (end, decode_entry(index, self.offset + at..self.offset + end, &members, self))
+            let raw = self.offset + at..self.offset + end;
+            (end, decode_entry(index, raw, &members, self, &mut into.scratch.names))
         } else {
             // Not an object: a rejected entry if it is JSON at all.
             let end = scan::value_end(self.text.as_bytes(), at, &mut into.scratch.nesting)?;
@@ -168,6 +170,7 @@ impl<'a> Members<'a> {
 pub(super) struct Scratch {
     nesting: Vec<u8>,
     order: MemberOrder,
+    names: Names,
 }
 
 /// The known fields in the order the last entry sent them. Entries from one server share an
@@ -273,7 +276,13 @@ fn known_field(name: &str) -> Option<usize> {
 }
 
 #[expect(clippy::too_many_lines, reason = "one field after another, in the order of the API table")]
-fn decode_entry(index: usize, raw: Span, members: &Members<'_>, region: &Region<'_>) -> Result<WebhookLog, String> {
+fn decode_entry(
+    index: usize,
+    raw: Span,
+    members: &Members<'_>,
+    region: &Region<'_>,
+    names: &mut Names,
+) -> Result<WebhookLog, String> {
     let mut problems: Vec<String> = members
         .repeated
         .iter()
@@ -292,8 +301,8 @@ fn decode_entry(index: usize, raw: Span, members: &Members<'_>, region: &Region<
     let mut fields = Fields { problems: &mut problems };
     let call_id = fields.typed::<i64>("call_id", field(CALL_ID), "an integer");
     let assistant_id = fields.typed::<i64>("assistant_id", field(ASSISTANT_ID), "an integer");
-    let webhook_url = fields.required_string("webhook_url", field(WEBHOOK_URL));
-    let webhook_type = fields.required_string("webhook_type", field(WEBHOOK_TYPE));
+    let webhook_url = fields.required_name("webhook_url", field(WEBHOOK_URL), names);
+    let webhook_type = fields.required_name("webhook_type", field(WEBHOOK_TYPE), names);
     let response_status_code =
         fields.typed::<u16>("response_status_code", field(RESPONSE_STATUS_CODE), "an HTTP status code");
     let response_time_ms =
@@ -362,7 +371,6 @@ fn decode_entry(index: usize, raw: Span, members: &Members<'_>, region: &Region<
     let webhook_metadata = object_or_null(WEBHOOK_METADATA);
     let extra_fields = members.extra.iter().map(|(key, raw)| (key.clone().into_owned(), span_of(raw))).collect();
 
-    let search_text = search_text(&webhook_type, &webhook_url, response_status_code, error_message.as_deref(), id);
     Ok(WebhookLog {
         index,
         raw,
@@ -383,30 +391,7 @@ fn decode_entry(index: usize, raw: Span, members: &Members<'_>, region: &Region<
         webhook_metadata,
         extra_fields,
         problems,
-        search_text,
     })
-}
-
-/// Lower-cased type, URL, status, error and id, one a line: what a text filter looks at first.
-/// Built by hand: `format!` and `to_lowercase` cost two allocations and a formatting pass for
-/// every log of a call.
-fn search_text(webhook_type: &str, webhook_url: &str, status: Option<u16>, error: Option<&str>, id: i64) -> Box<str> {
-    let error = error.unwrap_or("");
-    let (mut status_digits, mut id_digits) = (itoa::Buffer::new(), itoa::Buffer::new());
-    let status = status.map_or("", |status| status_digits.format(status));
-    let id = id_digits.format(id);
-    let parts = [webhook_type, "\n", webhook_url, "\n", status, "\n", error, "\n", id];
-    // Sized exactly, so that making it a `Box<str>` does not reallocate.
-    let mut text = String::with_capacity(parts.iter().map(|part| part.len()).sum());
-    for part in parts {
-        text.push_str(part);
-    }
-    if text.is_ascii() {
-        text.make_ascii_lowercase();
-        text.into_boxed_str()
-    } else {
-        text.to_lowercase().into_boxed_str()
-    }
 }
 
 /// A JSON scalar read from its text, which has been checked as JSON already.
@@ -465,12 +450,17 @@ impl Fields<'_> {
         value
     }
 
-    /// A field the API always sends; missing or mistyped, it reads as empty with a problem.
-    fn required_string(&mut self, name: &str, raw: Option<&str>) -> String {
-        if raw.is_none() {
+    /// A string field the API always sends, shared with the logs that have the same; missing
+    /// or mistyped, it reads as empty with a problem.
+    fn required_name(&mut self, name: &str, raw: Option<&str>, names: &mut Names) -> Name {
+        let Some(raw) = raw else {
             self.problems.push(format!("field `{name}` is missing"));
+            return names.get("");
+        };
+        match json_text::unescaped_string(raw) {
+            Some(text) => names.get(text),
+            None => names.get(&self.string(name, Some(raw), "a string").unwrap_or_default()),
         }
-        self.string(name, raw, "a string").unwrap_or_default()
     }
 }
 

@@ -53,9 +53,10 @@ pub fn copy_text(data: &LoadedCall, index: usize, item: CopyItem, redact: bool) 
         CopyItem::Markdown => {
             (crate::export::markdown_report(set, data.call.as_ref(), log, redact, 4000), "Markdown report")
         }
-        CopyItem::Url => {
-            (if redact { crate::redact::redact_url(&log.webhook_url) } else { log.webhook_url.clone() }, "webhook URL")
-        }
+        CopyItem::Url => (
+            if redact { crate::redact::redact_url(&log.webhook_url) } else { log.webhook_url.to_string() },
+            "webhook URL",
+        ),
     };
     let what = if redact { format!("{what} (redacted)") } else { what.to_owned() };
     // A copy is pasted into terminals and tickets: escapes and other control characters from

@@ -80,7 +80,7 @@ fn a_table_on_a_pipe_has_a_row_a_log_and_no_escapes() {
         assert_eq!(lines.len(), loaded.logs.logs.len() + 1, "{run:?}");
         assert!(lines[0].starts_with("TIME (UTC)") && lines[0].contains("URL"), "{}", lines[0]);
         for (line, log) in lines[1..].iter().zip(&loaded.logs.logs) {
-            assert!(line.contains(&log.webhook_type), "{line} is not log {}", log.id);
+            assert!(line.contains(log.webhook_type.as_str()), "{line} is not log {}", log.id);
         }
         assert_eq!(
             print(&args, "table").stdout,
