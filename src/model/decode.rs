@@ -104,6 +104,9 @@ fn kind_of(raw: &str) -> &'static str {
 /// with no allocation for a well-formed entry.
 struct Members<'a> {
     known: [Option<&'a str>; KNOWN_FIELDS.len()],
+    /// Bit `n` is set when known field `n` is a string with no escapes, so its text is the part
+    /// between the quotes: found while scanning, so that nothing scans it again.
+    plain: u16,
     /// Known fields sent more than once, once per repeat, to be reported.
     repeated: Vec<&'static str>,
     /// Unknown fields, the first of each name.
@@ -115,7 +118,8 @@ impl<'a> Members<'a> {
     /// valid JSON.
     fn read(text: &'a str, at: usize, scratch: &mut Scratch) -> Option<(Self, usize)> {
         let bytes = text.as_bytes();
-        let mut members = Members { known: [None; KNOWN_FIELDS.len()], repeated: Vec::new(), extra: Vec::new() };
+        let mut members =
+            Members { known: [None; KNOWN_FIELDS.len()], plain: 0, repeated: Vec::new(), extra: Vec::new() };
         let mut at = scan::skip_whitespace(bytes, at + 1);
         if bytes.get(at) == Some(&b'}') {
             return Some((members, at + 1));
@@ -138,8 +142,13 @@ impl<'a> Members<'a> {
             let colon = scan::skip_whitespace(bytes, key_end);
             (bytes.get(colon) == Some(&b':')).then_some(())?;
             let value_start = scan::skip_whitespace(bytes, colon + 1);
-            let value_end = scan::member_value_end(bytes, value_start, &mut scratch.nesting)?;
-            members.add(field, &text[value_start..value_end]);
+            let (value_end, plain) = if bytes.get(value_start) == Some(&b'"') {
+                let literal = scan::string_literal(bytes, value_start)?;
+                (literal.end, !literal.escaped)
+            } else {
+                (scan::member_value_end(bytes, value_start, &mut scratch.nesting)?, false)
+            };
+            members.add(field, &text[value_start..value_end], plain);
             at = scan::skip_whitespace(bytes, value_end);
             match bytes.get(at)? {
                 b',' => at = scan::skip_whitespace(bytes, at + 1),
@@ -152,12 +161,13 @@ impl<'a> Members<'a> {
 
     /// A known field by its slot, or another by its name (decoded: names are compared as JSON
     /// means them).
-    fn add(&mut self, field: Result<usize, Cow<'a, str>>, value: &'a str) {
+    fn add(&mut self, field: Result<usize, Cow<'a, str>>, value: &'a str, plain: bool) {
         match field {
             Ok(at) => {
                 if self.known[at].replace(value).is_some() {
                     self.repeated.push(KNOWN_FIELDS[at]);
                 }
+                self.plain = (self.plain & !(1 << at)) | (u16::from(plain) << at);
             }
             Err(key) if self.extra.iter().any(|(name, _)| *name == key) => {}
             Err(key) => self.extra.push((key, value)),
@@ -289,6 +299,8 @@ fn decode_entry(
         .map(|name| format!("field `{name}` appears more than once; the last value is used"))
         .collect();
     let field = |at: usize| members.known[at].filter(|raw| *raw != "null");
+    let plain =
+        |at: usize| members.known[at].filter(|_| members.plain & (1 << at) != 0).map(|raw| &raw[1..raw.len() - 1]);
     let span_of = |raw: &str| region.span_of(raw);
 
     let id = match field(ID).map(i64::from_json) {
@@ -301,8 +313,8 @@ fn decode_entry(
     let mut fields = Fields { problems: &mut problems };
     let call_id = fields.typed::<i64>("call_id", field(CALL_ID), "an integer");
     let assistant_id = fields.typed::<i64>("assistant_id", field(ASSISTANT_ID), "an integer");
-    let webhook_url = fields.required_name("webhook_url", field(WEBHOOK_URL), names);
-    let webhook_type = fields.required_name("webhook_type", field(WEBHOOK_TYPE), names);
+    let webhook_url = fields.required_name("webhook_url", field(WEBHOOK_URL), plain(WEBHOOK_URL), names);
+    let webhook_type = fields.required_name("webhook_type", field(WEBHOOK_TYPE), plain(WEBHOOK_TYPE), names);
     let response_status_code =
         fields.typed::<u16>("response_status_code", field(RESPONSE_STATUS_CODE), "an HTTP status code");
     let response_time_ms =
@@ -321,11 +333,10 @@ fn decode_entry(
             }
         });
     // Borrowed when the text has no escapes (always, for a real timestamp).
-    let attempted_at_text: Option<Cow<str>> =
-        field(ATTEMPTED_AT).and_then(|raw| match json_text::unescaped_string(raw) {
-            Some(text) => Some(Cow::Borrowed(text)),
-            None => fields.string("attempted_at", Some(raw), "a date-time string").map(Cow::Owned),
-        });
+    let attempted_at_text: Option<Cow<str>> = match plain(ATTEMPTED_AT) {
+        Some(text) => Some(Cow::Borrowed(text)),
+        None => fields.string("attempted_at", field(ATTEMPTED_AT), "a date-time string").map(Cow::Owned),
+    };
     let attempted_at = attempted_at_text.as_deref().and_then(|text| {
         let parsed = parse_timestamp(text);
         if parsed.is_none() {
@@ -333,7 +344,10 @@ fn decode_entry(
         }
         parsed
     });
-    let error_message = fields.string("error_message", field(ERROR_MESSAGE), "a string");
+    let error_message = match plain(ERROR_MESSAGE) {
+        Some(text) => Some(text.to_owned()),
+        None => fields.string("error_message", field(ERROR_MESSAGE), "a string"),
+    };
     let retry_count = fields.typed::<u32>("retry_count", field(RETRY_COUNT), "a non-negative integer").unwrap_or(0);
     let success = match field(SUCCESS) {
         Some("true") => true,
@@ -452,14 +466,14 @@ impl Fields<'_> {
 
     /// A string field the API always sends, shared with the logs that have the same; missing
     /// or mistyped, it reads as empty with a problem.
-    fn required_name(&mut self, name: &str, raw: Option<&str>, names: &mut Names) -> Name {
-        let Some(raw) = raw else {
+    /// `plain` is the text when it needs no decoding.
+    fn required_name(&mut self, name: &str, raw: Option<&str>, plain: Option<&str>, names: &mut Names) -> Name {
+        if raw.is_none() {
             self.problems.push(format!("field `{name}` is missing"));
-            return names.get("");
-        };
-        match json_text::unescaped_string(raw) {
+        }
+        match plain {
             Some(text) => names.get(text),
-            None => names.get(&self.string(name, Some(raw), "a string").unwrap_or_default()),
+            None => names.get(&self.string(name, raw, "a string").unwrap_or_default()),
         }
     }
 }
