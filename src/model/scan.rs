@@ -169,16 +169,37 @@ pub(crate) struct Literal {
 /// [`string_end`], also saying whether the literal holds escapes: a member name without any is
 /// its own text, read with no second pass.
 #[must_use]
+#[inline]
 pub(crate) fn string_literal(bytes: &[u8], at: usize) -> Option<Literal> {
-    let mut at = at + 1;
-    let mut escaped = false;
+    // Most strings hold no escape: that case is kept small enough to inline into the scanner.
+    let stop = first_stopper(bytes, at + 1);
+    if bytes.get(stop) == Some(&b'"') {
+        return Some(Literal { end: stop + 1, escaped: false });
+    }
+    escaped_string_rest(bytes, stop)
+}
+
+/// Plain string text a word at a time, up to the first `"`, `\` or control character.
+#[inline]
+fn first_stopper(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let stoppers = string_stoppers(swar::word(chunk));
+        if stoppers != 0 {
+            return at + (stoppers.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    swar::first_flagged(bytes, at, b'a', string_stoppers)
+}
+
+/// The rest of a string literal from `at`, where plain text stopped at something else than the
+/// closing quote: an escape, or a character that ends it as invalid.
+#[inline(never)]
+fn escaped_string_rest(bytes: &[u8], mut at: usize) -> Option<Literal> {
     loop {
-        // Plain text a word at a time: most of a payload's bytes are inside strings.
-        at = swar::first_flagged(bytes, at, b'a', string_stoppers);
         match *bytes.get(at)? {
-            b'"' => return Some(Literal { end: at + 1, escaped }),
+            b'"' => return Some(Literal { end: at + 1, escaped: true }),
             b'\\' => {
-                escaped = true;
                 at += match *bytes.get(at + 1)? {
                     b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => 2,
                     // A lone surrogate passes: it is valid JSON text, and the string decoder
@@ -189,6 +210,7 @@ pub(crate) fn string_literal(bytes: &[u8], at: usize) -> Option<Literal> {
             }
             _ => return None,
         }
+        at = first_stopper(bytes, at);
     }
 }
 

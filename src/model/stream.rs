@@ -132,7 +132,7 @@ impl LogStream {
         });
         Self {
             whole,
-            current: String::new(),
+            current: String::with_capacity(batch_bytes + CUT_NEAR_END),
             batch_start: 0,
             partial_char: Vec::new(),
             invalid_utf8_at: None,
@@ -263,7 +263,7 @@ impl LogStream {
         self.searched = 0;
         let sender = self.jobs.get_or_insert_with(|| {
             let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-            let (sender, receiver) = sync_channel::<Job>(2 * threads);
+            let (sender, receiver) = sync_channel::<Job>(threads);
             let receiver = Arc::new(Mutex::new(receiver));
             self.queue = Arc::downgrade(&receiver);
             // A thread the system refuses is done without; with none, `send` fails below.
