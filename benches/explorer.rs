@@ -12,7 +12,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use hookscope::action::Msg;
 use hookscope::case_file::parse_document;
 use hookscope::cli::Theme as ThemeName;
-use hookscope::filter::{Filter, TextSearch};
+use hookscope::filter::{Filter, StatusFilter, TextSearch};
 use hookscope::keymap::Keymap;
 use hookscope::model::{Finished, LogSet, LogStream};
 use hookscope::state::State;
@@ -80,6 +80,18 @@ fn explorer(c: &mut Criterion) {
     group.bench_function("decode_streamed", |b| {
         b.iter(|| {
             let mut stream = LogStream::new(Some(text.len()));
+            for piece in black_box(text.as_bytes()).chunks(64 * 1024) {
+                stream.push(piece);
+            }
+            let Finished::Logs(set) = stream.finish() else { panic!("a synthetic call decodes as a stream") };
+            set
+        });
+    });
+    // `--print ndjson --failed`: the same pieces through a sieve that keeps failed deliveries.
+    let failed = Filter { status: StatusFilter::Failed, ..Filter::default() }.keeper();
+    group.bench_function("decode_streamed_sieved_failed", |b| {
+        b.iter(|| {
+            let mut stream = LogStream::sieved(failed.clone());
             for piece in black_box(text.as_bytes()).chunks(64 * 1024) {
                 stream.push(piece);
             }

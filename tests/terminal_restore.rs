@@ -58,9 +58,10 @@ fn spawn_in_pty(mut command: CommandBuilder) -> Session {
 }
 
 impl Session {
-    /// Reads until `needle` has appeared after byte `from`, or fails after 15 s.
+    /// Reads until `needle` has appeared after byte `from`, or fails after 30 s (a deadline, not
+    /// a wait: with a release build running beside it, this machine once took over 15 s).
     fn wait_for(&mut self, needle: &[u8], from: usize) {
-        let deadline = Instant::now() + Duration::from_secs(15);
+        let deadline = Instant::now() + Duration::from_secs(30);
         while !contains(&self.output[from.min(self.output.len())..], needle) {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.chunks.recv_timeout(left) {
