@@ -149,10 +149,20 @@ fn load_file(path: &std::path::Path, keep: Option<Arc<KeepLog>>) -> Loaded {
             "Save the API response as it came (curl -o file.json …).",
         )
     };
-    // A pipe (`curl … | hookscope --file -`) is decoded while it flows; a file is read first,
-    // which is quicker than any decoding, and then decoded on every core in one go.
-    let text = if stdin {
-        let stream = match stream_from(std::io::stdin().lock(), keep) {
+    // A pipe (`curl … | hookscope --file -`) is decoded while it flows, and so is a file for
+    // `--print`, which then holds only what it prints: touching fresh memory for a whole call
+    // costs more than reading it. For the explorer a file is read whole, quicker than any
+    // decoding, and then decoded on every core in one go.
+    let text = if stdin || keep.is_some() {
+        let reader: Box<dyn std::io::Read> = if stdin {
+            Box::new(std::io::stdin().lock())
+        } else {
+            match std::fs::File::open(path) {
+                Ok(file) => Box::new(file),
+                Err(err) => return cannot_read(err),
+            }
+        };
+        let stream = match stream_from(reader, keep) {
             Ok(stream) => stream,
             Err(err) => return cannot_read(err),
         };

@@ -21,6 +21,8 @@ mod print;
 mod server;
 #[path = "cli/surface.rs"]
 mod surface;
+#[path = "support/synthetic.rs"]
+mod synthetic;
 
 use std::ffi::OsStr;
 use std::fmt;
@@ -263,6 +265,29 @@ pub(crate) fn ids(text: &str) -> Vec<i64> {
 }
 
 /// The raw text of every log of a document, in the order hookscope shows them.
+/// A call big enough to be decoded in batches while it arrives, with a log that has a problem
+/// (a `success` that is not a boolean, for a 201) and an entry that is no log at all at its end,
+/// so that a sieve must keep the one and report the other.
+pub(crate) fn big_call() -> String {
+    let text = synthetic::synthetic_logs_json(1500, 11);
+    let odd = r#"{"id": 99000001, "webhook_url": "u", "webhook_type": "transcript", "success": "yes", "response_status_code": 201, "attempted_at": "2025-08-24T19:22:04Z"}, 42"#;
+    format!("{}, {odd}]", text.trim_end().strip_suffix(']').expect("an array"))
+}
+
+/// What `--print ndjson` with `filter` must write for `document`, decoded whole, and the
+/// warnings it must give.
+pub(crate) fn expected_ndjson(document: &str, filter: &hookscope::filter::Filter) -> (String, String) {
+    let set = parse_document(document.to_owned()).expect("a document").logs;
+    let shown: Vec<_> = filter.apply(&set).into_iter().map(|i| &set.logs[i]).collect();
+    let warnings = set.problem_report().iter().fold(String::new(), |mut out, line| {
+        out.push_str("hookscope: warning: ");
+        out.push_str(line);
+        out.push('\n');
+        out
+    });
+    (hookscope::export::ndjson(&set, &shown), warnings)
+}
+
 pub(crate) fn raw_logs(document: &str) -> Vec<String> {
     let loaded = parse_document(document.to_owned()).expect("the input is a log document");
     loaded.logs.logs.iter().map(|log| loaded.logs.raw(log).to_owned()).collect()

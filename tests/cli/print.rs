@@ -3,10 +3,11 @@
 use std::path::Path;
 
 use hookscope::case_file::{DEMO_CALL, parse_document};
+use hookscope::filter::{Filter, StatusFilter};
 use hookscope::model::WebhookLog;
 use rstest::rstest;
 
-use crate::{LOGS, hookscope, ids, json_entries, raw_logs, write};
+use crate::{LOGS, big_call, expected_ndjson, hookscope, ids, json_entries, raw_logs, write};
 
 /// Two deliveries whose type, URL, error and body hold ESC, BEL, CR and U+202E: escaped in the
 /// JSON (`\u001b`, …), and raw where JSON allows it (U+202E, DEL, the 8-bit CSI U+009B).
@@ -224,6 +225,28 @@ fn filters_select_the_expected_logs(#[case] filters: &[&str], #[case] expected: 
     assert_eq!(ids(run.quiet_success()), expected, "{run:?}");
     let ndjson = hookscope(["--file", path.to_str().unwrap(), "--print", "ndjson"].iter().chain(filters)).run();
     assert_eq!(ndjson.quiet_success().lines().count(), expected.len(), "{ndjson:?}");
+}
+
+/// A big call is decoded while it is read and only what is printed is kept (`model/stream.rs`):
+/// the output and the warnings are those of the call decoded whole, from a file and from a pipe.
+#[rstest]
+#[case::failed(&["--failed"], Filter { status: StatusFilter::Failed, ..Filter::default() })]
+#[case::one_type(&["--type", "tool_call"], Filter { types: ["tool_call".to_owned()].into(), ..Filter::default() })]
+#[case::grep_any_case(&["--grep", "INSURANCE"], Filter { text: "INSURANCE".to_owned(), ..Filter::default() })]
+#[case::everything(&[], Filter::default())]
+fn a_big_call_prints_what_it_prints_decoded_whole(#[case] filters: &[&str], #[case] filter: Filter) {
+    let text = big_call();
+    assert!(text.len() > 900_000, "several batches: {} bytes", text.len());
+    let (expected, warnings) = expected_ndjson(&text, &filter);
+    assert!(!expected.is_empty() && warnings.contains("field `success` is not a boolean"), "{warnings}");
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "big.json", &text);
+    let named = hookscope(["--file", path.to_str().unwrap(), "--print", "ndjson"].iter().chain(filters)).run();
+    let piped = hookscope(["--file", "-", "--print", "ndjson"].iter().chain(filters)).stdin(text.clone()).run();
+    for run in [named, piped] {
+        assert_eq!(run.success(), expected, "{filters:?}");
+        assert_eq!(run.stderr, warnings, "{filters:?}");
+    }
 }
 
 #[test]

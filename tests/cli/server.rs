@@ -27,6 +27,26 @@ async fn an_id_fetches_its_logs_with_the_key_from_the_environment() {
     assert_eq!(request.header("authorization"), Some(format!("Bearer {KEY}").as_str()));
 }
 
+/// Over HTTP too, a big call's `--print` output and warnings are those of the call decoded
+/// whole, however the body arrives.
+#[tokio::test]
+async fn a_big_call_prints_what_it_prints_decoded_whole() {
+    let text = crate::big_call();
+    let filter = hookscope::filter::Filter { status: hookscope::filter::StatusFilter::Failed, ..Default::default() };
+    let (expected, warnings) = crate::expected_ndjson(&text, &filter);
+    for reply in [
+        Reply::json(200, "OK", &text),
+        Reply::json(200, "OK", &text).drip(70_001, std::time::Duration::from_micros(100)),
+        Reply::json(200, "OK", &text).gzip(),
+        Reply::json(200, "OK", &text).no_length(),
+    ] {
+        let server = TestServer::start(vec![reply.for_target(LOGS_TARGET)]).await;
+        let run = fetch(&server, "101", &["--print", "ndjson", "--failed"]).await;
+        assert_eq!(run.success(), expected);
+        assert_eq!(run.stderr, warnings);
+    }
+}
+
 #[tokio::test]
 async fn a_sid_is_resolved_to_the_id_first() {
     let sid_target = format!("/api/v1/calls/sid/{CALL_SID}");
