@@ -126,7 +126,8 @@ impl<'a> Members<'a> {
         }
         for place in 0.. {
             (bytes.get(at) == Some(&b'"')).then_some(())?;
-            let (field, key_end) = if let Some(known) = scratch.order.expected(place, bytes, at) {
+            let mut unknown = None;
+            let (slot, key_end) = if let Some(known) = scratch.order.expected(place, bytes, at) {
                 known
             } else {
                 let key = scan::string_literal(bytes, at)?;
@@ -135,9 +136,12 @@ impl<'a> Members<'a> {
                 } else {
                     Cow::Borrowed(&text[at + 1..key.end - 1])
                 };
-                let field = known_field(&name).ok_or(name);
-                scratch.order.learn(place, field.as_ref().ok().copied());
-                (field, key.end)
+                let slot = known_field(&name);
+                scratch.order.learn(place, slot);
+                if slot.is_none() {
+                    unknown = Some(name);
+                }
+                (slot, key.end)
             };
             let colon = scan::skip_whitespace(bytes, key_end);
             (bytes.get(colon) == Some(&b':')).then_some(())?;
@@ -148,7 +152,11 @@ impl<'a> Members<'a> {
             } else {
                 (scan::member_value_end(bytes, value_start, &mut scratch.nesting)?, false)
             };
-            members.add(field, &text[value_start..value_end], plain);
+            let value = &text[value_start..value_end];
+            match slot {
+                Some(slot) => members.add_known(slot, value, plain),
+                None => members.add_other(unknown.unwrap_or_default(), value),
+            }
             at = scan::skip_whitespace(bytes, value_end);
             match bytes.get(at)? {
                 b',' => at = scan::skip_whitespace(bytes, at + 1),
@@ -159,18 +167,18 @@ impl<'a> Members<'a> {
         None
     }
 
-    /// A known field by its slot, or another by its name (decoded: names are compared as JSON
-    /// means them).
-    fn add(&mut self, field: Result<usize, Cow<'a, str>>, value: &'a str, plain: bool) {
-        match field {
-            Ok(at) => {
-                if self.known[at].replace(value).is_some() {
-                    self.repeated.push(KNOWN_FIELDS[at]);
-                }
-                self.plain = (self.plain & !(1 << at)) | (u16::from(plain) << at);
-            }
-            Err(key) if self.extra.iter().any(|(name, _)| *name == key) => {}
-            Err(key) => self.extra.push((key, value)),
+    fn add_known(&mut self, slot: usize, value: &'a str, plain: bool) {
+        if self.known[slot].replace(value).is_some() {
+            self.repeated.push(KNOWN_FIELDS[slot]);
+        }
+        self.plain = (self.plain & !(1 << slot)) | (u16::from(plain) << slot);
+    }
+
+    /// A field this version does not know, by its name (decoded: names are compared as JSON
+    /// means them); the first of each name is kept.
+    fn add_other(&mut self, name: Cow<'a, str>, value: &'a str) {
+        if !self.extra.iter().any(|(other, _)| *other == name) {
+            self.extra.push((name, value));
         }
     }
 }
@@ -200,11 +208,11 @@ impl MemberOrder {
 
     /// The slot of the known field whose name (a plain literal, quotes and all) starts at
     /// `at` if it is the one expected in `place`, and where the literal ends.
-    fn expected(&self, place: usize, bytes: &[u8], at: usize) -> Option<(Result<usize, Cow<'static, str>>, usize)> {
+    fn expected(&self, place: usize, bytes: &[u8], at: usize) -> Option<(Option<usize>, usize)> {
         let slot = usize::from(*self.0.get(place)?);
         let literal = KNOWN_LITERALS.get(slot)?.as_bytes();
         let end = at + literal.len();
-        swar::same(bytes.get(at..end)?, literal).then_some((Ok(slot), end))
+        swar::same(bytes.get(at..end)?, literal).then_some((Some(slot), end))
     }
 
     fn learn(&mut self, place: usize, slot: Option<usize>) {
