@@ -4,8 +4,9 @@
 //! Why by hand: a copy of a payload must keep key order and number text exactly as the server
 //! sent them (a 30-digit id stays 30 digits), `Value` refuses nesting past 128 levels, and
 //! re-indenting tokens is a single pass over the bytes, several times faster than parse +
-//! serialise. The input has already been validated by `serde_json` (it came out of a
-//! `RawValue`), so the re-indenter only has to track strings and brackets.
+//! serialise. The input has already been validated (by the decoder's scanner, `model/scan.rs`,
+//! or by `serde_json` for a call's details), so the re-indenter only has to track strings and
+//! brackets.
 
 /// Indentation used by every pretty-printed document hookscope shows or copies.
 const INDENT: &str = "  ";
