@@ -67,8 +67,8 @@ impl Loader {
     }
 
     /// [`Loader::load`], keeping only the logs `keep` wants (and every log with a problem) of
-    /// a call that comes from the API or a pipe: `--print` never holds a big call whole. The
-    /// call's details are never fetched for it.
+    /// a call from the API, a file or a pipe: `--print` never holds a big call whole. The call's
+    /// details are not fetched then (the formats that print only some logs do not show them).
     pub async fn load_kept(&self, keep: Option<Arc<KeepLog>>) -> Loaded {
         match self {
             Self::Demo => from_text(DEMO_CALL.to_owned(), "the demo call"),

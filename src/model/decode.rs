@@ -127,8 +127,8 @@ impl<'a> Members<'a> {
         for place in 0.. {
             (bytes.get(at) == Some(&b'"')).then_some(())?;
             let mut unknown = None;
-            let (slot, key_end) = if let Some(known) = scratch.order.expected(place, bytes, at) {
-                known
+            let (slot, key_end) = if let Some((slot, end)) = scratch.order.expected(place, bytes, at) {
+                (Some(slot), end)
             } else {
                 let key = scan::string_literal(bytes, at)?;
                 let name = if key.escaped {
@@ -208,11 +208,11 @@ impl MemberOrder {
 
     /// The slot of the known field whose name (a plain literal, quotes and all) starts at
     /// `at` if it is the one expected in `place`, and where the literal ends.
-    fn expected(&self, place: usize, bytes: &[u8], at: usize) -> Option<(Option<usize>, usize)> {
+    fn expected(&self, place: usize, bytes: &[u8], at: usize) -> Option<(usize, usize)> {
         let slot = usize::from(*self.0.get(place)?);
         let literal = KNOWN_LITERALS.get(slot)?.as_bytes();
         let end = at + literal.len();
-        swar::same(bytes.get(at..end)?, literal).then_some((Some(slot), end))
+        swar::same(bytes.get(at..end)?, literal).then_some((slot, end))
     }
 
     fn learn(&mut self, place: usize, slot: Option<usize>) {
@@ -222,8 +222,16 @@ impl MemberOrder {
     }
 }
 
-/// The fields of the API's table; [`Members::known`] is indexed the same way.
-const KNOWN_FIELDS: [&str; 14] = [
+/// The fields of the API's table ([`Members::known`] is indexed the same way), and each as it
+/// stands in the text, quotes and all, for [`MemberOrder`]'s comparisons: one list for both.
+macro_rules! known_fields {
+    ($($name:literal),* $(,)?) => {
+        const KNOWN_FIELDS: [&str; 14] = [$($name),*];
+        const KNOWN_LITERALS: [&str; KNOWN_FIELDS.len()] = [$(concat!("\"", $name, "\"")),*];
+    };
+}
+
+known_fields![
     "id",
     "call_id",
     "assistant_id",
@@ -238,23 +246,6 @@ const KNOWN_FIELDS: [&str; 14] = [
     "error_message",
     "retry_count",
     "webhook_metadata",
-];
-/// [`KNOWN_FIELDS`] as they stand in the text, quotes and all.
-const KNOWN_LITERALS: [&str; KNOWN_FIELDS.len()] = [
-    "\"id\"",
-    "\"call_id\"",
-    "\"assistant_id\"",
-    "\"webhook_url\"",
-    "\"webhook_type\"",
-    "\"request_payload\"",
-    "\"response_status_code\"",
-    "\"response_body\"",
-    "\"response_time_ms\"",
-    "\"attempted_at\"",
-    "\"success\"",
-    "\"error_message\"",
-    "\"retry_count\"",
-    "\"webhook_metadata\"",
 ];
 const ID: usize = 0;
 const CALL_ID: usize = 1;
@@ -494,4 +485,49 @@ fn preview(raw: &str) -> String {
         out.push('…');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_field_lists_agree() {
+        for (slot, name) in KNOWN_FIELDS.iter().enumerate() {
+            assert_eq!(known_field(name), Some(slot), "{name}");
+            assert_eq!(KNOWN_LITERALS[slot], format!("\"{name}\""));
+        }
+    }
+
+    /// The member order learnt from one entry is a guess for the next, never a rule.
+    #[test]
+    fn entries_decode_alike_whatever_their_member_order() {
+        let members = [
+            r#""id":7"#,
+            r#""webhook_url":"https://h/x""#,
+            r#""webhook_type":"transcript""#,
+            r#""success":false"#,
+            r#""response_status_code":502"#,
+            r#""attempted_at":"2025-08-24T19:22:04Z""#,
+        ];
+        let forward = format!("{{{}}}", members.join(","));
+        let backward = format!("{{{}}}", members.iter().rev().copied().collect::<Vec<_>>().join(","));
+        let with_other = format!("{{\"x\":1,{},\"y\":[1]}}", members.join(","));
+        let escaped = forward.replace(r#""id""#, r#""\u0069d""#).replace(r#""success""#, r#""succ\u0065ss""#);
+        let text = format!("[{forward},{backward},{with_other},{escaped},{forward}]");
+        let mut decoded = Decoded::default();
+        let region = Region { text: &text, offset: 0 };
+        let mut at = 1;
+        for index in 0..5 {
+            at = region.decode_element(at, index, &mut decoded).expect("an entry") + 1;
+        }
+        let first = &decoded.logs[0];
+        assert!(first.problems.is_empty(), "{:?}", first.problems);
+        for log in &decoded.logs {
+            let seen = (log.id, log.webhook_type.as_str(), log.success, log.response_status_code, log.attempted_at);
+            assert_eq!(seen, (7, "transcript", false, Some(502), first.attempted_at), "entry {}", log.index);
+            assert_eq!(log.webhook_url, "https://h/x");
+        }
+        assert_eq!(decoded.logs[2].extra_fields.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>(), ["x", "y"]);
+    }
 }
