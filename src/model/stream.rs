@@ -11,9 +11,9 @@
 //! fails, [`LogStream::finish`] hands the text back for the ordinary one-shot decode, which gives
 //! the same logs (or the error that explains the body).
 
+use crossbeam_channel::{Receiver, SendError, Sender, bounded};
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::sync::mpsc::{Receiver, SendError, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::thread::JoinHandle;
 
@@ -100,10 +100,10 @@ pub struct LogStream {
     /// The sealed batches' ranges in the body.
     sealed: Vec<Range<usize>>,
     sieve: Option<Arc<KeepLog>>,
-    jobs: Option<SyncSender<Job>>,
+    jobs: Option<Sender<Job>>,
     /// The other end of `jobs`, which the decoding threads own: weak, so that `send` fails
     /// rather than waits when they are all gone.
-    queue: Weak<Mutex<Receiver<Job>>>,
+    queue: Weak<Receiver<Job>>,
     texts: Arc<Mutex<Texts>>,
     gathered: Arc<Mutex<Gathered>>,
     workers: Vec<JoinHandle<()>>,
@@ -263,8 +263,13 @@ impl LogStream {
         self.searched = 0;
         let sender = self.jobs.get_or_insert_with(|| {
             let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-            let (sender, receiver) = sync_channel::<Job>(threads);
-            let receiver = Arc::new(Mutex::new(receiver));
+            // One queue every thread takes from (std's receiver needed a mutex, whose hand-over
+            // woke a thread per batch), two batches deep a thread, so that the receiving thread
+            // waits on the decoders less often. A wake-up costs tens of microseconds on a
+            // virtual machine: the two took `--print ndjson --failed` on 20,000 logs from 169 to
+            // 60 context switches (`perf stat -r 40`) and ~10% off its median time.
+            let (sender, receiver) = bounded::<Job>(threads * 2);
+            let receiver = Arc::new(receiver);
             self.queue = Arc::downgrade(&receiver);
             // A thread the system refuses is done without; with none, `send` fails below.
             self.workers = (0..threads)
@@ -396,15 +401,10 @@ impl Drop for LogStream {
     }
 }
 
-fn decode_jobs(
-    receiver: &Mutex<Receiver<Job>>,
-    texts: &Mutex<Texts>,
-    gathered: &Mutex<Gathered>,
-    sieve: Option<&KeepLog>,
-) {
+fn decode_jobs(receiver: &Receiver<Job>, texts: &Mutex<Texts>, gathered: &Mutex<Gathered>, sieve: Option<&KeepLog>) {
     let mut scratch = Decoded::default();
     loop {
-        let job = receiver.lock().unwrap_or_else(PoisonError::into_inner).recv();
+        let job = receiver.recv();
         let Ok(job) = job else { return };
         let region = Region { text: &job.text, offset: job.start };
         let batch = Batch { region, opens: job.start == 0, closes: job.closes };
