@@ -103,22 +103,37 @@ fn literal_end(bytes: &[u8], at: usize, literal: &[u8]) -> Option<usize> {
 
 /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
 fn number_end(bytes: &[u8], at: usize) -> Option<usize> {
-    let digits_end =
-        |from: usize| from + bytes.get(from..).map_or(0, |rest| rest.iter().take_while(|b| b.is_ascii_digit()).count());
     let mut at = at + usize::from(bytes.get(at) == Some(&b'-'));
     at = match bytes.get(at)? {
         b'0' => at + 1,
-        b'1'..=b'9' => digits_end(at + 1),
+        b'1'..=b'9' => digits_end(bytes, at + 1),
         _ => return None,
     };
+    // Most numbers in a log are integers: their end is known here.
+    match bytes.get(at) {
+        Some(b'.' | b'e' | b'E') => fraction_and_exponent_end(bytes, at),
+        _ => Some(at),
+    }
+}
+
+fn digits_end(bytes: &[u8], mut at: usize) -> usize {
+    while bytes.get(at).is_some_and(u8::is_ascii_digit) {
+        at += 1;
+    }
+    at
+}
+
+/// The rest of a number from `at`, where a `.`, `e` or `E` follows its integer part.
+#[inline(never)]
+fn fraction_and_exponent_end(bytes: &[u8], mut at: usize) -> Option<usize> {
     if bytes.get(at) == Some(&b'.') {
-        let end = digits_end(at + 1);
+        let end = digits_end(bytes, at + 1);
         (end > at + 1).then_some(())?;
         at = end;
     }
     if matches!(bytes.get(at), Some(b'e' | b'E')) {
         at += 1 + usize::from(matches!(bytes.get(at + 1), Some(b'+' | b'-')));
-        let end = digits_end(at);
+        let end = digits_end(bytes, at);
         (end > at).then_some(())?;
         at = end;
     }
@@ -155,6 +170,7 @@ pub(crate) fn has_quote_or_backslash(bytes: &[u8]) -> bool {
 /// Where the string literal whose opening quote is at `at` ends (just past its closing quote);
 /// `None` for a bad escape, a raw control character or no closing quote.
 #[must_use]
+#[inline]
 pub(crate) fn string_end(bytes: &[u8], at: usize) -> Option<usize> {
     string_literal(bytes, at).map(|literal| literal.end)
 }
