@@ -188,7 +188,8 @@ impl<'a> Members<'a> {
 pub(super) struct Scratch {
     nesting: Vec<u8>,
     order: MemberOrder,
-    names: Names,
+    /// URLs and types apart: a call has one URL or a few, which are then found first.
+    names: [Names; 2],
 }
 
 /// The known fields in the order the last entry sent them. Entries from one server share an
@@ -290,7 +291,7 @@ fn decode_entry(
     raw: Span,
     members: &Members<'_>,
     region: &Region<'_>,
-    names: &mut Names,
+    names: &mut [Names; 2],
 ) -> Result<WebhookLog, String> {
     // Loops, not `collect`: most entries have none of either, and an empty `collect` still
     // cost ~100 instructions, twice a log.
@@ -313,8 +314,8 @@ fn decode_entry(
     let mut fields = Fields { problems: &mut problems };
     let call_id = fields.typed::<i64>("call_id", field(CALL_ID), "an integer");
     let assistant_id = fields.typed::<i64>("assistant_id", field(ASSISTANT_ID), "an integer");
-    let webhook_url = fields.required_name("webhook_url", field(WEBHOOK_URL), plain(WEBHOOK_URL), names);
-    let webhook_type = fields.required_name("webhook_type", field(WEBHOOK_TYPE), plain(WEBHOOK_TYPE), names);
+    let webhook_url = fields.required_name("webhook_url", field(WEBHOOK_URL), plain(WEBHOOK_URL), &mut names[0]);
+    let webhook_type = fields.required_name("webhook_type", field(WEBHOOK_TYPE), plain(WEBHOOK_TYPE), &mut names[1]);
     let response_status_code =
         fields.typed::<u16>("response_status_code", field(RESPONSE_STATUS_CODE), "an HTTP status code");
     let response_time_ms =
