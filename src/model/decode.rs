@@ -125,11 +125,11 @@ impl<'a> Members<'a> {
             return Some((members, at + 1));
         }
         for place in 0.. {
-            (bytes.get(at) == Some(&b'"')).then_some(())?;
             let mut unknown = None;
-            let (slot, key_end) = if let Some((slot, end)) = scratch.order.expected(place, bytes, at) {
+            let (slot, after_colon) = if let Some((slot, end)) = scratch.order.expected(place, bytes, at) {
                 (Some(slot), end)
             } else {
+                (bytes.get(at) == Some(&b'"')).then_some(())?;
                 let key = scan::string_literal(bytes, at)?;
                 let name = if key.escaped {
                     Cow::Owned(json_text::decode_string(&text[at..key.end]).unwrap_or_default())
@@ -141,11 +141,11 @@ impl<'a> Members<'a> {
                 if slot.is_none() {
                     unknown = Some(name);
                 }
-                (slot, key.end)
+                let colon = scan::skip_whitespace(bytes, key.end);
+                (bytes.get(colon) == Some(&b':')).then_some(())?;
+                (slot, colon + 1)
             };
-            let colon = scan::skip_whitespace(bytes, key_end);
-            (bytes.get(colon) == Some(&b':')).then_some(())?;
-            let value_start = scan::skip_whitespace(bytes, colon + 1);
+            let value_start = scan::skip_whitespace(bytes, after_colon);
             let (value_end, plain) = if bytes.get(value_start) == Some(&b'"') {
                 let literal = scan::string_literal(bytes, value_start)?;
                 (literal.end, !literal.escaped)
@@ -208,7 +208,8 @@ impl MemberOrder {
     const NONE: u8 = u8::MAX;
 
     /// The slot of the known field whose name (a plain literal, quotes and all) starts at
-    /// `at` if it is the one expected in `place`, and where the literal ends.
+    /// `at` if it is the one expected in `place`, and where the colon after it ends. A name
+    /// spaced from its colon is not recognised here, and is read the long way.
     fn expected(&self, place: usize, bytes: &[u8], at: usize) -> Option<(usize, usize)> {
         let slot = usize::from(*self.0.get(place)?);
         let literal = KNOWN_LITERALS.get(slot)?.as_bytes();
@@ -224,11 +225,12 @@ impl MemberOrder {
 }
 
 /// The fields of the API's table ([`Members::known`] is indexed the same way), and each as it
-/// stands in the text, quotes and all, for [`MemberOrder`]'s comparisons: one list for both.
+/// stands in compact JSON, quotes and colon, for [`MemberOrder`]'s comparisons: one list for
+/// both. Taking in the colon spares looking for it, a tenth of the scan of an entry's members.
 macro_rules! known_fields {
     ($($name:literal),* $(,)?) => {
         const KNOWN_FIELDS: [&str; 14] = [$($name),*];
-        const KNOWN_LITERALS: [&str; KNOWN_FIELDS.len()] = [$(concat!("\"", $name, "\"")),*];
+        const KNOWN_LITERALS: [&str; KNOWN_FIELDS.len()] = [$(concat!("\"", $name, "\":")),*];
     };
 }
 
@@ -500,7 +502,7 @@ mod tests {
     fn the_field_lists_agree() {
         for (slot, name) in KNOWN_FIELDS.iter().enumerate() {
             assert_eq!(known_field(name), Some(slot), "{name}");
-            assert_eq!(KNOWN_LITERALS[slot], format!("\"{name}\""));
+            assert_eq!(KNOWN_LITERALS[slot], format!("\"{name}\":"));
         }
     }
 
@@ -518,12 +520,13 @@ mod tests {
         let forward = format!("{{{}}}", members.join(","));
         let backward = format!("{{{}}}", members.iter().rev().copied().collect::<Vec<_>>().join(","));
         let with_other = format!("{{\"x\":1,{},\"y\":[1]}}", members.join(","));
+        let spaced = format!("{{ {} }}", members.join(" , ").replace("\":", "\" :\t"));
         let escaped = forward.replace(r#""id""#, r#""\u0069d""#).replace(r#""success""#, r#""succ\u0065ss""#);
-        let text = format!("[{forward},{backward},{with_other},{escaped},{forward}]");
+        let text = format!("[{forward},{backward},{with_other},{escaped},{spaced},{forward}]");
         let mut decoded = Decoded::default();
         let region = Region { text: &text, offset: 0 };
         let mut at = 1;
-        for index in 0..5 {
+        for index in 0..6 {
             at = region.decode_element(at, index, &mut decoded).expect("an entry") + 1;
         }
         let first = &decoded.logs[0];
