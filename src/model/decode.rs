@@ -207,7 +207,7 @@ impl Default for MemberOrder {
 impl MemberOrder {
     const NONE: u8 = u8::MAX;
 
-    /// The slot of the known field whose name (a plain literal, quotes and all) starts at
+    /// The slot of the known field whose name (a plain literal: quotes, name and colon) starts at
     /// `at` if it is the one expected in `place`, and where the colon after it ends. A name
     /// spaced from its colon is not recognised here, and is read the long way.
     fn expected(&self, place: usize, bytes: &[u8], at: usize) -> Option<(usize, usize)> {

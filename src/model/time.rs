@@ -171,8 +171,8 @@ mod tests {
         assert_eq!(parse_timestamp("yesterday"), None);
     }
 
-    /// The general parser alone, as before the fast path.
-    /// jiff's own parsers, naive read as UTC, around surrounding whitespace as the app allows.
+    /// The general parser alone, as before the fast path: jiff's own parsers, naive read as UTC,
+    /// with the surrounding whitespace the app allows trimmed.
     fn general(text: &str) -> Option<Timestamp> {
         let text = text.trim();
         let naive = text.parse::<DateTime>().ok().and_then(|naive| naive.to_zoned_datetime(TimeZone::UTC).ok());
