@@ -19,7 +19,7 @@ done
 
 cargo build --release --quiet --bin hookscope --example make_call
 dir=$(mktemp -d)
-trap 'kill "$server" "${fast_server:-}" 2>/dev/null; rm -rf "$dir"' EXIT
+trap 'kill "$server" "${sendfile_server:-}" 2>/dev/null; rm -rf "$dir"' EXIT
 mkdir -p "$dir/api/v1/calls/1" "$dir/api/v1/calls/2"
 target/release/examples/make_call "$count" 1 > "$dir/api/v1/calls/1/webhook-logs"
 target/release/examples/make_call 100000 2 > "$dir/api/v1/calls/2/webhook-logs"
@@ -32,36 +32,36 @@ base="http://127.0.0.1:$port"
 url="$base/api/v1/calls/1/webhook-logs"
 # The same files sent with sendfile(2): a server that is not itself the bottleneck, so that
 # `curl` downloads as fast as loopback allows and the ratio is the harsher one.
-fast_port=$((port + 1))
-python3 scripts/sendfile_server.py "$fast_port" "$dir" >/dev/null 2>&1 &
-fast_server=$!
-fast_base="http://127.0.0.1:$fast_port"
-fast_url="$fast_base/api/v1/calls/1/webhook-logs"
-for _ in $(seq 50); do curl -sf -o /dev/null "$url" && curl -sf -o /dev/null "$fast_url" && break; sleep 0.1; done
+sendfile_port=$((port + 1))
+python3 scripts/sendfile_server.py "$sendfile_port" "$dir" >/dev/null 2>&1 &
+sendfile_server=$!
+sendfile_base="http://127.0.0.1:$sendfile_port"
+sendfile_url="$sendfile_base/api/v1/calls/1/webhook-logs"
+for _ in $(seq 50); do curl -sf -o /dev/null "$url" && curl -sf -o /dev/null "$sendfile_url" && break; sleep 0.1; done
 
 export BURKI_API_KEY=burki_bench_key
 hookscope="target/release/hookscope 1 --base-url $base --print ndjson --failed"
 jq_pipe="curl -s $url | jq -c '.[] | select(.success == false)' > /dev/null"
-hyperfine --warmup 3 --runs "$runs" -N --export-json "$dir/fast.json" \
+hyperfine --warmup 3 --runs "$runs" -N --export-json "$dir/http_server.json" \
   --command-name curl "curl -s -o /dev/null $url" \
   --command-name hookscope "$hookscope" >/dev/null
 hyperfine --warmup 3 --runs "$runs" -N --export-json "$dir/sendfile.json" \
-  --command-name curl "curl -s -o /dev/null $fast_url" \
-  --command-name hookscope "target/release/hookscope 1 --base-url $fast_base --print ndjson --failed" >/dev/null
+  --command-name curl "curl -s -o /dev/null $sendfile_url" \
+  --command-name hookscope "target/release/hookscope 1 --base-url $sendfile_base --print ndjson --failed" >/dev/null
 hyperfine --warmup 2 --runs "$((runs / 3 + 1))" --export-json "$dir/jq.json" \
   --command-name "curl | jq" "$jq_pipe" >/dev/null
 median() { jq -r --arg name "$2" '.results[] | select(.command == $name) | .median * 1000' "$1"; }
-curl_ms=$(median "$dir/fast.json" curl)
-hookscope_ms=$(median "$dir/fast.json" hookscope)
+curl_ms=$(median "$dir/http_server.json" curl)
+hookscope_ms=$(median "$dir/http_server.json" hookscope)
 jq_ms=$(median "$dir/jq.json" "curl | jq")
-fast_curl_ms=$(median "$dir/sendfile.json" curl)
-fast_hookscope_ms=$(median "$dir/sendfile.json" hookscope)
+sendfile_curl_ms=$(median "$dir/sendfile.json" curl)
+sendfile_hookscope_ms=$(median "$dir/sendfile.json" hookscope)
 
 echo "call: $count logs, $bytes bytes, served from 127.0.0.1"
-awk -v c="$curl_ms" -v h="$hookscope_ms" -v j="$jq_ms" -v fc="$fast_curl_ms" -v fh="$fast_hookscope_ms" 'BEGIN {
+awk -v c="$curl_ms" -v h="$hookscope_ms" -v j="$jq_ms" -v sc="$sendfile_curl_ms" -v sh="$sendfile_hookscope_ms" 'BEGIN {
   printf "curl download only:                 median %6.1f ms\n", c
   printf "hookscope --print ndjson --failed:  median %6.1f ms  = %.2f x curl (goal <= 1.5)\n", h, h / c
-  printf "  from a sendfile server: curl %.1f ms, hookscope %.1f ms = %.2f x curl\n", fc, fh, fh / fc
+  printf "  from a sendfile server: curl %.1f ms, hookscope %.1f ms = %.2f x curl\n", sc, sh, sh / sc
   printf "curl | jq -c (same selection):      median %6.1f ms  = %.1f x hookscope (goal >= 5)\n", j, j / h
 }'
 hookscope_failed=$($hookscope | wc -l)
