@@ -41,13 +41,14 @@ for _ in $(seq 50); do curl -sf -o /dev/null "$url" && curl -sf -o /dev/null "$s
 
 export BURKI_API_KEY=burki_bench_key
 hookscope="target/release/hookscope 1 --base-url $base --print ndjson --failed"
+sendfile_hookscope="target/release/hookscope 1 --base-url $sendfile_base --print ndjson --failed"
 jq_pipe="curl -s $url | jq -c '.[] | select(.success == false)' > /dev/null"
 hyperfine --warmup 3 --runs "$runs" -N --export-json "$dir/http_server.json" \
   --command-name curl "curl -s -o /dev/null $url" \
   --command-name hookscope "$hookscope" >/dev/null
 hyperfine --warmup 3 --runs "$runs" -N --export-json "$dir/sendfile.json" \
   --command-name curl "curl -s -o /dev/null $sendfile_url" \
-  --command-name hookscope "target/release/hookscope 1 --base-url $sendfile_base --print ndjson --failed" >/dev/null
+  --command-name hookscope "$sendfile_hookscope" >/dev/null
 hyperfine --warmup 2 --runs "$((runs / 3 + 1))" --export-json "$dir/jq.json" \
   --command-name "curl | jq" "$jq_pipe" >/dev/null
 median() { jq -r --arg name "$2" '.results[] | select(.command == $name) | .median * 1000' "$1"; }

@@ -7,8 +7,8 @@ Interleaving gives both the same minutes.
     python3 scripts/interleaved.py ROUNDS NAME=COMMAND [NAME=COMMAND ...]
 
 A command is split on spaces and run without a shell, with its output thrown away. The first
-three rounds are a warm-up and are not counted. An example, with bench-print.sh's call served on
-127.0.0.1:8000:
+three rounds are a warm-up and are not counted. An example, with a call made and served as
+bench-print.sh does it, on 127.0.0.1:8000:
 
     BURKI_API_KEY=k python3 scripts/interleaved.py 100 \\
       'curl=curl -s -o /dev/null http://127.0.0.1:8000/api/v1/calls/1/webhook-logs' \\

@@ -17,10 +17,11 @@ import threading
 def serve(connection, root):
     with connection, connection.makefile("rb") as requests:
         while True:
-            request_line = requests.readline()
-            if not request_line:
+            request = requests.readline().split()
+            if len(request) < 2:
+                # The client hung up, or sent something that is not a request line.
                 return
-            path = request_line.split()[1].decode().split("?")[0]
+            path = request[1].decode().split("?")[0]
             # Skip the headers: nothing in them changes the answer.
             while requests.readline() not in (b"\r\n", b"\n", b""):
                 pass
