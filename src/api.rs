@@ -8,7 +8,6 @@ mod transport;
 
 use std::fmt;
 use std::net::IpAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -19,7 +18,7 @@ use error::server_text;
 pub use error::{ApiError, MAX_DETAIL_CHARS};
 use transport::Transport;
 
-use crate::model::{CallInfo, DecodeError, Finished, KeepLog, LogSet, LogStream};
+use crate::model::{CallInfo, DecodeError, LogSet, LogSink, LogStream};
 
 /// Everything but RFC 3986's unreserved characters is encoded, so a SID or a webhook type is
 /// always exactly one path segment or one query value, whatever the server's router decodes.
@@ -103,37 +102,44 @@ impl ApiClient {
     /// Any [`ApiError`]; a 200 that is not a JSON array is [`ApiError::NotJson`] or
     /// [`ApiError::NotAnArray`].
     pub async fn webhook_logs(&self, call_id: i64, webhook_type: Option<&str>) -> Result<LogSet, ApiError> {
-        self.webhook_logs_kept(call_id, webhook_type, None).await
+        let mut set = LogSet::default();
+        set.body_problems = self.stream_webhook_logs(call_id, webhook_type, &mut set).await?;
+        Ok(set)
     }
 
-    /// [`ApiClient::webhook_logs`], keeping only the logs `keep` wants (and every log with a
-    /// problem): `--print` never holds a big call whole.
+    /// [`ApiClient::webhook_logs`], handing each log to `sink` as soon as its entry has arrived,
+    /// with the download's progress. Returns what was wrong with the body as a whole that cost
+    /// no complete log (see [`LogStream::finish`]).
     ///
     /// # Errors
-    /// As [`ApiClient::webhook_logs`].
-    pub async fn webhook_logs_kept(
+    /// As [`ApiClient::webhook_logs`]. When the connection fails part-way, `sink` keeps every
+    /// log that was complete before it did.
+    pub async fn stream_webhook_logs(
         &self,
         call_id: i64,
         webhook_type: Option<&str>,
-        keep: Option<Arc<KeepLog>>,
-    ) -> Result<LogSet, ApiError> {
+        sink: &mut impl LogSink,
+    ) -> Result<Vec<String>, ApiError> {
         let mut path = format!("/api/v1/calls/{call_id}/webhook-logs");
         if let Some(webhook_type) = webhook_type {
             path.push_str("?webhook_type=");
             path.extend(utf8_percent_encode(webhook_type, COMPONENT));
         }
         let response = self.transport.send(&self.url(&path)?, LOGS_ROUTE).await?;
-        // Decoded while it arrives: by the last byte, most logs are ready.
         let declared = self.transport.declared_length(&response)?;
-        let mut stream = keep.map_or_else(|| LogStream::new(declared), LogStream::sieved);
-        self.transport.read_body(response, |chunk| stream.push(chunk)).await?;
-        let text = match stream.finish() {
-            Finished::Logs(logs) => return Ok(logs),
-            Finished::Whole(text) => text,
-            Finished::Broken(err) => return Err(self.decode_error(err)),
-        };
-        self.refuse_markup(&text, LOGS_WHAT)?;
-        LogSet::parse(text).map_err(|err| self.decode_error(err))
+        let mut stream = LogStream::default();
+        let mut received = 0;
+        self.transport
+            .read_body(response, |chunk| {
+                stream.push(chunk, sink);
+                received += chunk.len();
+                sink.progress(received, declared);
+            })
+            .await?;
+        if let Some(body) = stream.unread_body() {
+            self.refuse_markup(&body, LOGS_WHAT)?;
+        }
+        stream.finish().map_err(|err| self.decode_error(err))
     }
 
     fn decode_error(&self, err: DecodeError) -> ApiError {

@@ -179,12 +179,8 @@ impl App {
                     spawn_reporting(&self.tx, failed, move || {
                         assert!(!panic_here, "test panic in a background task");
                         let search = TextSearch::new(&query);
-                        let matches = data
-                            .logs
-                            .logs
-                            .iter()
-                            .map(|log| search.as_ref().is_none_or(|s| s.matches(&data.logs, log)))
-                            .collect();
+                        let matches =
+                            data.logs.logs.iter().map(|log| search.as_ref().is_none_or(|s| s.matches(log))).collect();
                         let _ = tx.send(Msg::Searched { generation, matches: Arc::new(matches) });
                     });
                 }

@@ -5,7 +5,10 @@
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::model::{BOM, CallInfo, DecodeError, LogSet};
+use crate::model::{CallInfo, DecodeError, LogSet};
+
+/// The byte order mark editors on Windows start a file with.
+const BOM: char = '\u{feff}';
 
 /// The `hookscope_case` version this build writes and reads.
 pub const CASE_FORMAT_VERSION: u32 = 1;
@@ -35,20 +38,16 @@ pub fn parse_document(text: String) -> Result<LoadedCall, DecodeError> {
     if !document.trim_start().starts_with('{') {
         return Ok(LoadedCall { call: None, logs: LogSet::parse(text)? });
     }
-    let (call, logs_span) = match serde_json::from_str::<CaseFileShape>(document) {
+    match serde_json::from_str::<CaseFileShape>(document) {
         Ok(case) if case.hookscope_case <= CASE_FORMAT_VERSION => {
-            let start = case.logs.get().as_ptr().addr() - text.as_ptr().addr();
             let call = case.call.filter(|raw| raw.get() != "null").and_then(|raw| CallInfo::from_json(raw.get()).ok());
-            (call, start..start + case.logs.get().len())
+            Ok(LoadedCall { call, logs: LogSet::parse(case.logs.get())? })
         }
-        Ok(_) => {
-            return Err(DecodeError::NotJson(format!(
-                "a hookscope case file newer than this build (format > {CASE_FORMAT_VERSION})"
-            )));
-        }
-        Err(_) => return LogSet::parse(text).map(|logs| LoadedCall { call: None, logs }),
-    };
-    Ok(LoadedCall { call, logs: LogSet::parse_array_at(text, logs_span)? })
+        Ok(_) => Err(DecodeError::NotJson(format!(
+            "a hookscope case file newer than this build (format > {CASE_FORMAT_VERSION})"
+        ))),
+        Err(_) => LogSet::parse(text).map(|logs| LoadedCall { call: None, logs }),
+    }
 }
 
 /// The sample call bundled for `--demo`.

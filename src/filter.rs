@@ -3,11 +3,10 @@
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::sync::Arc;
 
 use regex::bytes::{Regex, RegexBuilder};
 
-use crate::model::{KeepLog, LogSet, WebhookLog};
+use crate::model::{LogSet, WebhookLog};
 
 /// The outcome filter `f` cycles through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -58,26 +57,18 @@ impl Filter {
         self.status.admits(log) && (self.types.is_empty() || self.types.contains(log.webhook_type.as_str()))
     }
 
-    /// The filter as a sieve for decoding: `--print` keeps only the logs it will print.
+    /// Whether `log` passes every filter, text included: for one log at a time, as `--print`
+    /// meets them while the body arrives. [`TextSearch`] is compiled once for a call's logs.
     #[must_use]
-    pub fn keeper(&self) -> Arc<KeepLog> {
-        let filter = self.clone();
-        let search = TextSearch::new(&self.text);
-        Arc::new(move |log: &WebhookLog, entry: &str| {
-            filter.admits_fields(log) && search.as_ref().is_none_or(|search| search.matches_entry(log, entry))
-        })
+    pub fn admits(&self, log: &WebhookLog, search: Option<&TextSearch>) -> bool {
+        self.admits_fields(log) && search.is_none_or(|search| search.matches(log))
     }
 
     /// Indices into `set.logs` of every log that passes, in order.
     #[must_use]
     pub fn apply(&self, set: &LogSet) -> Vec<usize> {
         let search = TextSearch::new(&self.text);
-        (0..set.logs.len())
-            .filter(|&i| {
-                let log = &set.logs[i];
-                self.admits_fields(log) && search.as_ref().is_none_or(|search| search.matches(set, log))
-            })
-            .collect()
+        (0..set.logs.len()).filter(|&i| self.admits(&set.logs[i], search.as_ref())).collect()
     }
 }
 
@@ -113,13 +104,7 @@ impl TextSearch {
     }
 
     #[must_use]
-    pub fn matches(&self, set: &LogSet, log: &WebhookLog) -> bool {
-        self.matches_entry(log, set.raw(log))
-    }
-
-    /// [`TextSearch::matches`], given the text of the log's entry alone.
-    #[must_use]
-    pub fn matches_entry(&self, log: &WebhookLog, entry: &str) -> bool {
+    pub fn matches(&self, log: &WebhookLog) -> bool {
         let lowered = self.lowered.as_str();
         let (mut status, mut id) = (itoa::Buffer::new(), itoa::Buffer::new());
         log.webhook_type.lowered().contains(lowered)
@@ -130,7 +115,7 @@ impl TextSearch {
             || [&log.request_payload, &log.response_body]
                 .into_iter()
                 .flatten()
-                .any(|span| self.raw.is_match(log.slice_of_entry(entry, span).as_bytes()))
+                .any(|span| self.raw.is_match(log.slice(span).as_bytes()))
     }
 
     /// Byte ranges of every match in `text` (display text, already decoded), for highlighting
@@ -185,8 +170,7 @@ mod tests {
              "request_payload": {"text": "bye"}, "response_body": "<html><title>Bad Gateway</title></html>"},
             {"id": 3, "webhook_url": "https://b.example/y", "webhook_type": "transcript", "success": false, "error_message": "Connection refused"},
             {"id": 40, "webhook_url": "https://c.example/Z", "webhook_type": "SMS-Error", "success": false, "error_message": "Échec: hôte introuvable"}
-        ]"#
-            .to_owned(),
+        ]"#,
         )
         .unwrap()
     }

@@ -113,7 +113,7 @@ pub(crate) fn string_end(bytes: &[u8], start: usize) -> usize {
 #[must_use]
 pub(crate) fn unescaped_string(literal: &str) -> Option<&str> {
     let inner = literal.strip_prefix('"')?.strip_suffix('"')?;
-    (!crate::model::scan::has_quote_or_backslash(inner.as_bytes())).then_some(inner)
+    memchr::memchr2(b'"', b'\\', inner.as_bytes()).is_none().then_some(inner)
 }
 
 /// Decodes a JSON string literal (with its quotes) into text.

@@ -13,6 +13,7 @@ pub mod json_text;
 pub mod keymap;
 pub mod load;
 pub mod model;
+pub mod print;
 pub mod redact;
 pub mod sanitize;
 pub mod state;

@@ -1,13 +1,14 @@
-//! Where a call's logs come from: the API, a file, or the bundled demo. One loader a session;
-//! `r` runs it again.
+//! Where a call's logs come from: the API, a file, stdin, or the bundled demo. Every source is
+//! read the same way: each log goes to a [`LogSink`] as soon as it is decoded, so the explorer
+//! shows rows while a big body is still arriving and `--print ndjson` writes them as they come.
 
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 
 use crate::action::{LoadFailure, LoadResult};
-use crate::api::{ApiClient, ApiConfig, CallRef};
+use crate::api::{ApiClient, ApiConfig, ApiError, CallRef};
 use crate::case_file::{DEMO_CALL, LoadedCall, parse_document};
-use crate::model::{Finished, KeepLog, LogStream};
+use crate::model::{CallInfo, Decoded, LogSet, LogSink, LogStream};
 
 #[derive(Debug)]
 pub enum Loader {
@@ -23,17 +24,39 @@ pub enum Loader {
     },
 }
 
-/// A load's outcome: the logs (or why not), and why the call's details are missing if only
+/// How a load ended, besides the logs it handed to its sink.
+#[derive(Debug, Default)]
+pub struct Ending {
+    /// The call's details, when the source has them.
+    pub call: Option<CallInfo>,
+    /// Why the call's details are missing, if only they failed.
+    pub call_error: Option<String>,
+    /// What was wrong with the body as a whole that cost no complete log.
+    pub body_problems: Vec<String>,
+    /// Why the load failed.
+    pub failure: Option<LoadFailure>,
+    /// The failure cut a body short: the logs handed to the sink before it are good, and shown
+    /// (a dropped connection). Otherwise the failure refuses the source whole (a file that is
+    /// not UTF-8).
+    pub cut_short: bool,
+    /// The process exit code for the failure, for `--print`.
+    pub exit_code: u8,
+}
+
+/// A whole load's outcome: the logs (or why not), and why the call's details are missing if only
 /// they failed.
 pub struct Loaded {
     pub result: LoadResult,
     pub call_error: Option<String>,
-    /// The process exit code for this failure, for `--print`.
+    /// The process exit code: non-zero when the load failed, even if some logs were read.
     pub exit_code: u8,
 }
 
 /// Exit code for a file that cannot be read or decoded.
 pub const EXIT_FILE: u8 = 11;
+
+/// Bytes read from a file or pipe at a time.
+const READ_BLOCK: usize = 256 * 1024;
 
 const DOCUMENT_HINT: &str =
     "hookscope reads a JSON array of webhook logs as the API returns it, or a case file it exported.";
@@ -46,7 +69,7 @@ impl Loader {
         call: CallRef,
         server_type: Option<String>,
         with_details: bool,
-    ) -> Result<Self, crate::api::ApiError> {
+    ) -> Result<Self, ApiError> {
         Ok(Self::Api { client: Box::new(ApiClient::new(config)?), call, server_type, with_details })
     }
 
@@ -62,151 +85,181 @@ impl Loader {
         }
     }
 
+    /// Loads the whole call.
     pub async fn load(&self) -> Loaded {
-        self.load_kept(None).await
+        let (mut logs, ending) = self.load_into(LogSet::default()).await;
+        logs.body_problems.extend(ending.body_problems);
+        let result = match ending.failure {
+            // Logs came before the failure: they are shown, and the failure is said.
+            Some(failure) if ending.cut_short => {
+                logs.body_problems.push(failure.message);
+                Ok(LoadedCall { call: ending.call, logs })
+            }
+            Some(failure) => Err(failure),
+            None => Ok(LoadedCall { call: ending.call, logs }),
+        };
+        Loaded { result, call_error: ending.call_error, exit_code: ending.exit_code }
     }
 
-    /// [`Loader::load`], keeping only the logs `keep` wants (and every log with a problem) of
-    /// a call from the API, a file or a pipe: `--print` never holds a big call whole. The call's
-    /// details are not fetched then (the formats that print only some logs do not show them).
-    pub async fn load_kept(&self, keep: Option<Arc<KeepLog>>) -> Loaded {
+    /// Loads the call, handing each log to `sink` as soon as it is decoded, and gives the sink
+    /// back with how the load ended.
+    pub async fn load_into<S: LogSink + Send + 'static>(&self, mut sink: S) -> (S, Ending) {
         match self {
-            Self::Demo => from_text(DEMO_CALL.to_owned(), "the demo call"),
+            Self::Demo => {
+                let ending = from_document(DEMO_CALL.to_owned(), "the demo call", &mut sink);
+                (sink, ending)
+            }
             Self::File(path) => {
                 let path = path.clone();
-                match tokio::task::spawn_blocking(move || load_file(&path, keep)).await {
-                    Ok(loaded) => loaded,
-                    Err(join) => Loaded {
-                        result: Err(LoadFailure {
-                            message: format!("reading the file failed: {join}"),
-                            hint: String::new(),
-                        }),
-                        call_error: None,
-                        exit_code: EXIT_FILE,
-                    },
-                }
+                let read = tokio::task::spawn_blocking(move || {
+                    let ending = load_file(&path, &mut sink);
+                    (sink, ending)
+                });
+                read.await.unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic()))
             }
-            Self::Api { client, call, server_type, with_details: true } if keep.is_none() => {
-                match client.fetch_call(call, server_type.as_deref()).await {
-                    Ok(fetched) => Loaded {
-                        result: Ok(LoadedCall { call: fetched.call, logs: fetched.logs }),
-                        call_error: fetched.call_error.map(|err| err.to_string()),
-                        exit_code: 0,
-                    },
-                    Err(err) => api_failure(&err),
-                }
-            }
-            Self::Api { client, call, server_type, .. } => {
-                let logs = match client.resolve_call_id(call).await {
-                    Ok((id, call)) => {
-                        let logs = client.webhook_logs_kept(id, server_type.as_deref(), keep).await;
-                        logs.map(|logs| (call, logs))
+            Self::Api { client, call, server_type, with_details } => {
+                let ending = match load_api(client, call, server_type.as_deref(), *with_details, &mut sink).await {
+                    Ok(ending) => ending,
+                    Err(err) => {
+                        Ending { failure: Some(api_failure(&err)), exit_code: err.exit_code(), ..Ending::default() }
                     }
-                    Err(err) => Err(err),
                 };
-                match logs {
-                    Ok((call, logs)) => {
-                        Loaded { result: Ok(LoadedCall { call, logs }), call_error: None, exit_code: 0 }
-                    }
-                    Err(err) => api_failure(&err),
-                }
+                (sink, ending)
             }
         }
     }
 }
 
-fn api_failure(err: &crate::api::ApiError) -> Loaded {
-    Loaded {
-        result: Err(LoadFailure { message: err.to_string(), hint: retry_hint(err) }),
-        call_error: None,
-        exit_code: err.exit_code(),
+async fn load_api(
+    client: &ApiClient,
+    call: &CallRef,
+    server_type: Option<&str>,
+    with_details: bool,
+    sink: &mut impl LogSink,
+) -> Result<Ending, ApiError> {
+    let (call_id, known) = client.resolve_call_id(call).await?;
+    let mut counted = Counted { sink, decoded: 0 };
+    let logs = client.stream_webhook_logs(call_id, server_type, &mut counted);
+    let (logs, details) = if with_details && known.is_none() {
+        let (logs, details) = tokio::join!(logs, client.call_details(call_id));
+        (logs, Some(details))
+    } else {
+        (logs.await, None)
+    };
+    let (call, call_error) = match details {
+        Some(Ok(info)) => (Some(info), None),
+        Some(Err(err)) => (None, Some(err.to_string())),
+        None => (known, None),
+    };
+    let ending = Ending { call, call_error, cut_short: counted.decoded > 0, ..Ending::default() };
+    Ok(match logs {
+        Ok(body_problems) => Ending { body_problems, ..ending },
+        Err(err) => Ending { failure: Some(api_failure(&err)), exit_code: err.exit_code(), ..ending },
+    })
+}
+
+/// A sink that counts what passes through it.
+struct Counted<'s, S> {
+    sink: &'s mut S,
+    decoded: usize,
+}
+
+impl<S: LogSink> LogSink for Counted<'_, S> {
+    fn decoded(&mut self, decoded: Decoded) {
+        self.decoded += 1;
+        self.sink.decoded(decoded);
+    }
+
+    fn progress(&mut self, received: usize, expected: Option<usize>) {
+        self.sink.progress(received, expected);
     }
 }
 
-fn retry_hint(err: &crate::api::ApiError) -> String {
-    match err.exit_code() {
-        3 | 4 => "Fix the key or URL, then start hookscope again (r retries with the same settings).".to_owned(),
-        7..=9 => "This may pass: r tries again.".to_owned(),
-        _ => "r tries again.".to_owned(),
-    }
+fn api_failure(err: &ApiError) -> LoadFailure {
+    let hint = match err.exit_code() {
+        3 | 4 => "Fix the key or URL, then start hookscope again (r retries with the same settings).",
+        7..=9 => "This may pass: r tries again.",
+        _ => "r tries again.",
+    };
+    LoadFailure { message: err.to_string(), hint: hint.to_owned() }
 }
 
-/// Reads a file (or stdin for `-`) and decodes it.
-fn load_file(path: &std::path::Path, keep: Option<Arc<KeepLog>>) -> Loaded {
+fn file_failure(message: String, hint: &str) -> Ending {
+    Ending { failure: Some(LoadFailure { message, hint: hint.to_owned() }), exit_code: EXIT_FILE, ..Ending::default() }
+}
+
+/// Reads a file (or stdin for `-`). An array is decoded as it is read; a case file, which has
+/// the call's details around its logs, is read whole.
+fn load_file(path: &Path, sink: &mut impl LogSink) -> Ending {
     let stdin = path.as_os_str() == "-";
     let shown =
         if stdin { "stdin".to_owned() } else { crate::sanitize::short(&path.display().to_string()).into_owned() };
-    let failed = |message: String, hint: &str| Loaded {
-        result: Err(LoadFailure { message, hint: hint.to_owned() }),
-        call_error: None,
-        exit_code: EXIT_FILE,
-    };
     let cannot_read =
-        |err: std::io::Error| failed(format!("cannot read {shown}: {err}"), "Check the path and permissions.");
-    let not_utf8 = |at: usize| {
-        failed(
-            format!("{shown} is not UTF-8 text (invalid byte at offset {at})"),
-            "Save the API response as it came (curl -o file.json …).",
-        )
-    };
-    // A pipe (`curl … | hookscope --file -`) is decoded while it flows, and so is a file for
-    // `--print`, which then holds only what it prints: touching fresh memory for a whole call
-    // costs more than reading it. For the explorer a file is read whole, quicker than any
-    // decoding, and then decoded on every core in one go.
-    let text = if stdin || keep.is_some() {
-        let reader: Box<dyn std::io::Read> = if stdin {
-            Box::new(std::io::stdin().lock())
-        } else {
-            match std::fs::File::open(path) {
-                Ok(file) => Box::new(file),
-                Err(err) => return cannot_read(err),
-            }
-        };
-        let stream = match stream_from(reader, keep) {
-            Ok(stream) => stream,
-            Err(err) => return cannot_read(err),
-        };
-        if let Some(at) = stream.invalid_utf8_at() {
-            return not_utf8(at);
-        }
-        match stream.finish() {
-            Finished::Logs(logs) => {
-                return Loaded { result: Ok(LoadedCall { call: None, logs }), call_error: None, exit_code: 0 };
-            }
-            Finished::Whole(text) => text,
-            Finished::Broken(err) => return failed(format!("{shown}: {err}"), DOCUMENT_HINT),
-        }
+        |err: std::io::Error| file_failure(format!("cannot read {shown}: {err}"), "Check the path and permissions.");
+    let mut reader: Box<dyn Read> = if stdin {
+        Box::new(std::io::stdin().lock())
     } else {
-        match std::fs::read(path).map(String::from_utf8) {
-            Ok(Ok(text)) => text,
-            Ok(Err(err)) => return not_utf8(err.utf8_error().valid_up_to()),
+        match std::fs::File::open(path) {
+            Ok(file) => Box::new(file),
             Err(err) => return cannot_read(err),
         }
     };
-    from_text(text, &shown)
-}
-
-/// Everything `reader` gives, fed to a [`LogStream`] a block at a time.
-fn stream_from(mut reader: impl std::io::Read, keep: Option<Arc<KeepLog>>) -> std::io::Result<LogStream> {
-    let mut stream = keep.map_or_else(|| LogStream::new(None), LogStream::sieved);
-    let mut block = vec![0; 256 * 1024];
+    let mut stream = LogStream::default();
+    let mut block = vec![0; READ_BLOCK];
+    let mut first = true;
     loop {
-        match reader.read(&mut block) {
-            Ok(0) => return Ok(stream),
-            Ok(n) => stream.push(&block[..n]),
-            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(err) => return Err(err),
+        let n = match reader.read(&mut block) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(err) => return cannot_read(err),
+        };
+        if std::mem::take(&mut first) && starts_an_object(&block[..n]) {
+            let mut whole = block[..n].to_vec();
+            if let Err(err) = reader.read_to_end(&mut whole) {
+                return cannot_read(err);
+            }
+            return match String::from_utf8(whole) {
+                Ok(text) => from_document(text, &shown, sink),
+                Err(err) => not_utf8(&shown, err.utf8_error().valid_up_to()),
+            };
         }
+        stream.push(&block[..n], sink);
+    }
+    if let Some(at) = stream.invalid_utf8_at() {
+        return not_utf8(&shown, at);
+    }
+    match stream.finish() {
+        Ok(body_problems) => Ending { body_problems, ..Ending::default() },
+        Err(err) => file_failure(format!("{shown}: {err}"), DOCUMENT_HINT),
     }
 }
 
-fn from_text(text: String, name: &str) -> Loaded {
+/// Whether a document starts with `{` (a case file), after any byte order mark and whitespace.
+fn starts_an_object(bytes: &[u8]) -> bool {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    bytes.iter().find(|byte| !byte.is_ascii_whitespace()) == Some(&b'{')
+}
+
+fn not_utf8(shown: &str, at: usize) -> Ending {
+    file_failure(
+        format!("{shown} is not UTF-8 text (invalid byte at offset {at})"),
+        "Save the API response as it came (curl -o file.json …).",
+    )
+}
+
+/// A whole document (an array, or a case file with the call's details), its logs handed to `sink`.
+fn from_document(text: String, name: &str, sink: &mut impl LogSink) -> Ending {
     match parse_document(text) {
-        Ok(loaded) => Loaded { result: Ok(loaded), call_error: None, exit_code: 0 },
-        Err(err) => Loaded {
-            result: Err(LoadFailure { message: format!("{name}: {err}"), hint: DOCUMENT_HINT.to_owned() }),
-            call_error: None,
-            exit_code: EXIT_FILE,
-        },
+        Ok(loaded) => {
+            for log in loaded.logs.logs {
+                sink.decoded(Decoded::Log(log));
+            }
+            for rejected in loaded.logs.rejected {
+                sink.decoded(Decoded::Rejected(rejected));
+            }
+            Ending { call: loaded.call, body_problems: loaded.logs.body_problems, ..Ending::default() }
+        }
+        Err(err) => file_failure(format!("{name}: {err}"), DOCUMENT_HINT),
     }
 }

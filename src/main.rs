@@ -1,6 +1,6 @@
 //! hookscope's entry point: read the command line, then print or explore.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -13,7 +13,7 @@ use hookscope::keymap::Keymap;
 use hookscope::load::Loader;
 use hookscope::state::State;
 use hookscope::ui::theme::Theme;
-use hookscope::{export, sanitize, terminal};
+use hookscope::{print, sanitize, terminal};
 
 /// Configuration problems (no key, bad config file, plain http refused).
 const EXIT_CONFIG: u8 = 3;
@@ -33,10 +33,8 @@ fn main() -> ExitCode {
     for warning in &settings.warnings {
         eprintln!("{}", sanitize::line(warning));
     }
-    // `--print` runs nothing side by side but its requests (decoding has threads of its own),
-    // and one thread spares the hand-offs between threads: 4–5 ms quicker on the 20,000-log
-    // call (medians of 60 interleaved runs each way). The explorer's UI, fetches and
-    // highlighting share two workers.
+    // `--print` runs nothing side by side but its requests, so one thread spares the hand-offs
+    // between threads. The explorer's UI, fetches and highlighting share two workers.
     let mut builder = if settings.print.is_some() {
         tokio::runtime::Builder::new_current_thread()
     } else {
@@ -71,7 +69,14 @@ fn main() -> ExitCode {
         }
     };
     match settings.print {
-        Some(format) => runtime.block_on(print(&loader, &settings, format)),
+        Some(format) => {
+            let out = std::io::stdout();
+            let printed = runtime.block_on(print::print(&loader, &settings.filter, format, settings.redact, out));
+            for message in &printed.messages {
+                eprintln!("{}", print::stderr_line(message));
+            }
+            ExitCode::from(printed.exit_code)
+        }
         None => explore(&runtime, loader, settings),
     }
 }
@@ -87,48 +92,6 @@ fn resolve(cli: Cli) -> Result<Settings, String> {
 fn fail(message: &str, code: u8) -> ExitCode {
     eprintln!("hookscope: {}", sanitize::line(message));
     ExitCode::from(code)
-}
-
-async fn print(loader: &Loader, settings: &Settings, format: PrintFormat) -> ExitCode {
-    // These print only the logs the filters admit, so only those are kept while the body is
-    // decoded; a Markdown report also counts and times the whole call.
-    let keep = matches!(format, PrintFormat::Json | PrintFormat::Ndjson | PrintFormat::Table)
-        .then(|| settings.filter.keeper());
-    let outcome = loader.load_kept(keep).await;
-    let data = match outcome.result {
-        Ok(data) => data,
-        Err(failure) => return fail(&failure.message, outcome.exit_code),
-    };
-    if let Some(why) = &outcome.call_error {
-        eprintln!("hookscope: note: the call's details could not be fetched: {}", sanitize::line(why));
-    }
-    for problem in data.logs.problem_report() {
-        eprintln!("hookscope: warning: {}", sanitize::line(&problem));
-    }
-    let shown: Vec<_> = settings.filter.apply(&data.logs).into_iter().map(|i| &data.logs.logs[i]).collect();
-    let stdout = std::io::stdout();
-    let on_terminal = stdout.is_terminal();
-    let mut out = std::io::BufWriter::with_capacity(256 * 1024, stdout.lock());
-    let written = match format {
-        // Written as they are read out: a big call's output is never built whole in memory.
-        PrintFormat::Json => export::write_json_array(&mut out, &data.logs, &shown),
-        PrintFormat::Ndjson => export::write_ndjson(&mut out, &data.logs, &shown),
-        PrintFormat::Markdown => out.write_all(
-            export::markdown_call_report(&data.logs, data.call.as_ref(), &shown, settings.redact, 4000).as_bytes(),
-        ),
-        PrintFormat::Table => {
-            let width = on_terminal.then(|| crossterm::terminal::size().ok()).flatten().map(|(w, _)| usize::from(w));
-            out.write_all(
-                export::table(&data.logs, &shown, width, on_terminal && !Theme::no_color_requested()).as_bytes(),
-            )
-        }
-    };
-    match written.and_then(|()| out.flush()) {
-        Ok(()) => ExitCode::SUCCESS,
-        // A closed pipe (`| head`) is not an error worth a message.
-        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(err) => fail(&format!("cannot write: {err}"), EXIT_FAILURE),
-    }
 }
 
 fn explore(runtime: &tokio::runtime::Runtime, loader: Loader, settings: Settings) -> ExitCode {

@@ -1,30 +1,27 @@
 //! A call's webhook logs as hookscope holds them.
 //!
-//! The response text is kept whole, once, and every log points into it by byte ranges: the raw
-//! entry (for `--print json` and copies, exactly as sent), the payload, the response body and
-//! the metadata. Only the small fields are decoded up front. This keeps memory near 1× the
-//! response (DESIGN.md, Data) and means nothing the server sent is ever re-serialised.
+//! Each log keeps its entry's text exactly as the server sent it, and points into it by byte
+//! ranges: the payload, the response body, the metadata and any unknown field. Only the small
+//! fields are decoded up front. Memory stays near 1× the response (DESIGN.md, Data), and nothing
+//! the server sent is ever re-serialised.
 
-mod batch;
 mod call;
-mod decode;
+mod entry;
 mod name;
-pub(crate) mod scan;
+mod split;
 mod stream;
 pub mod time;
 
 use std::ops::Range;
+use std::sync::Arc;
 
 pub use call::CallInfo;
-pub use decode::DecodeError;
+pub use entry::Decoded;
 use jiff::Timestamp;
 pub use name::Name;
-pub use stream::{Finished, LogStream};
+pub use stream::{DecodeError, LogSink, LogStream};
 
-/// The byte order mark a document may start with.
-pub const BOM: char = '\u{feff}';
-
-/// A byte range into [`LogSet::text`].
+/// A byte range into one log's entry text.
 pub type Span = Range<usize>;
 
 /// One delivery attempt.
@@ -32,8 +29,8 @@ pub type Span = Range<usize>;
 pub struct WebhookLog {
     /// Position in the response array, for messages that name a log.
     pub index: usize,
-    /// The whole entry as the server sent it.
-    pub raw: Span,
+    /// The whole entry as the server sent it; every span below is a range of it.
+    text: Arc<str>,
     pub id: i64,
     pub call_id: Option<i64>,
     pub assistant_id: Option<i64>,
@@ -80,22 +77,39 @@ impl WebhookLog {
                 }))
     }
 
-    /// One of this log's spans as text, given the text of its entry alone (where a sieve sees
-    /// it, before the log is kept).
+    /// The whole entry as the server sent it.
     #[must_use]
-    pub fn slice_of_entry<'t>(&self, entry: &'t str, span: &Span) -> &'t str {
-        &entry[span.start - self.raw.start..span.end - self.raw.start]
+    pub fn raw(&self) -> &str {
+        &self.text
     }
 
-    /// Moves every span with the entry, which now starts at byte `start` of another text.
-    pub(crate) fn move_entry_to(&mut self, start: usize) {
-        let from = self.raw.start;
-        let shift = |span: &mut Span| *span = span.start - from + start..span.end - from + start;
-        let spans = [&mut self.request_payload, &mut self.response_body, &mut self.webhook_metadata];
-        for span in spans.into_iter().flatten().chain(self.extra_fields.iter_mut().map(|(_, span)| span)) {
-            shift(span);
-        }
-        shift(&mut self.raw);
+    /// One of this log's spans as text.
+    #[must_use]
+    pub fn slice(&self, span: &Span) -> &str {
+        &self.text[span.clone()]
+    }
+
+    #[must_use]
+    pub fn payload(&self) -> Option<&str> {
+        self.request_payload.as_ref().map(|span| self.slice(span))
+    }
+
+    #[must_use]
+    pub fn metadata(&self) -> Option<&str> {
+        self.webhook_metadata.as_ref().map(|span| self.slice(span))
+    }
+
+    /// The response body as text: a JSON string decoded, or a non-string value as sent.
+    #[must_use]
+    pub fn response_body_text(&self) -> Option<String> {
+        let literal = self.slice(self.response_body.as_ref()?);
+        Some(crate::json_text::decode_string(literal).unwrap_or_else(|| literal.to_owned()))
+    }
+
+    /// Whether this log comes before `other` in attempt order.
+    #[must_use]
+    pub fn sorts_before(&self, other: &Self) -> bool {
+        sort_key(self) < sort_key(other)
     }
 
     /// The host of the webhook URL, for the list.
@@ -117,81 +131,76 @@ pub enum Outcome {
     TransportError,
 }
 
-/// Which logs a body's decoding keeps, when not all: `--print` holds only the logs it prints,
-/// so a big call is never held whole. It sees each log with the text of its entry. Logs with
-/// problems are kept whatever it says, so that every problem is still reported.
-pub type KeepLog = dyn Fn(&WebhookLog, &str) -> bool + Send + Sync;
-
-/// An entry that could not be read as a log at all (not an object, or no usable `id`).
+/// An entry that could not be read as a log at all: not JSON, not an object, or no usable `id`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RejectedLog {
     pub index: usize,
-    pub raw: Span,
+    /// The entry as sent.
+    pub raw: Arc<str>,
     pub reason: String,
 }
 
-/// Every log of one call, sorted by (`attempted_at`, `id`), with the text they point into.
+/// Every log of one call, sorted by (`attempted_at`, `id`), undated ones last.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct LogSet {
-    text: String,
     pub logs: Vec<WebhookLog>,
     pub rejected: Vec<RejectedLog>,
+    /// What was wrong with the body as a whole that cost no complete log: it was cut short,
+    /// an element lacked its comma, text followed the array.
+    pub body_problems: Vec<String>,
 }
 
 impl LogSet {
-    /// Decodes a response body that should be a JSON array of logs.
+    /// Decodes a whole body that should be a JSON array of logs.
     ///
     /// # Errors
-    /// When the text is not JSON, or is JSON but not an array. A bad entry inside the array is
-    /// not an error: it lands in [`LogSet::rejected`] or in that log's `problems`.
-    pub fn parse(text: String) -> Result<Self, DecodeError> {
-        // A byte order mark is not JSON, but editors on Windows put one at the start of a file.
-        let start = if text.starts_with(BOM) { BOM.len_utf8() } else { 0 };
-        let whole = start..text.len();
-        Self::parse_array_at(text, whole)
+    /// When the text is not a JSON array, or is cut short before its first log is complete. A
+    /// bad entry inside the array is not an error: it lands in [`LogSet::rejected`] or in that
+    /// log's `problems`.
+    pub fn parse(text: impl AsRef<str>) -> Result<Self, DecodeError> {
+        let mut set = Self::default();
+        let mut stream = LogStream::default();
+        stream.push(text.as_ref().as_bytes(), &mut set);
+        set.body_problems = stream.finish()?;
+        Ok(set)
     }
 
-    /// Like [`LogSet::parse`], for an array that sits at `array` inside a larger document
-    /// (a hookscope case file).
-    ///
-    /// # Errors
-    /// As [`LogSet::parse`].
-    pub fn parse_array_at(text: String, array: Span) -> Result<Self, DecodeError> {
-        let (logs, rejected) = batch::decode_array(&text, array)?;
-        Ok(Self { text, logs, rejected })
+    /// Adds a decoded element in its place: after every log that sorts before it. The server
+    /// sends logs in attempt order, so this is nearly always an append.
+    pub fn add(&mut self, decoded: Decoded) {
+        match decoded {
+            Decoded::Log(log) => {
+                let key = sort_key(&log);
+                if self.logs.last().is_none_or(|last| sort_key(last) <= key) {
+                    self.logs.push(log);
+                } else {
+                    let at = self.logs.partition_point(|other| sort_key(other) <= key);
+                    self.logs.insert(at, log);
+                }
+            }
+            Decoded::Rejected(rejected) => self.rejected.push(rejected),
+        }
     }
 
-    /// The response text every span points into.
+    // Delegates kept while other modules move to the log's own accessors.
     #[must_use]
-    pub fn text(&self) -> &str {
-        &self.text
-    }
-
-    #[must_use]
-    pub fn slice(&self, span: &Span) -> &str {
-        &self.text[span.clone()]
-    }
-
-    #[must_use]
-    pub fn raw(&self, log: &WebhookLog) -> &str {
-        self.slice(&log.raw)
-    }
-
-    #[must_use]
-    pub fn payload(&self, log: &WebhookLog) -> Option<&str> {
-        log.request_payload.as_ref().map(|span| self.slice(span))
+    pub fn raw<'a>(&self, log: &'a WebhookLog) -> &'a str {
+        log.raw()
     }
 
     #[must_use]
-    pub fn metadata(&self, log: &WebhookLog) -> Option<&str> {
-        log.webhook_metadata.as_ref().map(|span| self.slice(span))
+    pub fn payload<'a>(&self, log: &'a WebhookLog) -> Option<&'a str> {
+        log.payload()
     }
 
-    /// The response body as text: a JSON string decoded, or a non-string value as sent.
+    #[must_use]
+    pub fn metadata<'a>(&self, log: &'a WebhookLog) -> Option<&'a str> {
+        log.metadata()
+    }
+
     #[must_use]
     pub fn response_body(&self, log: &WebhookLog) -> Option<String> {
-        let literal = self.slice(log.response_body.as_ref()?);
-        Some(crate::json_text::decode_string(literal).unwrap_or_else(|| literal.to_owned()))
+        log.response_body_text()
     }
 
     /// The first attempt of the call, the origin of every `T+` offset.
@@ -201,12 +210,12 @@ impl LogSet {
         self.logs.first().and_then(|log| log.attempted_at)
     }
 
-    /// One line a problem: every rejected entry and every log with a bad field, named by index
-    /// and id, for stderr and the status line.
+    /// One line a problem: the body's, every rejected entry and every log with a bad field,
+    /// named by index and id, for stderr and the status line.
     #[must_use]
     pub fn problem_report(&self) -> Vec<String> {
-        let mut lines: Vec<String> =
-            self.rejected.iter().map(|r| format!("log #{}: skipped: {}", r.index, r.reason)).collect();
+        let mut lines = self.body_problems.clone();
+        lines.extend(self.rejected.iter().map(|r| format!("log #{}: skipped: {}", r.index, r.reason)));
         for log in &self.logs {
             for problem in &log.problems {
                 lines.push(format!("log #{} (id {}): {problem}", log.index, log.id));
@@ -214,6 +223,18 @@ impl LogSet {
         }
         lines
     }
+}
+
+impl LogSink for LogSet {
+    fn decoded(&mut self, decoded: Decoded) {
+        self.add(decoded);
+    }
+}
+
+/// Documented order is by attempt time with no tie-breaker; logs without a time go last, and
+/// the position in the response breaks what ties remain.
+fn sort_key(log: &WebhookLog) -> (bool, Option<Timestamp>, i64, usize) {
+    (log.attempted_at.is_none(), log.attempted_at, log.id, log.index)
 }
 
 #[cfg(test)]

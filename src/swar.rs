@@ -48,29 +48,6 @@ pub fn first_flagged(bytes: &[u8], from: usize, pad: u8, mask: impl Fn(u64) -> u
     if flags == 0 { bytes.len() } else { (at + (flags.trailing_zeros() / 8) as usize).min(bytes.len()) }
 }
 
-/// Whether two byte strings are equal, compared a word at a time in place: for names of a few
-/// bytes, where calling `memcmp` costs more than the comparison.
-#[must_use]
-#[inline]
-pub fn same(a: &[u8], b: &[u8]) -> bool {
-    let len = a.len();
-    if len != b.len() {
-        return false;
-    }
-    if len < 8 {
-        return a == b;
-    }
-    let mut at = 0;
-    while at + 8 < len {
-        if word(&a[at..at + 8]) != word(&b[at..at + 8]) {
-            return false;
-        }
-        at += 8;
-    }
-    // The last word overlaps the one before it instead of leaving a tail.
-    word(&a[len - 8..]) == word(&b[len - 8..])
-}
-
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -78,12 +55,6 @@ mod tests {
     use super::*;
 
     proptest! {
-        #[test]
-        fn same_is_equality(a in proptest::collection::vec(0..3u8, 0..30), b in proptest::collection::vec(0..3u8, 0..30)) {
-            prop_assert_eq!(same(&a, &b), a == b);
-            prop_assert!(same(&a, &a));
-        }
-
         #[test]
         fn finds_what_a_byte_loop_finds(bytes in proptest::collection::vec(any::<u8>(), 0..40), from in 0..40usize) {
             let from = from.min(bytes.len());

@@ -141,6 +141,12 @@ impl Expect {
         self
     }
 
+    /// The body as a whole has a problem that starts with `what`.
+    fn body(mut self, what: &str) -> Self {
+        self.named.push((what.to_owned(), String::new()));
+        self
+    }
+
     /// The log at `index` with `id` loads with a problem naming `field`.
     fn problem(mut self, index: usize, id: i64, field: &str) -> Self {
         self.named.push((format!("log #{index} (id {id}): "), format!("`{field}`")));
@@ -198,11 +204,24 @@ impl Seen {
     Expect::fails(DecodeError::NotJson("an HTML or XML page".to_owned()))
 )]
 #[case::plain_text_500("Internal Server Error\x1b[2J".to_owned(), Expect::not_json("starting \"Internal Server Error"))]
-#[case::truncated_json(format!("[{}, {{\"id\": 2, \"webhook_", good(1)), Expect::not_json("EOF"))]
-#[case::trailing_comma(format!("[{},]", good(1)), Expect::not_json("trailing comma"))]
-#[case::garbage_after_the_array(format!("[{}] <!-- cached -->", good(1)), Expect::not_json("trailing characters"))]
-#[case::bare_nan_token(one_bad(&[("response_time_ms", "NaN")]), Expect::not_json("expected value"))]
-#[case::raw_control_in_a_string(one_bad(&[("error_message", "\"a\x1bb\"")]), Expect::not_json("control character"))]
+// A body cut short, or broken around its entries, keeps every complete log and says what is wrong.
+#[case::truncated_json(
+    format!("[{}, {{\"id\": 2, \"webhook_", good(1)),
+    Expect::loads(1).body("the body ends before its array does (after 460 bytes): the 1 complete log(s)")
+)]
+#[case::truncated_before_the_first_log_is_complete("[{\"id\": 2, \"webhook_".to_owned(), Expect::not_json("EOF"))]
+#[case::trailing_comma(format!("[{},]", good(1)), Expect::loads(1).body("the array has 1 empty place(s) between commas"))]
+#[case::missing_comma(format!("[{} {}]", good(1), good(2)), Expect::loads(2).body("1 log(s) lack the comma before them"))]
+#[case::garbage_after_the_array(
+    format!("[{}] <!-- cached -->", good(1)),
+    Expect::loads(1).body("text follows the end of the array")
+)]
+// An entry that is not valid JSON inside is one rejected row; the logs around it load.
+#[case::bare_nan_token(one_bad(&[("response_time_ms", "NaN")]), Expect::loads(2).skipped(1, "not valid JSON: expected value"))]
+#[case::raw_control_in_a_string(
+    one_bad(&[("error_message", "\"a\x1bb\"")]),
+    Expect::loads(2).skipped(1, "not valid JSON: control character")
+)]
 #[case::case_file_newer_than_this_build(
     r#"{"hookscope_case": 99, "call": null, "logs": []}"#.to_owned(),
     Expect::not_json("newer than this build")

@@ -264,13 +264,13 @@ pub(crate) fn ids(text: &str) -> Vec<i64> {
         .collect()
 }
 
-/// The raw text of every log of a document, in the order hookscope shows them.
-/// A call big enough to be decoded in batches while it arrives, with a log that has a problem
-/// (a `success` that is not a boolean, for a 201) and an entry that is no log at all at its end,
-/// so that a sieve must keep the one and report the other.
+/// A call big enough to arrive in many pieces, with a log that has a problem (a `success` that
+/// is not a boolean, for a 201) and an entry that is no log at all at its end, so that `--print`
+/// must report both whether it prints the log or not. The odd log is the latest attempt, in its
+/// place in attempt order as a server sends it.
 pub(crate) fn big_call() -> String {
     let text = synthetic::synthetic_logs_json(1500, 11);
-    let odd = r#"{"id": 99000001, "webhook_url": "u", "webhook_type": "transcript", "success": "yes", "response_status_code": 201, "attempted_at": "2025-08-24T19:22:04Z"}, 42"#;
+    let odd = r#"{"id": 99000001, "webhook_url": "u", "webhook_type": "transcript", "success": "yes", "response_status_code": 201, "attempted_at": "2025-08-24T23:59:59Z"}, 42"#;
     format!("{}, {odd}]", text.trim_end().strip_suffix(']').expect("an array"))
 }
 

@@ -150,7 +150,7 @@ fn settle(state: &mut State, effects: Vec<Effect>) {
             Effect::Search { generation, query } => {
                 let set = state.logs().expect("loaded");
                 let search = TextSearch::new(&query).expect("a query");
-                let matches = set.logs.iter().map(|log| search.matches(set, log)).collect();
+                let matches = set.logs.iter().map(|log| search.matches(log)).collect();
                 vec![Msg::Searched { generation, matches: Arc::new(matches) }]
             }
             _ => Vec::new(),

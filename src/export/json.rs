@@ -10,7 +10,7 @@ use crate::{json_text, swar};
 /// reads back the same logs, key order and number text included.
 #[must_use]
 pub fn json_array(set: &LogSet, logs: &[&WebhookLog]) -> String {
-    let mut out = String::with_capacity(logs.iter().map(|log| log.raw.len() + 2).sum::<usize>() + 4);
+    let mut out = String::with_capacity(logs.iter().map(|log| log.raw().len() + 2).sum::<usize>() + 4);
     push_array(&mut out, set, logs);
     out.push('\n');
     out
@@ -26,7 +26,7 @@ pub(super) fn push_array(out: &mut String, set: &LogSet, logs: &[&WebhookLog]) {
 /// (strings and number text are untouched).
 #[must_use]
 pub fn ndjson(set: &LogSet, logs: &[&WebhookLog]) -> String {
-    let mut out = String::with_capacity(logs.iter().map(|log| log.raw.len() + 1).sum());
+    let mut out = String::with_capacity(logs.iter().map(|log| log.raw().len() + 1).sum());
     out.extend(ndjson_pieces(set, logs));
     out
 }

@@ -277,7 +277,7 @@ fn push_log_body(
             if n > 0 {
                 object.push(',');
             }
-            let _ = write!(object, "{}:{}", serde_json::Value::from(key.as_str()), set.slice(span));
+            let _ = write!(object, "{}:{}", serde_json::Value::from(key.as_str()), log.slice(span));
         }
         object.push('}');
         out.push_str("\n**Other fields the server sent**\n\n");

@@ -35,7 +35,7 @@ const LOGS: &str = r#"[
 ]"#;
 
 fn fixture() -> (LogSet, CallInfo) {
-    let set = LogSet::parse(LOGS.to_owned()).expect("fixture parses");
+    let set = LogSet::parse(LOGS).expect("fixture parses");
     assert!(
         set.rejected.is_empty() && set.logs.iter().all(|log| log.problems.is_empty()),
         "{:?}",

@@ -1,7 +1,7 @@
 use super::*;
 
 fn parse(text: &str) -> LogSet {
-    LogSet::parse(text.to_owned()).expect("an array")
+    LogSet::parse(text).expect("an array")
 }
 
 const GOOD: &str = r#"{"id": 7, "call_id": 101, "assistant_id": 3, "webhook_url": "https://user:pw@hooks.example.com:8443/burki?x=1",
@@ -48,7 +48,7 @@ fn unknown_types_and_fields_are_kept() {
     assert_eq!(log.webhook_type, "sms-error");
     assert_eq!(log.extra_fields.len(), 1);
     assert_eq!(log.extra_fields[0].0, "request_headers");
-    assert_eq!(set.slice(&log.extra_fields[0].1), r#"{"a": "b"}"#);
+    assert_eq!(log.slice(&log.extra_fields[0].1), r#"{"a": "b"}"#);
 }
 
 #[test]
@@ -130,12 +130,12 @@ fn deep_nesting_in_a_payload_does_not_reject_the_log() {
 #[case::object(r#"{"detail": "Not Found"}"#, DecodeError::NotAnArray("an object"))]
 #[case::html("<!doctype html><html>login</html>", DecodeError::NotJson("an HTML or XML page".to_owned()))]
 fn bodies_that_are_not_arrays_are_named(#[case] body: &str, #[case] expected: DecodeError) {
-    assert_eq!(LogSet::parse(body.to_owned()).unwrap_err(), expected);
+    assert_eq!(LogSet::parse(body).unwrap_err(), expected);
 }
 
 #[test]
 fn truncated_json_is_not_json() {
-    let err = LogSet::parse(r#"[{"id": 1, "webhook_"#.to_owned()).unwrap_err();
+    let err = LogSet::parse(r#"[{"id": 1, "webhook_"#).unwrap_err();
     assert!(matches!(err, DecodeError::NotJson(ref why) if why.contains("EOF")), "{err}");
 }
 

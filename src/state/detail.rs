@@ -196,7 +196,7 @@ fn info_text(set: &LogSet, index: usize) -> String {
     } else {
         out.push_str("extra fields (not in the documented API):\n");
         for (name, span) in &log.extra_fields {
-            let _ = writeln!(out, "{name}: {}", json_text::pretty(set.slice(span)));
+            let _ = writeln!(out, "{name}: {}", json_text::pretty(log.slice(span)));
         }
     }
     out.push('\n');

@@ -39,7 +39,7 @@ fn send(state: &mut State, msg: Msg) -> Vec<Effect> {
             Effect::Search { generation, query } => {
                 let data = state.data.clone().unwrap();
                 let search = TextSearch::new(&query).unwrap();
-                let matches = data.logs.logs.iter().map(|log| search.matches(&data.logs, log)).collect();
+                let matches = data.logs.logs.iter().map(|log| search.matches(log)).collect();
                 outside.extend(send(state, Msg::Searched { generation, matches: Arc::new(matches) }));
             }
             other => outside.push(other),

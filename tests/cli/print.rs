@@ -249,6 +249,30 @@ fn a_big_call_prints_what_it_prints_decoded_whole(#[case] filters: &[&str], #[ca
     }
 }
 
+/// NDJSON is written as the body arrives, mending a small disorder; a log that arrives far out
+/// of attempt order is written where it arrived, and said. JSON, written at the end, is sorted.
+#[test]
+fn ndjson_writes_a_log_far_out_of_order_where_it_arrives_and_says_so() {
+    let text = crate::synthetic::synthetic_logs_json(400, 5);
+    let early = r#"{"id": 99000001, "webhook_url": "u", "webhook_type": "transcript", "success": true, "attempted_at": "2025-08-24T19:00:00Z"}"#;
+    let late = format!("{}, {early}]", text.trim_end().strip_suffix(']').expect("an array"));
+    let run = hookscope(["--file", "-", "--print", "ndjson"]).stdin(late.clone()).run();
+    let written: Vec<i64> = run.success().lines().map(|line| ids(&format!("[{line}]"))[0]).collect();
+    assert_eq!(written.len(), 401);
+    // It comes after what was written when it arrived, before what was still held back.
+    let at = written.iter().position(|&id| id == 99_000_001);
+    assert_eq!(at, Some(400 - hookscope::print::REORDER_WINDOW), "written where it arrived");
+    let rest: Vec<i64> = written.iter().copied().filter(|&id| id != 99_000_001).collect();
+    assert!(rest.is_sorted(), "the rest in attempt order");
+    assert_eq!(
+        run.stderr,
+        "hookscope: warning: log #400 (id 99000001) arrived after later logs had been written; written where it \
+         arrived\n"
+    );
+    let json = hookscope(["--file", "-", "--print", "json"]).stdin(late).run();
+    assert_eq!(ids(json.quiet_success())[0], 99_000_001, "JSON is written whole, in attempt order");
+}
+
 #[test]
 fn filters_on_the_demo_match_its_data() {
     let loaded = parse_document(DEMO_CALL.to_owned()).unwrap();
