@@ -7,6 +7,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::case_file::LoadedCall;
 use crate::highlight::LineStyles;
+use crate::model::Decoded;
 
 /// A user intent, named in the keymap and listed by the help overlay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -85,7 +86,15 @@ pub enum Msg {
         width: u16,
         height: u16,
     },
-    /// A fetch finished; `request` says which one, so a superseded fetch is ignored.
+    /// Logs of fetch `request` decoded so far, and how much of the body is in: the first load
+    /// shows rows while the body still arrives.
+    Arriving {
+        request: u64,
+        decoded: Vec<Decoded>,
+        progress: Progress,
+    },
+    /// A fetch finished; `request` says which one, so a superseded fetch is ignored. After
+    /// [`Msg::Arriving`], it carries the logs not sent yet.
     Loaded {
         request: u64,
         result: Box<LoadResult>,
@@ -115,13 +124,37 @@ pub enum Msg {
     Tick,
 }
 
+/// How much of a body has arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub received: usize,
+    /// The body's length, when the server said it.
+    pub expected: Option<usize>,
+}
+
 /// Work `update` asks the app to do; it sends back a [`Msg`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Quit,
-    Fetch { request: u64 },
-    Search { generation: u64, query: String },
-    Highlight { doc: u64, lines: Arc<Vec<String>>, language: crate::highlight::Language },
-    Copy { text: String, what: String },
-    Export { logs: Vec<usize> },
+    /// Load the call; with `arriving`, send its logs as they are decoded ([`Msg::Arriving`]).
+    Fetch {
+        request: u64,
+        arriving: bool,
+    },
+    Search {
+        generation: u64,
+        query: String,
+    },
+    Highlight {
+        doc: u64,
+        lines: Arc<Vec<String>>,
+        language: crate::highlight::Language,
+    },
+    Copy {
+        text: String,
+        what: String,
+    },
+    Export {
+        logs: Vec<usize>,
+    },
 }

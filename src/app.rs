@@ -5,7 +5,7 @@
 use std::io;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers};
 use futures::{Stream, StreamExt};
@@ -13,12 +13,13 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
-use crate::action::{Effect, Msg};
+use crate::action::{Effect, Msg, Progress};
 use crate::clipboard::{ClipboardSink, CopiedVia};
 use crate::export;
 use crate::filter::TextSearch;
 use crate::highlight::Highlighter;
 use crate::load::Loader;
+use crate::model::{Decoded, LogSet, LogSink};
 use crate::state::{Load, State};
 use crate::ui::{self, theme::Theme};
 
@@ -159,15 +160,17 @@ impl App {
         for effect in effects {
             match effect {
                 Effect::Quit => {}
-                Effect::Fetch { request } => {
+                Effect::Fetch { request, arriving } => {
                     let loader = Arc::clone(&self.context.loader);
                     let tx = self.tx.clone();
                     tokio::spawn(async move {
-                        let outcome = loader.load().await;
+                        let sink = ArrivingLogs::new(tx.clone(), request, arriving);
+                        let (sink, ending) = loader.load_into(sink).await;
+                        let whole = ending.conclude(sink.into_rest());
                         let _ = tx.send(Msg::Loaded {
                             request,
-                            result: Box::new(outcome.result),
-                            call_error: outcome.call_error,
+                            result: Box::new(whole.result),
+                            call_error: whole.call_error,
                         });
                     });
                 }
@@ -258,6 +261,57 @@ fn spawn_reporting(tx: &UnboundedSender<Msg>, on_panic: Msg, work: impl FnOnce()
             let _ = tx.send(on_panic);
         }
     });
+}
+
+/// How often logs decoded while a body arrives are sent to the screen: often enough that rows
+/// and the progress line move smoothly, rarely enough that a fast body is not re-filtered for
+/// every network chunk.
+const ARRIVING_EVERY: Duration = Duration::from_millis(50);
+
+/// The sink a fetch decodes into. With `arriving`, it sends what it has to the state as the
+/// body arrives; `rest` keeps what is not sent yet (everything, for a refresh).
+struct ArrivingLogs {
+    tx: UnboundedSender<Msg>,
+    request: u64,
+    arriving: bool,
+    pending: Vec<Decoded>,
+    rest: LogSet,
+    /// When logs were last sent; `None` before the first, which goes at once.
+    sent_at: Option<Instant>,
+}
+
+impl ArrivingLogs {
+    fn new(tx: UnboundedSender<Msg>, request: u64, arriving: bool) -> Self {
+        Self { tx, request, arriving, pending: Vec::new(), rest: LogSet::default(), sent_at: None }
+    }
+
+    /// What has not been sent, to go with [`Msg::Loaded`].
+    fn into_rest(mut self) -> LogSet {
+        for decoded in self.pending {
+            self.rest.add(decoded);
+        }
+        self.rest
+    }
+}
+
+impl LogSink for ArrivingLogs {
+    fn decoded(&mut self, decoded: Decoded) {
+        if self.arriving {
+            self.pending.push(decoded);
+        } else {
+            self.rest.add(decoded);
+        }
+    }
+
+    fn progress(&mut self, received: usize, expected: Option<usize>) {
+        if !self.arriving || self.sent_at.is_some_and(|at| at.elapsed() < ARRIVING_EVERY) {
+            return;
+        }
+        self.sent_at = Some(Instant::now());
+        let decoded = std::mem::take(&mut self.pending);
+        let progress = Progress { received, expected };
+        let _ = self.tx.send(Msg::Arriving { request: self.request, decoded, progress });
+    }
 }
 
 struct NoClipboard;

@@ -43,6 +43,24 @@ pub struct Ending {
     pub exit_code: u8,
 }
 
+impl Ending {
+    /// The whole load, given the logs the sink kept. A failure that cut the body short is told
+    /// as a problem of the body, below the logs that came before it.
+    #[must_use]
+    pub fn conclude(self, mut logs: LogSet) -> Loaded {
+        logs.body_problems.extend(self.body_problems);
+        let result = match self.failure {
+            Some(failure) if self.cut_short => {
+                logs.body_problems.push(failure.message);
+                Ok(LoadedCall { call: self.call, logs })
+            }
+            Some(failure) => Err(failure),
+            None => Ok(LoadedCall { call: self.call, logs }),
+        };
+        Loaded { result, call_error: self.call_error, exit_code: self.exit_code }
+    }
+}
+
 /// A whole load's outcome: the logs (or why not), and why the call's details are missing if only
 /// they failed.
 pub struct Loaded {
@@ -87,18 +105,8 @@ impl Loader {
 
     /// Loads the whole call.
     pub async fn load(&self) -> Loaded {
-        let (mut logs, ending) = self.load_into(LogSet::default()).await;
-        logs.body_problems.extend(ending.body_problems);
-        let result = match ending.failure {
-            // Logs came before the failure: they are shown, and the failure is said.
-            Some(failure) if ending.cut_short => {
-                logs.body_problems.push(failure.message);
-                Ok(LoadedCall { call: ending.call, logs })
-            }
-            Some(failure) => Err(failure),
-            None => Ok(LoadedCall { call: ending.call, logs }),
-        };
-        Loaded { result, call_error: ending.call_error, exit_code: ending.exit_code }
+        let (logs, ending) = self.load_into(LogSet::default()).await;
+        ending.conclude(logs)
     }
 
     /// Loads the call, handing each log to `sink` as soon as it is decoded, and gives the sink

@@ -15,10 +15,11 @@ pub use detail::{Detail, Doc, Tab, size as size_label};
 pub use keys::{COPY_MENU, CopyItem, copy_text};
 pub use summary::Summary;
 
-use crate::action::{Action, Effect, LoadFailure, Msg};
+use crate::action::{Action, Effect, LoadFailure, Msg, Progress};
 use crate::case_file::LoadedCall;
 use crate::filter::{Filter, TextSearch};
 use crate::keymap::Keymap;
+use crate::model::Decoded;
 use crate::model::time::TimeDisplay;
 use crate::ui::layout::{Areas, areas};
 
@@ -28,6 +29,14 @@ pub enum Load {
     Loading { since: Instant },
     Loaded,
     Failed(LoadFailure),
+}
+
+/// The first load's body while its rows arrive and are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Arrival {
+    pub request: u64,
+    pub since: Instant,
+    pub progress: Progress,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -78,6 +87,8 @@ pub struct State {
     pub source_label: String,
     pub load: Load,
     pub data: Option<Arc<LoadedCall>>,
+    /// Set while the rows of the first load arrive; `data` holds those decoded so far.
+    pub arrival: Option<Arrival>,
     /// Why the call's details are missing from the header, if they are.
     pub call_error: Option<String>,
     pub types: Vec<TypeCount>,
@@ -119,6 +130,7 @@ impl State {
             source_label,
             load: Load::Loading { since: Instant::now() },
             data: None,
+            arrival: None,
             call_error: None,
             types: Vec::new(),
             filter,
@@ -162,6 +174,13 @@ impl State {
         self.data.as_deref().map(|data| &data.logs)
     }
 
+    /// Whether the list and detail are on screen: the call has loaded (a refresh keeps it there
+    /// until the new one is whole), or its rows are arriving.
+    #[must_use]
+    pub fn rows_shown(&self) -> bool {
+        self.data.is_some() && !matches!(self.load, Load::Failed(_))
+    }
+
     /// The row of `selected` within `shown`.
     #[must_use]
     pub fn selected_row(&self) -> Option<usize> {
@@ -178,12 +197,36 @@ impl State {
                 self.keep_selection_visible();
                 Vec::new()
             }
+            Msg::Arriving { request, decoded, progress } => {
+                if request != self.request {
+                    return Vec::new();
+                }
+                self.on_arriving(request, decoded, progress)
+            }
             Msg::Loaded { request, result, call_error } => {
                 if request != self.request {
                     return Vec::new();
                 }
+                let arrived = self.arrival.take().filter(|arrival| arrival.request == request).and(self.data.take());
                 match *result {
-                    Ok(loaded) => self.on_loaded(loaded, call_error),
+                    Ok(mut loaded) => {
+                        if let Some(arrived) = arrived {
+                            // The logs sent while the body arrived come first; the rest join them.
+                            let mut whole = Arc::unwrap_or_clone(arrived);
+                            let rest = std::mem::take(&mut loaded.logs);
+                            whole.logs.body_problems.extend(rest.body_problems);
+                            for log in rest.logs {
+                                whole.logs.add(Decoded::Log(log));
+                            }
+                            for rejected in rest.rejected {
+                                whole.logs.add(Decoded::Rejected(rejected));
+                            }
+                            loaded.logs = whole.logs;
+                            self.data = Some(Arc::new(LoadedCall { call: loaded.call.take(), logs: loaded.logs }));
+                            return self.on_loaded(None, call_error);
+                        }
+                        self.on_loaded(Some(loaded), call_error)
+                    }
                     Err(failure) => {
                         self.load = Load::Failed(failure);
                         Vec::new()
@@ -228,21 +271,59 @@ impl State {
         }
     }
 
+    /// Fetches the call again. The first load (or one that replaces a load still arriving)
+    /// shows rows as they arrive; a refresh keeps the loaded call on screen until the new one is
+    /// whole.
     fn refetch(&mut self) -> Vec<Effect> {
         self.request += 1;
+        if self.arrival.take().is_some() {
+            self.data = None;
+        }
         self.load = Load::Loading { since: Instant::now() };
-        vec![Effect::Fetch { request: self.request }]
+        vec![Effect::Fetch { request: self.request, arriving: self.data.is_none() }]
     }
 
-    fn on_loaded(&mut self, loaded: LoadedCall, call_error: Option<String>) -> Vec<Effect> {
-        let mut types: Vec<TypeCount> = Vec::new();
-        for log in &loaded.logs.logs {
-            match types.iter_mut().find(|t| t.name == log.webhook_type.as_str()) {
-                Some(t) => t.count += 1,
-                None => types.push(TypeCount { name: log.webhook_type.to_string(), count: 1 }),
+    /// Logs decoded while the body arrives join the list; the selection stays on its log.
+    fn on_arriving(&mut self, request: u64, decoded: Vec<Decoded>, progress: Progress) -> Vec<Effect> {
+        let since = match self.arrival {
+            Some(arrival) if arrival.request == request => arrival.since,
+            _ => {
+                self.data = Some(Arc::default());
+                self.types.clear();
+                Instant::now()
             }
+        };
+        self.arrival = Some(Arrival { request, since, progress });
+        if decoded.is_empty() {
+            return Vec::new();
         }
-        let problems = loaded.logs.problem_report();
+        let previous_id = self.selected_log().map(|log| log.id);
+        let data = Arc::make_mut(self.data.get_or_insert_with(Arc::default));
+        for item in decoded {
+            if let Decoded::Log(log) = &item {
+                count_type(&mut self.types, log);
+            }
+            data.logs.add(item);
+        }
+        self.selected = previous_id.and_then(|id| self.logs()?.logs.iter().position(|log| log.id == id));
+        let mut effects = if self.filter.text.is_empty() { Vec::new() } else { self.start_search() };
+        effects.extend(self.refilter());
+        effects
+    }
+
+    /// A load is whole: `loaded`, or, when `None`, the data its rows arrived into.
+    fn on_loaded(&mut self, loaded: Option<LoadedCall>, call_error: Option<String>) -> Vec<Effect> {
+        let previous_id = self.selected_log().map(|log| log.id);
+        if let Some(loaded) = loaded {
+            self.data = Some(Arc::new(loaded));
+            self.detail = None;
+        }
+        let Some(data) = self.data.clone() else { return Vec::new() };
+        let mut types: Vec<TypeCount> = Vec::new();
+        for log in &data.logs.logs {
+            count_type(&mut types, log);
+        }
+        let problems = data.logs.problem_report();
         self.status = if let Some(first) = problems.first() {
             let text =
                 format!("{} problem(s) in the data, first: {first} (i on a ⚠ log shows its own)", problems.len());
@@ -250,12 +331,9 @@ impl State {
         } else {
             call_error.as_ref().map(|why| StatusLine { text: format!("call details unavailable: {why}"), ok: false })
         };
-        let previous_id = self.selected_log().map(|log| log.id);
         self.types = types;
         self.call_error = call_error;
-        self.data = Some(Arc::new(loaded));
         self.load = Load::Loaded;
-        self.detail = None;
         self.selected = previous_id.and_then(|id| self.logs()?.logs.iter().position(|log| log.id == id));
         self.text_matches = None;
         let mut effects = self.start_search();
@@ -508,6 +586,14 @@ impl State {
                 Vec::new()
             }
         }
+    }
+}
+
+/// Counts `log` under its webhook type, a new type going last (the order types are first met).
+fn count_type(types: &mut Vec<TypeCount>, log: &crate::model::WebhookLog) {
+    match types.iter_mut().find(|t| t.name == log.webhook_type.as_str()) {
+        Some(t) => t.count += 1,
+        None => types.push(TypeCount { name: log.webhook_type.to_string(), count: 1 }),
     }
 }
 

@@ -24,6 +24,7 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) {
     header::render(frame, areas.header, state, theme);
     let body = areas.list.union(areas.detail);
     match &state.load {
+        Load::Loading { .. } if state.rows_shown() => render_logs(frame, &areas, state, theme),
         Load::Loading { since } => {
             let spinner = SPINNER[state.spinner % SPINNER.len()];
             let waited = since.elapsed().as_secs();
@@ -47,39 +48,43 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) {
             ];
             message(frame, body, theme, &format!("Could not load {}", state.source_label), &lines);
         }
-        Load::Loaded => {
-            let total = state.logs().map_or(0, |set| set.logs.len());
-            if total == 0 {
-                let lines = [
-                    Line::raw("This call has no webhook deliveries."),
-                    Line::raw(""),
-                    Line::styled(
-                        "Either its assistant has no webhook URL configured, or nothing was sent yet.",
-                        theme.dim,
-                    ),
-                    Line::raw(""),
-                    hint_line(theme, &[("r", "fetch again"), ("q", "quit")]),
-                ];
-                message(frame, body, theme, "No deliveries", &lines);
-            } else if state.shown.is_empty() && !state.searching {
-                let lines = [
-                    Line::raw(format!("None of the {total} deliveries matches the filters.")),
-                    Line::raw(""),
-                    Line::styled(header::filter_summary(state), theme.dim),
-                    Line::raw(""),
-                    hint_line(theme, &[("c", "clear filters"), ("t", "types"), ("f", "status"), ("/", "search")]),
-                ];
-                message(frame, body, theme, "Nothing matches", &lines);
-            } else {
-                if !state.zoomed {
-                    list::render(frame, &areas, state, theme);
-                }
-                detail::render(frame, &areas, state, theme);
-            }
-        }
+        Load::Loaded => render_logs(frame, &areas, state, theme),
     }
     render_footer(frame, areas.footer, state, theme);
     popup::render(frame, state, theme);
+}
+
+/// The list and the detail, or what stands in for them when there is nothing to list.
+fn render_logs(frame: &mut Frame, areas: &layout::Areas, state: &State, theme: &Theme) {
+    let body = areas.list.union(areas.detail);
+    let total = state.logs().map_or(0, |set| set.logs.len());
+    if total == 0 && state.arrival.is_some() {
+        let lines = [Line::styled(header::arrival_text(state).unwrap_or_default(), theme.accent)];
+        message(frame, body, theme, "Receiving", &lines);
+    } else if total == 0 {
+        let lines = [
+            Line::raw("This call has no webhook deliveries."),
+            Line::raw(""),
+            Line::styled("Either its assistant has no webhook URL configured, or nothing was sent yet.", theme.dim),
+            Line::raw(""),
+            hint_line(theme, &[("r", "fetch again"), ("q", "quit")]),
+        ];
+        message(frame, body, theme, "No deliveries", &lines);
+    } else if state.shown.is_empty() && !state.searching {
+        let lines = [
+            Line::raw(format!("None of the {total} deliveries matches the filters.")),
+            Line::raw(""),
+            Line::styled(header::filter_summary(state), theme.dim),
+            Line::raw(""),
+            hint_line(theme, &[("c", "clear filters"), ("t", "types"), ("f", "status"), ("/", "search")]),
+        ];
+        message(frame, body, theme, "Nothing matches", &lines);
+    } else {
+        if !state.zoomed {
+            list::render(frame, areas, state, theme);
+        }
+        detail::render(frame, areas, state, theme);
+    }
 }
 
 /// A centred, bordered message for the states that replace the list and detail.

@@ -23,7 +23,7 @@ const TWO_TO_THE_64: f64 = 18_446_744_073_709_551_616.0;
 const TRUNCATION_MARK: &str = "... [TRUNCATED]\"";
 
 /// What one array element became.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[expect(clippy::large_enum_variant, reason = "moved once per element; boxing would allocate once per log")]
 pub enum Decoded {
     Log(WebhookLog),

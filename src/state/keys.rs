@@ -2,7 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
-use super::{Focus, Load, Popup, State, StatusLine};
+use super::{Focus, Popup, State, StatusLine};
 use crate::action::{Action, Effect};
 use crate::case_file::LoadedCall;
 
@@ -89,7 +89,7 @@ impl State {
         }
         let Some(action) = self.keymap.action_for(&key) else { return Vec::new() };
         // Before data arrives only a few keys mean anything.
-        if !matches!(self.load, Load::Loaded) && !matches!(action, Action::Quit | Action::Refresh | Action::Help) {
+        if !self.rows_shown() && !matches!(action, Action::Quit | Action::Refresh | Action::Help) {
             return Vec::new();
         }
         self.perform(action)
@@ -184,7 +184,7 @@ impl State {
     }
 
     pub(super) fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
-        if self.popup != Popup::None || !matches!(self.load, Load::Loaded) {
+        if self.popup != Popup::None || !self.rows_shown() {
             return Vec::new();
         }
         let areas = self.areas();

@@ -4,8 +4,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent,
 use rstest::rstest;
 
 use super::*;
+use crate::action::Progress;
 use crate::case_file::parse_document;
 use crate::filter::StatusFilter;
+use crate::model::Decoded;
 
 /// Five logs: two types, two failures, one with a payload mentioning "refund".
 const CALL: &str = r#"[
@@ -51,7 +53,7 @@ fn send(state: &mut State, msg: Msg) -> Vec<Effect> {
 fn loaded(filter: Filter) -> State {
     let mut state = State::new("call 1".into(), filter, Keymap::default(), Rect::new(0, 0, 120, 40));
     let effects = state.start();
-    assert_eq!(effects, [Effect::Fetch { request: 1 }]);
+    assert_eq!(effects, [Effect::Fetch { request: 1, arriving: true }]);
     let result = Box::new(Ok(parse_document(CALL.to_owned()).unwrap()));
     send(&mut state, Msg::Loaded { request: 1, result, call_error: None });
     state
@@ -80,10 +82,66 @@ fn loading_selects_the_first_log_and_counts_types_in_order_of_appearance() {
 #[test]
 fn a_superseded_fetch_is_ignored() {
     let mut state = loaded(Filter::default());
-    assert_eq!(send(&mut state, key('r')), [Effect::Fetch { request: 2 }]);
+    assert_eq!(send(&mut state, key('r')), [Effect::Fetch { request: 2, arriving: false }]);
     let superseded_reply = Box::new(Err(LoadFailure { message: "old".into(), hint: String::new() }));
     send(&mut state, Msg::Loaded { request: 1, result: superseded_reply, call_error: None });
     assert!(matches!(state.load, Load::Loading { .. }), "the reply to fetch 1 must not count");
+}
+
+/// The first load's logs, each as its own [`Decoded`], in the order the server sends them.
+fn arriving_logs() -> Vec<Decoded> {
+    let set = parse_document(CALL.to_owned()).unwrap().logs;
+    set.logs.into_iter().map(Decoded::Log).collect()
+}
+
+fn arriving(decoded: Vec<Decoded>, received: usize) -> Msg {
+    Msg::Arriving { request: 1, decoded, progress: Progress { received, expected: Some(1000) } }
+}
+
+#[test]
+fn rows_arrive_while_the_body_does_and_the_selection_and_filters_work_from_the_first() {
+    let mut state = State::new("call 1".into(), Filter::default(), Keymap::default(), Rect::new(0, 0, 120, 40));
+    state.start();
+    let mut logs = arriving_logs();
+    let rest: Vec<Decoded> = logs.split_off(2);
+    assert!(!state.rows_shown());
+    send(&mut state, arriving(Vec::new(), 10));
+    assert_eq!(state.arrival.map(|a| a.progress.received), Some(10), "progress shows before the first log");
+    assert!(state.logs().is_some_and(|set| set.logs.is_empty()));
+    send(&mut state, arriving(logs, 300));
+    assert!(state.rows_shown());
+    assert_eq!((shown_ids(&state), selected_id(&state)), (vec![1, 2], Some(1)));
+    send(&mut state, key('j'));
+    send(&mut state, key('f'));
+    assert_eq!((shown_ids(&state), selected_id(&state)), (vec![2], Some(2)), "filters apply to what has arrived");
+    let (more, last) = (rest[..2].to_vec(), rest[2..].to_vec());
+    send(&mut state, arriving(more, 800));
+    assert_eq!((shown_ids(&state), selected_id(&state)), (vec![2, 4], Some(2)), "the selection stays put");
+    assert_eq!(state.arrival.map(|a| a.progress.received), Some(800));
+    // The rest comes with the end of the load.
+    let mut whole = parse_document(CALL.to_owned()).unwrap();
+    whole.logs.logs.retain(|log| last.iter().any(|d| matches!(d, Decoded::Log(l) if l.id == log.id)));
+    send(&mut state, Msg::Loaded { request: 1, result: Box::new(Ok(whole)), call_error: None });
+    assert_eq!(state.load, Load::Loaded);
+    assert_eq!(state.arrival, None);
+    assert_eq!(state.logs().unwrap().logs.len(), 5);
+    assert_eq!((shown_ids(&state), selected_id(&state)), (vec![2, 4], Some(2)));
+    let types: Vec<(&str, usize)> = state.types.iter().map(|t| (t.name.as_str(), t.count)).collect();
+    assert_eq!(types, [("call_started", 1), ("transcript", 3), ("call_ended", 1)]);
+}
+
+#[test]
+fn a_refresh_keeps_the_call_on_screen_and_one_during_arrival_starts_over() {
+    let mut state = loaded(Filter::default());
+    assert_eq!(send(&mut state, key('r')), [Effect::Fetch { request: 2, arriving: false }]);
+    assert!(state.rows_shown(), "the loaded call stays on screen until the new one is whole");
+    let mut fresh = State::new("call 1".into(), Filter::default(), Keymap::default(), Rect::new(0, 0, 120, 40));
+    fresh.start();
+    send(&mut fresh, arriving(arriving_logs()[..1].to_vec(), 100));
+    assert_eq!(send(&mut fresh, key('r')), [Effect::Fetch { request: 2, arriving: true }]);
+    assert!(!fresh.rows_shown(), "the partial rows of the superseded fetch are dropped");
+    send(&mut fresh, arriving(arriving_logs(), 100));
+    assert!(fresh.logs().is_none(), "rows of fetch 1 arriving late are ignored");
 }
 
 #[rstest]

@@ -1,5 +1,7 @@
 //! The two header lines: which call, and what is shown of it.
 
+use std::fmt::Write as _;
+
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -8,7 +10,7 @@ use ratatui::widgets::Paragraph;
 use super::theme::Theme;
 use crate::filter::StatusFilter;
 use crate::sanitize;
-use crate::state::State;
+use crate::state::{Load, State};
 
 pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let mut first = vec![Span::styled("hookscope ", theme.title)];
@@ -52,6 +54,12 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
         if !set.rejected.is_empty() {
             second.push(Span::styled(format!(" · ⚠ {} unreadable", set.rejected.len()), theme.warn));
         }
+        if let Some(arriving) = arrival_text(state) {
+            second.push(Span::styled(" · ", theme.dim));
+            second.push(Span::styled(arriving, theme.accent));
+        } else if matches!(state.load, Load::Loading { .. }) {
+            second.push(Span::styled(" · fetching again…", theme.accent));
+        }
         if !state.filter.is_empty() {
             second.push(Span::styled("  │ ", theme.dim));
             second.push(Span::styled(filter_summary(state), theme.accent));
@@ -67,6 +75,32 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
         height: 1.min(area.height.saturating_sub(1)),
     };
     frame.render_widget(Paragraph::new(flags), corner);
+}
+
+/// `receiving 3.2 of 13.5 MB (24%) · 2.1 MB/s · 1.5 s` while the rows of the first load arrive.
+pub(super) fn arrival_text(state: &State) -> Option<String> {
+    let arrival = state.arrival?;
+    let elapsed = arrival.since.elapsed();
+    let received = arrival.progress.received;
+    let mut text = format!("receiving {}", megabytes(received));
+    if let Some(expected) = arrival.progress.expected.filter(|&expected| expected > 0) {
+        let percent = received.saturating_mul(100) / expected;
+        text = format!("receiving {} of {} ({percent}%)", megabytes(received), megabytes(expected));
+    }
+    let seconds = elapsed.as_secs_f64();
+    if seconds >= 0.2 {
+        #[expect(clippy::cast_precision_loss, reason = "a rate shown to one decimal")]
+        let rate = received as f64 / seconds / 1e6;
+        let _ = write!(text, " · {rate:.1} MB/s · {seconds:.1} s");
+    }
+    Some(text)
+}
+
+/// `3.2 MB`, to one decimal.
+fn megabytes(bytes: usize) -> String {
+    #[expect(clippy::cast_precision_loss, reason = "shown to one decimal")]
+    let megabytes = bytes as f64 / 1e6;
+    format!("{megabytes:.1} MB")
 }
 
 /// `type=transcript,tool_call · failed · /"timeout" (searching…)`.
