@@ -12,6 +12,14 @@ pub mod highlight;
 pub mod json_text;
 pub mod keymap;
 pub mod load;
+#[cfg_attr(
+    not(test),
+    expect(
+        dead_code,
+        reason = "model/scan.rs's has_quote_or_backslash (used by its tests) lost its caller to json_text; the \
+                  decoder rewrite removes scan.rs"
+    )
+)]
 pub mod model;
 pub mod redact;
 pub mod sanitize;
