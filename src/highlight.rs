@@ -2,12 +2,12 @@
 //!
 //! syntect parses at a few MB/s and only in order from the top of a document. JSON, the only
 //! kind of document that gets big (response bodies are cut at 10 KB by the server), goes
-//! through a tokenizer of its own that uses the theme's colours for syntect's JSON scopes, at
-//! hundreds of MB/s. Still, the detail pane shows sanitized text unstyled at once,
-//! [`highlight_in_chunks`] runs off the UI thread and hands back styles a chunk at a time, and
-//! [`styled_line`] turns the cached styles into spans for the visible lines only. Styles are
-//! computed on lines that went through [`crate::sanitize`], so the byte offsets in a
-//! [`LineStyles`] index exactly the text that is drawn.
+//! through hookscope's JSON tokenizer ([`crate::json_text::tokens`]) in the theme's colours
+//! for syntect's JSON scopes, at hundreds of MB/s. Still, the detail pane shows sanitized text
+//! unstyled at once, [`highlight_in_chunks`] runs off the UI thread and hands back styles a
+//! chunk at a time, and [`styled_line`] turns the cached styles into spans for the visible
+//! lines only. Styles are computed on lines that went through [`crate::sanitize`], so the byte
+//! offsets in a [`LineStyles`] index exactly the text that is drawn.
 
 mod chunks;
 mod color;
@@ -55,11 +55,7 @@ pub fn detect_language(text: &str) -> Language {
     let bytes = text.as_bytes();
     match bytes.first() {
         Some(b'{' | b'[') if opens_json_container(bytes) => Language::Json,
-        Some(b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n')
-            if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() =>
-        {
-            Language::Json
-        }
+        Some(b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n') if crate::json_text::is_json(text) => Language::Json,
         Some(b'<') if looks_like_html(bytes) => Language::Html,
         Some(b'<') if bytes.get(1).is_some_and(|&b| b.is_ascii_alphabetic() || matches!(b, b'?' | b'!' | b'_')) => {
             Language::Xml

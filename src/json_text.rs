@@ -1,80 +1,66 @@
-//! JSON handled as text: pretty-printing and string decoding that never go through
-//! `serde_json::Value`.
+//! JSON handled as text, never through `serde_json::Value`: pretty-printing and printing
+//! exactly as sent, on the one tokenizer ([`tokens`]) that redaction and highlighting share too,
+//! validation, and string decoding.
 //!
-//! Why by hand: a copy of a payload must keep key order and number text exactly as the server
+//! Why text: a copy of a payload must keep key order and number text exactly as the server
 //! sent them (a 30-digit id stays 30 digits), `Value` refuses nesting past 128 levels, and
 //! re-indenting tokens is a single pass over the bytes, several times faster than parse +
-//! serialise. The input has already been validated (by the decoder's scanner, `model/scan.rs`,
-//! or by `serde_json` for a call's details), so the re-indenter only has to track strings and
-//! brackets.
+//! serialise. What is shown or copied has been validated already (by the decoder, or with
+//! [`is_json`]); the functions here still take any text without panicking.
+
+pub(crate) mod exact;
+pub mod tokens;
+
+pub use exact::exact;
+use tokens::{Kind, Tokens};
 
 /// Indentation used by every pretty-printed document hookscope shows or copies.
 const INDENT: &str = "  ";
 
 /// Deeper levels are indented no further. Indenting every level makes the output quadratic in
-/// the depth: a payload nested 10,000 deep (60 KB) became 200 MB of spaces and froze the
-/// explorer for minutes. Past this depth nothing fits on a screen anyway.
+/// the depth: a payload nested 10,000 deep (60 KB) would become 200 MB of spaces. Past this
+/// depth nothing fits on a screen anyway.
 pub const MAX_INDENT_LEVELS: usize = 32;
+
+/// Whether `text` is one JSON value (whitespace around it allowed). Unlike parsing into
+/// `Value`, validating as a `RawValue` has no nesting limit.
+#[must_use]
+pub fn is_json(text: &str) -> bool {
+    serde_json::from_str::<&serde_json::value::RawValue>(text).is_ok()
+}
 
 /// Re-indents valid JSON text with two spaces, one member per line, and `": "` after keys.
 /// Empty objects and arrays stay on one line (`{}`, `[]`), as `serde_json` prints them.
 /// Invalid input is not rejected: it is re-indented as far as the brackets allow.
 #[must_use]
 pub fn pretty(raw: &str) -> String {
-    let bytes = raw.as_bytes();
     let mut out = String::with_capacity(raw.len() + raw.len() / 2);
     let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match b {
-            b'"' => {
-                let end = string_end(bytes, i);
-                out.push_str(&raw[i..end]);
-                i = end;
-                continue;
-            }
-            b'{' | b'[' => {
-                let close = if b == b'{' { b'}' } else { b']' };
-                let next = next_significant(bytes, i + 1);
-                if next.is_some_and(|(_, c)| c == close) {
-                    out.push(b as char);
-                    out.push(close as char);
-                    i = next.map_or(bytes.len(), |(at, _)| at + 1);
-                    continue;
+    let mut tokens = Tokens::new(raw).filter(|token| token.kind != Kind::Whitespace).peekable();
+    while let Some(token) = tokens.next() {
+        match token.kind {
+            Kind::Open(container) => {
+                out.push_str(token.text);
+                if let Some(close) = tokens.next_if(|next| next.kind == Kind::Close(container)) {
+                    out.push_str(close.text);
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
                 }
-                out.push(b as char);
-                depth += 1;
-                newline(&mut out, depth);
             }
-            b'}' | b']' => {
+            Kind::Close(_) => {
                 depth = depth.saturating_sub(1);
                 newline(&mut out, depth);
-                out.push(b as char);
+                out.push_str(token.text);
             }
-            b',' => {
+            Kind::Comma => {
                 out.push(',');
                 newline(&mut out, depth);
             }
-            b':' => out.push_str(": "),
-            b' ' | b'\t' | b'\n' | b'\r' => {}
-            _ => {
-                // A number, `true`, `false` or `null`: copy the run of bytes up to the next
-                // structural character untouched, so number text is kept exactly.
-                let start = i;
-                while i < bytes.len()
-                    && !matches!(
-                        bytes[i],
-                        b',' | b'}' | b']' | b':' | b'"' | b' ' | b'\t' | b'\n' | b'\r' | b'{' | b'['
-                    )
-                {
-                    i += 1;
-                }
-                out.push_str(&raw[start..i]);
-                continue;
-            }
+            Kind::Colon => out.push_str(": "),
+            // Strings, numbers and literals are copied untouched, so number text is kept exactly.
+            _ => out.push_str(token.text),
         }
-        i += 1;
     }
     out
 }
@@ -86,36 +72,6 @@ fn newline(out: &mut String, depth: usize) {
     }
 }
 
-fn next_significant(bytes: &[u8], from: usize) -> Option<(usize, u8)> {
-    bytes[from..]
-        .iter()
-        .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-        .map(|offset| (from + offset, bytes[from + offset]))
-}
-
-/// The index just past the closing quote of the string starting at `start` (or the end of the
-/// input for an unterminated string).
-pub(crate) fn string_end(bytes: &[u8], start: usize) -> usize {
-    // memchr jumps over the text between quotes and backslashes: most of a payload's bytes.
-    let mut i = start + 1;
-    while let Some(found) = bytes.get(i..).and_then(|rest| memchr::memchr2(b'"', b'\\', rest)) {
-        i += found;
-        if bytes[i] == b'"' {
-            return i + 1;
-        }
-        i += 2;
-    }
-    bytes.len()
-}
-
-/// The text of a string literal that holds no escapes, which is then the text between the
-/// quotes: most strings of a log, read without a parser.
-#[must_use]
-pub(crate) fn unescaped_string(literal: &str) -> Option<&str> {
-    let inner = literal.strip_prefix('"')?.strip_suffix('"')?;
-    memchr::memchr2(b'"', b'\\', inner.as_bytes()).is_none().then_some(inner)
-}
-
 /// Decodes a JSON string literal (with its quotes) into text.
 ///
 /// Unlike `serde_json::from_str::<String>`, an escaped lone surrogate (`"\ud800"`, which some
@@ -123,13 +79,14 @@ pub(crate) fn unescaped_string(literal: &str) -> Option<&str> {
 /// the whole body. Returns `None` when `literal` is not a string at all.
 #[must_use]
 pub fn decode_string(literal: &str) -> Option<String> {
-    if let Some(text) = unescaped_string(literal) {
-        return Some(text.to_owned());
+    let inner = literal.strip_prefix('"')?.strip_suffix('"')?;
+    if memchr::memchr2(b'"', b'\\', inner.as_bytes()).is_none() {
+        // No escape: the text is what is between the quotes, as in most strings of a log.
+        return Some(inner.to_owned());
     }
     if let Ok(text) = serde_json::from_str::<String>(literal) {
         return Some(text);
     }
-    let inner = literal.strip_prefix('"')?.strip_suffix('"')?;
     let mut out = String::with_capacity(inner.len());
     let mut chars = inner.chars();
     while let Some(c) = chars.next() {
@@ -201,6 +158,27 @@ mod tests {
         let widest = out.lines().map(str::len).max().unwrap();
         assert_eq!(widest, INDENT.len() * MAX_INDENT_LEVELS + "[]".len(), "indentation stops growing");
         assert!(out.len() < 3 * 1024 * 1024, "linear in the depth: {} bytes", out.len());
+    }
+
+    #[rstest::rstest]
+    #[case::cut_in_a_string("{\"a\": [1, \"cut", "{\n  \"a\": [\n    1,\n    \"cut")]
+    #[case::more_closes_than_opens("1]}", "1\n]\n}")]
+    #[case::words_that_are_not_json("{\"a\":undefined}", "{\n  \"a\": undefined\n}")]
+    fn pretty_indents_invalid_json_as_far_as_it_goes(#[case] raw: &str, #[case] expected: &str) {
+        assert_eq!(pretty(raw), expected);
+    }
+
+    #[test]
+    fn is_json_validates_without_a_nesting_limit() {
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(is_json(&deep));
+        assert!(serde_json::from_str::<serde_json::Value>(&deep).is_err(), "where `Value` gives up");
+        assert!(!is_json(&deep[1..]), "one bracket short");
+        assert!(is_json(" {\"a\": [1, \"x\", -0.5e3, null]}\n"));
+        for not_json in ["", "{", "[1,]", "{\"a\" 1}", "\"raw\u{1}control\"", "1 2", "NaN", "{\"a\":1} ... [TRUNCATED]"]
+        {
+            assert!(!is_json(not_json), "{not_json:?}");
+        }
     }
 
     #[test]

@@ -17,6 +17,5 @@ pub mod print;
 pub mod redact;
 pub mod sanitize;
 pub mod state;
-pub(crate) mod swar;
 pub mod terminal;
 pub mod ui;

@@ -14,7 +14,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use crate::json_text;
-use crate::json_text::string_end;
+use crate::json_text::tokens::{Kind, Tokens};
 
 /// What replaces a masked value.
 pub const MASK: &str = "[REDACTED]";
@@ -50,76 +50,34 @@ pub fn is_secret_key(key: &str) -> bool {
 /// that is not JSON is scanned as far as it goes; for such text [`redact_text`] does better.
 #[must_use]
 pub fn redact_json(raw: &str) -> String {
-    let bytes = raw.as_bytes();
     let mut out = String::with_capacity(raw.len());
-    let mut stack: Vec<Frame> = Vec::new();
     let mut copied = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        let start = i;
-        let replacement: Option<Cow<'static, str>> = match bytes[i] {
-            b'"' => {
-                i = string_end(bytes, i);
-                let literal = &raw[start..i];
-                if let Some(frame) = stack.last_mut().filter(|frame| frame.object && frame.expect_key) {
-                    frame.secret_value = json_text::decode_string(literal).is_some_and(|key| is_secret_key(&key));
-                    redact_string(literal).map(Cow::Owned)
-                } else if take_secret(&mut stack) && literal != "\"\"" {
-                    Some(Cow::Borrowed(MASK_JSON))
-                } else {
-                    redact_string(literal).map(Cow::Owned)
-                }
+    // Set by a secret-looking key, taken by the value after its colon.
+    let mut secret_key = false;
+    let mut tokens = Tokens::new(raw);
+    while let Some(token) = tokens.next() {
+        if matches!(token.kind, Kind::Whitespace | Kind::Colon) {
+            continue;
+        }
+        let secret_value = std::mem::take(&mut secret_key);
+        let (end, replacement): (usize, Option<Cow<'static, str>>) = match token.kind {
+            Kind::String { key: true, .. } => {
+                secret_key = json_text::decode_string(token.text).is_some_and(|key| is_secret_key(&key));
+                (token.end(), redact_string(token.text).map(Cow::Owned))
             }
-            open @ (b'{' | b'[') => {
-                if take_secret(&mut stack) {
-                    i = container_end(bytes, i);
-                    Some(Cow::Borrowed(MASK_JSON))
-                } else {
-                    stack.push(Frame { object: open == b'{', expect_key: open == b'{', secret_value: false });
-                    i += 1;
-                    None
-                }
+            Kind::String { .. } if secret_value && token.text != "\"\"" => {
+                (token.end(), Some(Cow::Borrowed(MASK_JSON)))
             }
-            b'}' | b']' => {
-                stack.pop();
-                i += 1;
-                None
-            }
-            b':' => {
-                if let Some(frame) = stack.last_mut() {
-                    frame.expect_key = false;
-                }
-                i += 1;
-                None
-            }
-            b',' => {
-                if let Some(frame) = stack.last_mut() {
-                    frame.expect_key = frame.object;
-                    frame.secret_value = false;
-                }
-                i += 1;
-                None
-            }
-            b' ' | b'\t' | b'\n' | b'\r' => {
-                i += 1;
-                None
-            }
-            _ => {
-                // A number or a literal: up to the next structural byte (at least one byte, as
-                // this one is not structural).
-                i += 1;
-                while i < bytes.len() && !is_structural(bytes[i]) {
-                    i += 1;
-                }
-                let token = &raw[start..i];
-                (take_secret(&mut stack) && !matches!(token, "null" | "true" | "false"))
-                    .then_some(Cow::Borrowed(MASK_JSON))
-            }
+            Kind::String { .. } => (token.end(), redact_string(token.text).map(Cow::Owned)),
+            Kind::Open(_) if secret_value => (tokens.skip_container(), Some(Cow::Borrowed(MASK_JSON))),
+            Kind::Number | Kind::Other if secret_value => (token.end(), Some(Cow::Borrowed(MASK_JSON))),
+            // `null` and booleans reveal nothing; punctuation is kept.
+            _ => (token.end(), None),
         };
         if let Some(replacement) = replacement {
-            out.push_str(&raw[copied..start]);
+            out.push_str(&raw[copied..token.start]);
             out.push_str(&replacement);
-            copied = i;
+            copied = end;
         }
     }
     out.push_str(&raw[copied..]);
@@ -147,51 +105,11 @@ pub fn redact_url(url: &str) -> String {
     redact_text(&masked)
 }
 
-struct Frame {
-    object: bool,
-    /// In an object, before the `:` of a member.
-    expect_key: bool,
-    /// The member being read has a secret-looking key.
-    secret_value: bool,
-}
-
-/// True (once) when the value starting now belongs to a secret-looking key.
-fn take_secret(stack: &mut [Frame]) -> bool {
-    match stack.last_mut() {
-        Some(frame) if frame.object && !frame.expect_key && frame.secret_value => {
-            frame.secret_value = false;
-            true
-        }
-        _ => false,
-    }
-}
-
-fn is_structural(b: u8) -> bool {
-    matches!(b, b',' | b'}' | b']' | b':' | b'"' | b'{' | b'[' | b' ' | b'\t' | b'\n' | b'\r')
-}
-
-/// Just past the bracket closing the one at `start` (strings skipped), or the end of the text.
-fn container_end(bytes: &[u8], start: usize) -> usize {
-    let mut depth = 0usize;
-    let mut i = start;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                i = string_end(bytes, i);
-                continue;
-            }
-            b'{' | b'[' => depth += 1,
-            b'}' | b']' => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return i + 1;
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    bytes.len()
+/// Just past the bracket closing the one at `start`, or the end of the text.
+fn container_end(text: &str, start: usize) -> usize {
+    let mut tokens = Tokens::new(&text[start..]);
+    tokens.next();
+    start + tokens.skip_container()
 }
 
 /// The string literal re-encoded if masking changed its text, else `None` (keep it as sent,
@@ -293,7 +211,7 @@ fn mask_secret_pairs(text: &str) -> Cow<'_, str> {
                 (at + 1..end, end)
             }
             Some(b'{' | b'[') => {
-                let end = container_end(bytes, at);
+                let end = container_end(text, at);
                 (at..end, end)
             }
             Some(_) => {

@@ -12,8 +12,10 @@ use hookscope::cli::Theme as ThemeName;
 use hookscope::export;
 use hookscope::filter::Filter;
 use hookscope::json_text;
+use hookscope::json_text::tokens::Tokens;
 use hookscope::keymap::Keymap;
 use hookscope::model::{LogSet, WebhookLog};
+use hookscope::redact;
 use hookscope::sanitize;
 use hookscope::state::State;
 use hookscope::ui::{self, theme::Theme};
@@ -71,6 +73,9 @@ const SPECIAL: [char; 32] = [
     '\\',
     '\u{fffd}',
 ];
+
+/// Short text of the characters JSON is made of, in any order.
+const JSON_LIKE: &str = "\u{feff}?[ \\[\\]{}\",:0-9a-z_\\\\.eE+-]{0,80}";
 
 fn text() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -253,7 +258,7 @@ proptest! {
     }
 
     #[test]
-    fn decoding_json_like_text_never_panics(text in "\u{feff}?[ \\[\\]{}\",:0-9a-z_\\\\.eE+-]{0,80}") {
+    fn decoding_json_like_text_never_panics(text in JSON_LIKE) {
         if let Ok(loaded) = parse_document(text) {
             use_everything(&loaded);
         }
@@ -420,6 +425,77 @@ proptest! {
             .expect("a fenced body");
         prop_assert!(*fence > longest_backtick_run(&shown), "fence {} for a run of {}", fence, longest_backtick_run(&shown));
         prop_assert_eq!(content.trim_end_matches('\n'), shown.trim_end_matches('\n'));
+    }
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    /// Every byte of any text is in exactly one token, in order, so the tokens put end to end
+    /// give back the text, whether it is read from the start or as the rest of a string.
+    #[test]
+    fn tokens_give_back_any_text(
+        text in prop_oneof![
+            text(),
+            JSON_LIKE,
+            (tree(), any::<bool>()).prop_map(|(json, spaced)| json.text(spaced)),
+        ],
+    ) {
+        for tokens in [Tokens::new(&text), Tokens::inside_string(&text)] {
+            let mut end = 0;
+            let mut joined = String::new();
+            for token in tokens {
+                prop_assert_eq!(token.start, end, "{:?}", text);
+                prop_assert!(!token.text.is_empty());
+                prop_assert_eq!(&text[token.range()], token.text);
+                joined.push_str(token.text);
+                end = token.end();
+            }
+            prop_assert_eq!(&joined, &text);
+        }
+    }
+
+    /// On valid JSON, what is done to the text is what `serde_json` would see: pretty-printing and
+    /// printing as sent (spaced or compacted) keep the value and every number's text, and
+    /// redaction gives the value that masking `serde_json`'s tree member by member gives.
+    #[test]
+    fn json_text_agrees_with_serde_json(value in value_tree(), spaced in any::<bool>()) {
+        let text = if spaced { serde_json::to_string_pretty(&value) } else { serde_json::to_string(&value) }.unwrap();
+        let reread = |out: &str| serde_json::from_str::<Value>(out).unwrap_or_else(|err| panic!("{err}: {out}"));
+        let printed = [
+            json_text::pretty(&text),
+            json_text::exact(&text, false).into_owned(),
+            json_text::exact(&text, true).into_owned(),
+        ];
+        for out in printed {
+            prop_assert_eq!(&reread(&out), &value);
+            prop_assert_eq!(number_texts(&out), number_texts(&text));
+        }
+        prop_assert_eq!(reread(&redact::redact_json(&text)), redacted(&value));
+    }
+}
+
+/// Redaction done on `serde_json`'s tree: every string (keys included) masked as text, and the
+/// value of a secret-looking key replaced unless it is `null`, a boolean or `""`.
+fn redacted(value: &Value) -> Value {
+    match value {
+        Value::String(text) => Value::from(redact::redact_text(text)),
+        Value::Array(items) => Value::Array(items.iter().map(redacted).collect()),
+        Value::Object(members) => Value::Object(
+            members
+                .iter()
+                .map(|(key, value)| {
+                    let reveals_nothing = matches!(value, Value::Null | Value::Bool(_)) || value == "";
+                    let value = if redact::is_secret_key(key) && !reveals_nothing {
+                        Value::from(redact::MASK)
+                    } else {
+                        redacted(value)
+                    };
+                    (redact::redact_text(key), value)
+                })
+                .collect(),
+        ),
+        other => other.clone(),
     }
 }
 

@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use serde_json::value::RawValue;
 
-use super::json::{exact, push_array};
+use super::json::push_array;
 use crate::case_file::CASE_FORMAT_VERSION;
+use crate::json_text::{self, exact};
 use crate::model::{CallInfo, LogSet, WebhookLog};
 
 /// `{"hookscope_case": 1, "exported_at": …, "hookscope_version": …, "call": …, "logs": […]}`
@@ -21,7 +21,7 @@ use crate::model::{CallInfo, LogSet, WebhookLog};
 pub fn case_file(set: &LogSet, call: Option<&CallInfo>, logs: &[&WebhookLog], exported_at: Timestamp) -> String {
     let call = call
         .map(|call| call.raw.as_str())
-        .filter(|raw| serde_json::from_str::<&RawValue>(raw).is_ok())
+        .filter(|raw| json_text::is_json(raw))
         .map_or(std::borrow::Cow::Borrowed("null"), |raw| exact(raw, false));
     let mut out = format!(
         "{{\"hookscope_case\": {CASE_FORMAT_VERSION}, \"exported_at\": \"{exported_at}\", \

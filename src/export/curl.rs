@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::json::exact;
+use crate::json_text::exact;
 use crate::model::{LogSet, WebhookLog};
 use crate::sanitize;
 

@@ -9,11 +9,9 @@
 use std::fmt::Write as _;
 
 use jiff::Timestamp;
-use serde::de::IgnoredAny;
 
-use super::json::exact;
 use super::status_word;
-use crate::json_text;
+use crate::json_text::{self, exact};
 use crate::model::time::{TimeDisplay, offset_label};
 use crate::model::{CallInfo, LogSet, Outcome, WebhookLog};
 use crate::redact;
@@ -309,7 +307,7 @@ fn push_response_body(out: &mut String, set: &LogSet, log: &WebhookLog, options:
         out.push_str("\n**Response body:** empty\n");
         return;
     }
-    let is_json = serde_json::from_str::<IgnoredAny>(&body).is_ok();
+    let is_json = json_text::is_json(&body);
     let body = match (options.redact, is_json) {
         (true, true) => redact::redact_json(&body),
         (true, false) => redact::redact_text(&body),

@@ -401,3 +401,13 @@ fn table_never_exceeds_any_width() {
         }
     }
 }
+
+#[test]
+fn a_response_body_nested_deeper_than_serde_json_value_allows_is_still_pretty_printed() {
+    let body = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    let entry =
+        serde_json::json!({"id": 1, "webhook_url": "u", "webhook_type": "t", "success": false, "response_body": body});
+    let set = LogSet::parse(format!("[{entry}]")).unwrap();
+    let report = markdown_report(&set, None, &set.logs[0], false, usize::MAX);
+    assert!(report.contains("```json\n[\n  [\n    [\n"), "{report}");
+}

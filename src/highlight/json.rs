@@ -1,16 +1,18 @@
-//! JSON without syntect: a one-pass tokenizer with the theme's colours for syntect's scopes.
+//! JSON without syntect: the tokens of [`crate::json_text::tokens`] in the theme's colours for
+//! syntect's scopes.
 //!
 //! syntect manages about 1.5 MB/s on JSON here (fancy-regex, a regex set tried at every token),
-//! so a 1.5 MB payload took a second of a core. JSON's tokens never need more than the rest of
-//! their line to classify (a key is a string followed by `:`), so this runs at hundreds of MB/s
-//! and keeps every style a theme gives syntect's JSON syntax. HTML and XML bodies, which the
-//! server cuts at 10 KB anyway, still go through syntect.
+//! so a 1.5 MB payload would take a second of a core. JSON's tokens never need more than the
+//! rest of their line to classify (a key is a string followed by `:`), so this runs at hundreds
+//! of MB/s and keeps every style a theme gives syntect's JSON syntax. HTML and XML bodies, which
+//! the server cuts at 10 KB anyway, still go through syntect.
 
 use ratatui::style::Style;
 use syntect::highlighting::Highlighter as ThemeHighlighter;
 use syntect::parsing::Scope;
 
 use super::color::Palette;
+use crate::json_text::tokens::{Kind, Token, Tokens};
 
 /// The styles the theme gives the scopes syntect's JSON syntax would assign.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,94 +79,55 @@ impl Runs {
 /// Styles one line. `in_string` says whether the line starts inside a string and is updated for
 /// the next: valid JSON never has one span lines, but a body that is not quite JSON may.
 pub(super) fn highlight(line: &str, in_string: &mut bool, styles: &JsonStyles) -> Vec<(u32, Style)> {
-    let bytes = line.as_bytes();
-    let mut runs = Runs { changes: Vec::new(), current: Style::new(), len: bytes.len() };
-    let mut i = 0;
-    if std::mem::take(in_string) {
-        i = string(line, None, 0, styles, &mut runs, in_string);
-    }
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => i = string(line, Some(i), i + 1, styles, &mut runs, in_string),
-            b'-' | b'0'..=b'9' => {
-                runs.set(i, styles.number);
-                i = word_end(bytes, i);
+    let mut runs = Runs { changes: Vec::new(), current: Style::new(), len: line.len() };
+    let resumed = *in_string;
+    // An empty line leaves a string open; any other is decided by its last string.
+    *in_string = resumed && line.is_empty();
+    let tokens = if resumed { Tokens::inside_string(line) } else { Tokens::new(line) };
+    for token in tokens {
+        let style = match token.kind {
+            Kind::String { closed, .. } => {
+                let opened = !(resumed && token.start == 0);
+                string(line, &token, opened, styles, &mut runs);
+                *in_string = !closed;
+                continue;
             }
-            b'a'..=b'z' | b'A'..=b'Z' => {
-                let end = word_end(bytes, i);
-                let known = matches!(&bytes[i..end], b"true" | b"false" | b"null");
-                runs.set(i, if known { styles.constant } else { Style::new() });
-                i = end;
-            }
-            b'{' | b'}' | b'[' | b']' | b',' | b':' => {
-                runs.set(i, styles.punctuation);
-                i += 1;
-            }
-            _ => {
-                runs.set(i, Style::new());
-                i += line[i..].chars().next().map_or(1, char::len_utf8);
-            }
-        }
+            Kind::Number => styles.number,
+            Kind::Literal => styles.constant,
+            Kind::Open(_) | Kind::Close(_) | Kind::Colon | Kind::Comma => styles.punctuation,
+            Kind::Whitespace | Kind::Other => Style::new(),
+        };
+        runs.set(token.start, style);
     }
     runs.changes
 }
 
-fn word_end(bytes: &[u8], from: usize) -> usize {
-    bytes[from..]
-        .iter()
-        .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'.' | b'+' | b'-' | b'_')))
-        .map_or(bytes.len(), |offset| from + offset)
-}
-
-/// Styles a string whose opening quote is at `open` (or which continues from the previous line)
-/// and whose text starts at `body`; returns where it ends.
-fn string(
-    line: &str,
-    open: Option<usize>,
-    body: usize,
-    styles: &JsonStyles,
-    runs: &mut Runs,
-    in_string: &mut bool,
-) -> usize {
+/// Styles a string token: its quotes (no opening one when it continues from the line before),
+/// its text, and the escapes in it.
+fn string(line: &str, token: &Token<'_>, opened: bool, styles: &JsonStyles, runs: &mut Runs) {
+    let Kind::String { key, closed } = token.kind else { return };
     let bytes = line.as_bytes();
-    let mut close = None;
-    let mut i = body;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 2,
-            b'"' => {
-                close = Some(i);
-                break;
-            }
-            _ => i += 1,
-        }
-    }
-    let end = close.map_or(bytes.len(), |at| at + 1);
-    let is_key = close.is_some() && bytes[end..].iter().find(|b| !b.is_ascii_whitespace()) == Some(&b':');
-    let (text, quote) = if is_key { (styles.key, styles.key_quote) } else { (styles.string, styles.string_quote) };
-    if let Some(open) = open {
-        runs.set(open, quote);
+    let (text, quote) = if key { (styles.key, styles.key_quote) } else { (styles.string, styles.string_quote) };
+    let body = token.start + usize::from(opened);
+    let close = closed.then(|| token.end() - 1);
+    if opened {
+        runs.set(token.start, quote);
     }
     runs.set(body, text);
-    let text_end = close.unwrap_or(bytes.len());
-    let mut i = body;
-    while i < text_end {
-        if bytes[i] == b'\\' {
-            runs.set(i, styles.escape);
-            let escaped = line[i + 1..].chars().next().map_or(0, char::len_utf8);
-            let hex = bytes.get(i + 1) == Some(&b'u')
-                && bytes.get(i + 2..i + 6).is_some_and(|digits| digits.iter().all(u8::is_ascii_hexdigit));
-            i = (i + 1 + if hex { 5 } else { escaped }).min(text_end);
-            runs.set(i, text);
-        } else {
-            i += 1;
-        }
+    let text_end = close.unwrap_or(token.end());
+    let mut at = body.min(text_end);
+    while let Some(found) = memchr::memchr(b'\\', &bytes[at..text_end]) {
+        let slash = at + found;
+        runs.set(slash, styles.escape);
+        let escaped = line[slash + 1..].chars().next().map_or(0, char::len_utf8);
+        let hex = bytes.get(slash + 1) == Some(&b'u')
+            && bytes.get(slash + 2..slash + 6).is_some_and(|digits| digits.iter().all(u8::is_ascii_hexdigit));
+        at = (slash + 1 + if hex { 5 } else { escaped }).min(text_end);
+        runs.set(at, text);
     }
-    match close {
-        Some(at) => runs.set(at, quote),
-        None => *in_string = true,
+    if let Some(at) = close {
+        runs.set(at, quote);
     }
-    end
 }
 
 #[cfg(test)]

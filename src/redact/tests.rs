@@ -67,6 +67,14 @@ fn redact_json_masks_only_what_it_must(#[case] raw: &str, #[case] expected: &str
     assert_eq!(redact_json(&masked), masked, "masking twice changes nothing more");
 }
 
+#[test]
+fn redact_json_masks_a_cut_document_as_far_as_it_goes() {
+    assert_eq!(
+        redact_json(r#"{"email": "jo@example.com", "token": {"a": [1, "#),
+        r#"{"email": "j***@example.com", "token": "[REDACTED]""#
+    );
+}
+
 #[rstest]
 #[case::phone_and_email(
     "Call +15551234567 or write to jane@example.com.",
