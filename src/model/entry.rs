@@ -110,7 +110,9 @@ impl<'de> Visitor<'de> for MembersVisitor {
     }
 }
 
-/// A member name, borrowed from the entry unless it had escapes to decode.
+/// A member name, borrowed from the entry unless it had escapes to decode. Read as bytes, which
+/// serde_json gives even for an escaped lone surrogate (a name it would refuse as a string):
+/// such a name reads with U+FFFD rather than rejecting the whole entry.
 struct MemberName<'a>(Cow<'a, str>);
 
 impl<'de> Deserialize<'de> for MemberName<'de> {
@@ -123,15 +125,15 @@ impl<'de> Deserialize<'de> for MemberName<'de> {
                 f.write_str("a member name")
             }
 
-            fn visit_borrowed_str<E>(self, name: &'de str) -> Result<Self::Value, E> {
-                Ok(MemberName(Cow::Borrowed(name)))
+            fn visit_borrowed_bytes<E>(self, name: &'de [u8]) -> Result<Self::Value, E> {
+                Ok(MemberName(String::from_utf8_lossy(name)))
             }
 
-            fn visit_str<E>(self, name: &str) -> Result<Self::Value, E> {
-                Ok(MemberName(Cow::Owned(name.to_owned())))
+            fn visit_bytes<E>(self, name: &[u8]) -> Result<Self::Value, E> {
+                Ok(MemberName(Cow::Owned(String::from_utf8_lossy(name).into_owned())))
             }
         }
-        deserializer.deserialize_str(NameVisitor)
+        deserializer.deserialize_bytes(NameVisitor)
     }
 }
 
@@ -395,5 +397,16 @@ mod tests {
         assert!(rejected(r#"{"id": 1, "response_time_ms": NaN}"#).starts_with("not valid JSON: expected value"));
         assert_eq!(rejected("[1, 2]"), "expected an object, got an array");
         assert_eq!(rejected("\"text\""), "expected an object, got a string");
+    }
+
+    #[test]
+    fn a_member_name_with_a_lone_surrogate_does_not_cost_the_entry() {
+        let Decoded::Log(log) =
+            decode(r#"{"id": 3, "x\ud800": 1, "webhook_url": "u", "webhook_type": "t", "success": true}"#)
+        else {
+            panic!("rejected")
+        };
+        assert_eq!(log.id, 3);
+        assert!(log.extra_fields[0].0.starts_with("x\u{fffd}"), "{:?}", log.extra_fields);
     }
 }
