@@ -25,6 +25,10 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
         facts.push("call details unavailable".to_owned());
     }
     first.push(Span::raw(facts.join(" · ")));
+    if let Some(arriving) = arrival_text(state) {
+        first.push(Span::styled(" · ", theme.dim));
+        first.push(Span::styled(arriving, theme.accent));
+    }
     let mut flags = vec![state.time.label()];
     if state.redact {
         flags.push("redact on".to_owned());
@@ -54,10 +58,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
         if !set.rejected.is_empty() {
             second.push(Span::styled(format!(" · ⚠ {} unreadable", set.rejected.len()), theme.warn));
         }
-        if let Some(arriving) = arrival_text(state) {
-            second.push(Span::styled(" · ", theme.dim));
-            second.push(Span::styled(arriving, theme.accent));
-        } else if matches!(state.load, Load::Loading { .. }) {
+        if state.arrival.is_none() && matches!(state.load, Load::Loading { .. }) {
             second.push(Span::styled(" · fetching again…", theme.accent));
         }
         if !state.filter.is_empty() {
