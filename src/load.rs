@@ -44,6 +44,10 @@ pub struct Ending {
 }
 
 impl Ending {
+    fn failed(err: &ApiError) -> Self {
+        Self { failure: Some(api_failure(err)), exit_code: err.exit_code(), ..Self::default() }
+    }
+
     /// The whole load, given the logs the sink kept. A failure that cut the body short is told
     /// as a problem of the body, below the logs that came before it.
     #[must_use]
@@ -126,29 +130,25 @@ impl Loader {
                 read.await.unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic()))
             }
             Self::Api { client, call, server_type, with_details } => {
-                let ending = match load_api(client, call, server_type.as_deref(), *with_details, &mut sink).await {
-                    Ok(ending) => ending,
-                    Err(err) => {
-                        Ending { failure: Some(api_failure(&err)), exit_code: err.exit_code(), ..Ending::default() }
-                    }
-                };
-                (sink, ending)
+                load_api(client, call, server_type.as_deref(), *with_details, sink).await
             }
         }
     }
 }
 
-async fn load_api(
+async fn load_api<S: LogSink + Send + 'static>(
     client: &ApiClient,
     call: &CallRef,
     server_type: Option<&str>,
     with_details: bool,
-    sink: &mut impl LogSink,
-) -> Result<Ending, ApiError> {
-    let (call_id, known) = client.resolve_call_id(call).await?;
-    let mut counted = Counted { sink, decoded: 0 };
-    let logs = client.stream_webhook_logs(call_id, server_type, &mut counted);
-    let (logs, details) = if with_details && known.is_none() {
+    sink: S,
+) -> (S, Ending) {
+    let (call_id, known) = match client.resolve_call_id(call).await {
+        Ok(resolved) => resolved,
+        Err(err) => return (sink, Ending::failed(&err)),
+    };
+    let logs = client.stream_webhook_logs(call_id, server_type, Counted { sink, decoded: 0 });
+    let ((counted, logs), details) = if with_details && known.is_none() {
         let (logs, details) = tokio::join!(logs, client.call_details(call_id));
         (logs, Some(details))
     } else {
@@ -160,19 +160,20 @@ async fn load_api(
         None => (known, None),
     };
     let ending = Ending { call, call_error, cut_short: counted.decoded > 0, ..Ending::default() };
-    Ok(match logs {
+    let ending = match logs {
         Ok(body_problems) => Ending { body_problems, ..ending },
         Err(err) => Ending { failure: Some(api_failure(&err)), exit_code: err.exit_code(), ..ending },
-    })
+    };
+    (counted.sink, ending)
 }
 
 /// A sink that counts what passes through it.
-struct Counted<'s, S> {
-    sink: &'s mut S,
+struct Counted<S> {
+    sink: S,
     decoded: usize,
 }
 
-impl<S: LogSink> LogSink for Counted<'_, S> {
+impl<S: LogSink> LogSink for Counted<S> {
     fn decoded(&mut self, decoded: Decoded) {
         self.decoded += 1;
         self.sink.decoded(decoded);

@@ -7,6 +7,7 @@
 //! skew between workers); a log that arrives later than that is written where it arrived, and
 //! said on stderr.
 
+use std::collections::VecDeque;
 use std::io::{self, IsTerminal, Write};
 
 use crate::cli::PrintFormat;
@@ -51,7 +52,7 @@ struct Printer<W: Write> {
     /// NDJSON lines written so far.
     written: usize,
     /// NDJSON logs held back, in attempt order, and the last one written.
-    held: LogSet,
+    held: VecDeque<WebhookLog>,
     last_written: Option<WebhookLog>,
     /// Logs written out of attempt order, for a warning.
     out_of_order: Vec<String>,
@@ -71,7 +72,7 @@ impl<W: Write> Printer<W> {
             format,
             out: io::BufWriter::with_capacity(256 * 1024, out),
             written: 0,
-            held: LogSet::default(),
+            held: VecDeque::new(),
             last_written: None,
             out_of_order: Vec::new(),
             kept: LogSet::default(),
@@ -90,9 +91,11 @@ impl<W: Write> Printer<W> {
             self.write(log);
             return;
         }
-        self.held.add(Decoded::Log(log));
-        if self.held.logs.len() > REORDER_WINDOW {
-            let first = self.held.logs.remove(0);
+        let at = self.held.partition_point(|held| !log.sorts_before(held));
+        self.held.insert(at, log);
+        if self.held.len() > REORDER_WINDOW
+            && let Some(first) = self.held.pop_front()
+        {
             self.write(first);
         }
     }
@@ -116,7 +119,7 @@ impl<W: Write> Printer<W> {
         {
             return Printed { exit_code: ending.exit_code, messages: vec![failure.message.clone()] };
         }
-        for log in std::mem::take(&mut self.held.logs) {
+        for log in std::mem::take(&mut self.held) {
             self.write(log);
         }
         let written = self.write_kept(ending.call.as_ref(), redact).and_then(|()| self.out.flush());

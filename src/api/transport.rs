@@ -153,17 +153,30 @@ impl Transport {
     /// Hands the body to `sink` piece by piece as it arrives, refusing it as soon as it is known
     /// to pass the cap (at once when `Content-Length` says so).
     pub(super) async fn read_body(&self, mut response: Response, mut sink: impl FnMut(&[u8])) -> Result<(), ApiError> {
-        let limit = self.max_body;
         self.declared_length(&response)?;
         let mut received = 0;
-        while let Some(chunk) = response.chunk().await.map_err(|err| self.network_error(&err))? {
-            if chunk.len() > limit - received {
-                return Err(ApiError::BodyTooLarge { limit, declared: None });
-            }
-            received += chunk.len();
-            sink(&chunk);
+        while let Some(chunk) = self.next_chunk(&mut response, &mut received).await? {
+            sink(chunk.as_ref());
         }
         Ok(())
+    }
+
+    /// The next piece of the body, `received` bytes of it having come before; an error as soon
+    /// as the body passes the cap.
+    pub(super) async fn next_chunk(
+        &self,
+        response: &mut Response,
+        received: &mut usize,
+    ) -> Result<Option<impl AsRef<[u8]> + Send + 'static>, ApiError> {
+        let limit = self.max_body;
+        let Some(chunk) = response.chunk().await.map_err(|err| self.network_error(&err))? else {
+            return Ok(None);
+        };
+        if chunk.len() > limit - *received {
+            return Err(ApiError::BodyTooLarge { limit, declared: None });
+        }
+        *received += chunk.len();
+        Ok(Some(chunk))
     }
 
     fn network_error(&self, err: &reqwest::Error) -> ApiError {

@@ -33,8 +33,8 @@ pub enum Decoded {
 /// Reads the element `text`, the `index`th of the array. `names` shares webhook types and URLs
 /// between the logs of one call.
 pub(super) fn decode_element(text: Arc<str>, index: usize, names: &mut [Names; 2]) -> Decoded {
-    let reason = match serde_json::from_str::<Members<'_>>(&text) {
-        Ok(members) => match decode_entry(index, &text, &members, names) {
+    let reason = match serde_json::from_str::<Members<'_, true>>(&text) {
+        Ok(members) => match decode_entry(index, &text, &text, &members, names) {
             Ok(log) => return Decoded::Log(log),
             Err(reason) => reason,
         },
@@ -44,6 +44,26 @@ pub(super) fn decode_element(text: Arc<str>, index: usize, names: &mut [Names; 2
         },
     };
     Decoded::Rejected(RejectedLog { index, raw: text, reason })
+}
+
+/// Reads the element at the start of `bytes` if it is a whole, valid object, saying how long it
+/// is: one pass of `serde_json` over the bytes, where finding the element's end first would be two.
+/// `None` otherwise (cut short, broken, not an object): the splitter then finds where the
+/// element ends, and [`decode_element`] says what is wrong with it.
+pub(super) fn decode_object_at(text: &str, index: usize, names: &mut [Names; 2]) -> Option<(usize, Decoded)> {
+    if !text.starts_with('{') {
+        return None;
+    }
+    let mut values = serde_json::Deserializer::from_str(text).into_iter::<Members<'_, false>>();
+    let members = values.next()?.ok()?;
+    let end = values.byte_offset();
+    let entry = text.get(..end)?;
+    let text: Arc<str> = Arc::from(entry);
+    let decoded = match decode_entry(index, entry, &text, &members, names) {
+        Ok(log) => Decoded::Log(log),
+        Err(reason) => Decoded::Rejected(RejectedLog { index, raw: text, reason }),
+    };
+    Some((end, decoded))
 }
 
 /// serde's messages end in `at line 1 column 57`; columns inside one entry mean little to a
@@ -69,7 +89,11 @@ pub(super) fn kind_of(raw: &str) -> &'static str {
 
 /// The members of one entry, values left as JSON text: the known fields in slots (the last of a
 /// repeated one wins, as in most JSON readers), the others in the order sent.
-struct Members<'a> {
+///
+/// Member names are read as strings; `LENIENT_NAMES` reads them as bytes instead, which
+/// `serde_json` gives even for an escaped lone surrogate (a name it refuses as a string). That is
+/// slower, so it is the second try for an entry the first refused.
+struct Members<'a, const LENIENT_NAMES: bool> {
     known: [Option<&'a RawValue>; KNOWN_FIELDS.len()],
     /// Known fields sent more than once, once per repeat, to be reported.
     repeated: Vec<&'static str>,
@@ -77,52 +101,64 @@ struct Members<'a> {
     extra: Vec<(Cow<'a, str>, &'a RawValue)>,
 }
 
-impl<'de> Deserialize<'de> for Members<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(MembersVisitor)
+impl<'a, const LENIENT_NAMES: bool> Members<'a, LENIENT_NAMES> {
+    fn add(&mut self, name: Cow<'a, str>, value: &'a RawValue) {
+        match known_field(&name) {
+            Some(slot) => {
+                if self.known[slot].replace(value).is_some() {
+                    self.repeated.push(KNOWN_FIELDS[slot]);
+                }
+            }
+            None if self.extra.iter().any(|(other, _)| *other == name) => {}
+            None => self.extra.push((name, value)),
+        }
     }
 }
 
-struct MembersVisitor;
+impl<'de, const LENIENT_NAMES: bool> Deserialize<'de> for Members<'de, LENIENT_NAMES> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(MembersVisitor::<LENIENT_NAMES>)
+    }
+}
 
-impl<'de> Visitor<'de> for MembersVisitor {
-    type Value = Members<'de>;
+struct MembersVisitor<const LENIENT_NAMES: bool>;
+
+impl<'de, const LENIENT_NAMES: bool> Visitor<'de> for MembersVisitor<LENIENT_NAMES> {
+    type Value = Members<'de, LENIENT_NAMES>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members<'de>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut members = Members { known: [None; KNOWN_FIELDS.len()], repeated: Vec::new(), extra: Vec::new() };
-        while let Some(MemberName(name)) = map.next_key()? {
-            let value: &'de RawValue = map.next_value()?;
-            match KNOWN_FIELDS.iter().position(|known| *known == name) {
-                Some(slot) => {
-                    if members.known[slot].replace(value).is_some() {
-                        members.repeated.push(KNOWN_FIELDS[slot]);
-                    }
-                }
-                None if members.extra.iter().any(|(other, _)| *other == name) => {}
-                None => members.extra.push((name, value)),
-            }
+        while let Some(MemberName::<LENIENT_NAMES>(name)) = map.next_key()? {
+            members.add(name, map.next_value()?);
         }
         Ok(members)
     }
 }
 
-/// A member name, borrowed from the entry unless it had escapes to decode. Read as bytes, which
-/// serde_json gives even for an escaped lone surrogate (a name it would refuse as a string):
-/// such a name reads with U+FFFD rather than rejecting the whole entry.
-struct MemberName<'a>(Cow<'a, str>);
+/// A member name, borrowed from the entry unless it had escapes to decode. `LENIENT` reads it
+/// as bytes, where an escaped lone surrogate reads as U+FFFD.
+struct MemberName<'a, const LENIENT: bool>(Cow<'a, str>);
 
-impl<'de> Deserialize<'de> for MemberName<'de> {
+impl<'de, const LENIENT: bool> Deserialize<'de> for MemberName<'de, LENIENT> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct NameVisitor;
-        impl<'de> Visitor<'de> for NameVisitor {
-            type Value = MemberName<'de>;
+        struct NameVisitor<const LENIENT: bool>;
+        impl<'de, const LENIENT: bool> Visitor<'de> for NameVisitor<LENIENT> {
+            type Value = MemberName<'de, LENIENT>;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a member name")
+            }
+
+            fn visit_borrowed_str<E>(self, name: &'de str) -> Result<Self::Value, E> {
+                Ok(MemberName(Cow::Borrowed(name)))
+            }
+
+            fn visit_str<E>(self, name: &str) -> Result<Self::Value, E> {
+                Ok(MemberName(Cow::Owned(name.to_owned())))
             }
 
             fn visit_borrowed_bytes<E>(self, name: &'de [u8]) -> Result<Self::Value, E> {
@@ -133,7 +169,11 @@ impl<'de> Deserialize<'de> for MemberName<'de> {
                 Ok(MemberName(Cow::Owned(String::from_utf8_lossy(name).into_owned())))
             }
         }
-        deserializer.deserialize_bytes(NameVisitor)
+        if LENIENT {
+            deserializer.deserialize_bytes(NameVisitor::<LENIENT>)
+        } else {
+            deserializer.deserialize_str(NameVisitor::<LENIENT>)
+        }
     }
 }
 
@@ -169,12 +209,35 @@ const ERROR_MESSAGE: usize = 11;
 const RETRY_COUNT: usize = 12;
 const WEBHOOK_METADATA: usize = 13;
 
-/// The log an entry describes, its spans pointing into `entry`; `Err` with the reason when the
-/// entry has no usable `id`.
-fn decode_entry(
+/// The slot of a known field. A `match` compiles to a length switch and a comparison, where a
+/// search of the table would compare every name for every member of every log.
+fn known_field(name: &str) -> Option<usize> {
+    Some(match name {
+        "id" => ID,
+        "call_id" => CALL_ID,
+        "assistant_id" => ASSISTANT_ID,
+        "webhook_url" => WEBHOOK_URL,
+        "webhook_type" => WEBHOOK_TYPE,
+        "request_payload" => REQUEST_PAYLOAD,
+        "response_status_code" => RESPONSE_STATUS_CODE,
+        "response_body" => RESPONSE_BODY,
+        "response_time_ms" => RESPONSE_TIME_MS,
+        "attempted_at" => ATTEMPTED_AT,
+        "success" => SUCCESS,
+        "error_message" => ERROR_MESSAGE,
+        "retry_count" => RETRY_COUNT,
+        "webhook_metadata" => WEBHOOK_METADATA,
+        _ => return None,
+    })
+}
+
+/// The log an entry describes: `entry` is the text `members` was read from, and `text` the same
+/// text as the log keeps it. `Err` with the reason when the entry has no usable `id`.
+fn decode_entry<const LENIENT_NAMES: bool>(
     index: usize,
-    entry: &Arc<str>,
-    members: &Members<'_>,
+    entry: &str,
+    text: &Arc<str>,
+    members: &Members<'_, LENIENT_NAMES>,
     names: &mut [Names; 2],
 ) -> Result<WebhookLog, String> {
     let mut problems: Vec<String> = members
@@ -252,7 +315,7 @@ fn decode_entry(
 
     Ok(WebhookLog {
         index,
-        text: Arc::clone(entry),
+        text: Arc::clone(text),
         id,
         call_id,
         assistant_id,
@@ -397,6 +460,13 @@ mod tests {
         assert!(rejected(r#"{"id": 1, "response_time_ms": NaN}"#).starts_with("not valid JSON: expected value"));
         assert_eq!(rejected("[1, 2]"), "expected an object, got an array");
         assert_eq!(rejected("\"text\""), "expected an object, got a string");
+    }
+
+    #[test]
+    fn the_field_list_and_its_slots_agree() {
+        for (slot, name) in KNOWN_FIELDS.iter().enumerate() {
+            assert_eq!(known_field(name), Some(slot), "{name}");
+        }
     }
 
     #[test]

@@ -94,6 +94,14 @@ impl Splitter {
     /// The next complete element in `bytes`, as a range of it, or `None` when more bytes are
     /// needed (or the array is over).
     pub fn next(&mut self, bytes: &[u8]) -> Option<Range<usize>> {
+        self.next_element_start(bytes)?;
+        let end = self.scan_element(bytes)?;
+        Some(self.element_ends_at(end))
+    }
+
+    /// Steps over what lies between elements to where the next one starts, and says where that
+    /// is; `None` when more bytes are needed (or the array is over).
+    pub fn next_element_start(&mut self, bytes: &[u8]) -> Option<usize> {
         while self.at < bytes.len() {
             match self.place {
                 Place::BeforeArray => {
@@ -130,19 +138,12 @@ impl Splitter {
                             self.in_string = false;
                             self.escaped = false;
                             self.scalar = !matches!(byte, b'{' | b'[' | b'"');
-                            continue;
+                            return Some(self.start);
                         }
                     }
                     self.at += 1;
                 }
-                Place::InElement => {
-                    if let Some(end) = self.scan_element(bytes) {
-                        self.place = Place::Between;
-                        self.seen_element_since_comma = true;
-                        self.elements += 1;
-                        return Some(self.start..end);
-                    }
-                }
+                Place::InElement => return Some(self.start),
                 Place::AfterArray => {
                     self.trailing_data |= !bytes[self.at..].iter().all(|&b| is_space(b));
                     self.at = bytes.len();
@@ -151,6 +152,22 @@ impl Splitter {
             }
         }
         None
+    }
+
+    /// Whether the element that starts at [`Splitter::next_element_start`] has not been scanned at all
+    /// yet: whoever reads it whole may then say where it ends ([`Splitter::element_ends_at`]).
+    #[must_use]
+    pub fn unscanned(&self) -> bool {
+        self.place == Place::InElement && self.at == self.start
+    }
+
+    /// The current element ends at `end`; its range.
+    pub fn element_ends_at(&mut self, end: usize) -> Range<usize> {
+        self.place = Place::Between;
+        self.at = end;
+        self.seen_element_since_comma = true;
+        self.elements += 1;
+        self.start..end
     }
 
     /// Scans on from `at` through the current element; its end when it is complete.
@@ -165,45 +182,50 @@ impl Splitter {
             self.at = bytes.len();
             return None;
         }
-        while self.at < bytes.len() {
-            if self.in_string {
-                if self.escaped {
-                    self.escaped = false;
-                    self.at += 1;
+        // Locals, not fields, in the loop over every byte: this is the hottest loop of a load.
+        let (mut at, mut depth, mut in_string) = (self.at, self.depth, self.in_string);
+        if self.escaped && at < bytes.len() {
+            self.escaped = false;
+            at += 1;
+        }
+        let end = loop {
+            if in_string {
+                // String contents are most of a body: jump to the next byte that matters.
+                let Some(offset) = memchr::memchr2(b'"', b'\\', &bytes[at..]) else {
+                    at = bytes.len();
+                    break None;
+                };
+                at += offset + 1;
+                if bytes[at - 1] == b'\\' {
+                    if at == bytes.len() {
+                        self.escaped = true;
+                        break None;
+                    }
+                    at += 1;
                     continue;
                 }
-                // String contents are most of a body: jump to the next byte that matters.
-                match memchr::memchr2(b'"', b'\\', &bytes[self.at..]) {
-                    Some(offset) => {
-                        self.at += offset + 1;
-                        if bytes[self.at - 1] == b'\\' {
-                            self.escaped = true;
-                        } else {
-                            self.in_string = false;
-                            if self.depth == 0 {
-                                return Some(self.at);
-                            }
-                        }
-                    }
-                    None => self.at = bytes.len(),
+                in_string = false;
+                if depth == 0 {
+                    break Some(at);
                 }
                 continue;
             }
-            let byte = bytes[self.at];
-            self.at += 1;
+            let Some(&byte) = bytes.get(at) else { break None };
+            at += 1;
             match byte {
-                b'"' => self.in_string = true,
-                b'{' | b'[' => self.depth += 1,
+                b'"' => in_string = true,
+                b'{' | b'[' => depth += 1,
                 b'}' | b']' => {
-                    self.depth = self.depth.saturating_sub(1);
-                    if self.depth == 0 {
-                        return Some(self.at);
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        break Some(at);
                     }
                 }
                 _ => {}
             }
-        }
-        None
+        };
+        (self.at, self.depth, self.in_string) = (at, depth, in_string);
+        end
     }
 
     /// Whether `byte` continues a byte order mark at the very start of the body (editors on

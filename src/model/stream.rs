@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use serde_json::value::RawValue;
 
-use super::entry::{Decoded, decode_element, kind_of};
+use super::entry::{Decoded, decode_element, decode_object_at, kind_of};
 use super::name::Names;
 use super::split::{Splitter, Start};
 
@@ -36,10 +36,15 @@ const HEAD_CHARS: usize = 60;
 /// A body being received.
 #[derive(Debug, Default)]
 pub struct LogStream {
-    /// The bytes not yet decoded: the element still arriving, or, while the body is not known to
+    /// The text not yet decoded: the element still arriving, or, while the body is not known to
     /// be an array with a complete first element, all of it (to explain it whole if need be).
-    buffer: Vec<u8>,
-    /// Bytes of the body dropped from the front of `buffer`.
+    /// Checked as UTF-8 once as it arrives, so that `serde_json` reads it as text without checking
+    /// every value again; bytes that are not UTF-8 are replaced as they come.
+    buffer: String,
+    /// The end of a chunk that stopped part-way through a character.
+    partial_char: Vec<u8>,
+    /// Bytes of the body received, and dropped from the front of `buffer`.
+    received: usize,
     dropped: usize,
     splitter: Splitter,
     /// URLs and types apart: a call has one URL or a few, which are then found first.
@@ -51,21 +56,27 @@ pub struct LogStream {
 impl LogStream {
     /// Takes the next bytes of the body, and hands every element they complete to `sink`.
     pub fn push(&mut self, bytes: &[u8], sink: &mut impl LogSink) {
-        self.buffer.extend_from_slice(bytes);
-        while let Some(range) = self.splitter.next(&self.buffer) {
-            let text = match std::str::from_utf8(&self.buffer[range.clone()]) {
-                Ok(text) => Arc::from(text),
-                Err(err) => {
-                    // Bytes that are not UTF-8 read as U+FFFD; the first is noted.
-                    self.invalid_utf8_at.get_or_insert(self.dropped + range.start + err.valid_up_to());
-                    Arc::from(String::from_utf8_lossy(&self.buffer[range.clone()]))
-                }
-            };
+        self.append_text(bytes);
+        loop {
+            // Most elements are whole, valid objects, read in one pass; the splitter scans only
+            // an element that is not (still arriving, broken, not an object) to find its end.
+            if let Some(start) = self.splitter.next_element_start(self.buffer.as_bytes())
+                && self.splitter.unscanned()
+                && let Some((length, decoded)) =
+                    decode_object_at(&self.buffer[start..], self.splitter.elements, &mut self.names)
+            {
+                self.splitter.element_ends_at(start + length);
+                sink.decoded(decoded);
+                continue;
+            }
+            let Some(range) = self.splitter.next(self.buffer.as_bytes()) else { break };
+            // Elements start and end at ASCII bytes, so at character boundaries.
+            let text = Arc::from(self.buffer.get(range).unwrap_or_default());
             let index = self.splitter.elements - 1;
             sink.decoded(decode_element(text, index, &mut self.names));
         }
         // Until one element is complete the body may yet have to be quoted whole, in an error.
-        if self.splitter.elements > 0 {
+        if self.splitter.elements > 0 && self.buffer.is_char_boundary(self.splitter.keep_from()) {
             let keep = self.splitter.keep_from();
             self.buffer.drain(..keep);
             self.splitter.shift(keep);
@@ -76,7 +87,37 @@ impl LogStream {
     /// The whole body, while no element of it has been decoded: for an error to quote.
     #[must_use]
     pub fn unread_body(&self) -> Option<Cow<'_, str>> {
-        (self.splitter.elements == 0).then(|| String::from_utf8_lossy(&self.buffer))
+        (self.splitter.elements == 0).then_some(Cow::Borrowed(self.buffer.as_str()))
+    }
+
+    /// Appends a chunk to the text, a character cut at its end kept for the next chunk.
+    fn append_text(&mut self, bytes: &[u8]) {
+        let mut joined = std::mem::take(&mut self.partial_char);
+        let start = self.received - joined.len();
+        self.received += bytes.len();
+        let mut rest = if joined.is_empty() {
+            bytes
+        } else {
+            joined.extend_from_slice(bytes);
+            &joined
+        };
+        let whole = rest.len();
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(text) => return self.buffer.push_str(text),
+                Err(err) => {
+                    let (valid, after) = rest.split_at(err.valid_up_to());
+                    self.buffer.push_str(&String::from_utf8_lossy(valid));
+                    let Some(invalid) = err.error_len() else {
+                        self.partial_char = after.to_vec();
+                        return;
+                    };
+                    self.invalid_utf8_at.get_or_insert(start + whole - after.len());
+                    self.buffer.push(char::REPLACEMENT_CHARACTER);
+                    rest = &after[invalid..];
+                }
+            }
+        }
     }
 
     /// Where the first byte that is not UTF-8 was, if any was (it reads as U+FFFD).
@@ -90,12 +131,17 @@ impl LogStream {
     ///
     /// # Errors
     /// When the body is empty, is not a JSON array, or ends before its first element does.
-    pub fn finish(self) -> Result<Vec<String>, DecodeError> {
+    pub fn finish(mut self) -> Result<Vec<String>, DecodeError> {
+        if !self.partial_char.is_empty() {
+            // The body ends part-way through a character.
+            self.invalid_utf8_at.get_or_insert(self.received - self.partial_char.len());
+            self.buffer.push(char::REPLACEMENT_CHARACTER);
+        }
         match self.splitter.start() {
             Start::Pending => return Err(DecodeError::Empty),
             Start::Array if self.splitter.elements > 0 || self.splitter.closed() => {}
             Start::Array | Start::NotAnArray => {
-                return Err(classify_non_array(&String::from_utf8_lossy(&self.buffer)));
+                return Err(classify_non_array(&self.buffer));
             }
         }
         let mut problems = Vec::new();
