@@ -113,12 +113,13 @@ pub enum Msg {
     },
     /// Time passed (only sent while something animates or a toast is up).
     Tick,
+    /// Stop, as `q` does: SIGTERM and SIGHUP arrive as this.
+    Quit,
 }
 
 /// Work `update` asks the app to do; it sends back a [`Msg`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    Quit,
     Fetch { request: u64 },
     Search { generation: u64, query: String },
     Highlight { doc: u64, lines: Arc<Vec<String>>, language: crate::highlight::Language },

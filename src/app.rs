@@ -158,7 +158,6 @@ impl App {
     fn perform(&mut self, effects: Vec<Effect>) {
         for effect in effects {
             match effect {
-                Effect::Quit => {}
                 Effect::Fetch { request } => {
                     let loader = Arc::clone(&self.context.loader);
                     let tx = self.tx.clone();

@@ -191,12 +191,6 @@ impl Keymap {
         self.bindings.iter().find(|b| b.keys.iter().any(|k| k.matches(event))).map(|b| b.action)
     }
 
-    /// The first key bound to `action`, for hints.
-    #[must_use]
-    pub fn key_for(&self, action: Action) -> Option<Key> {
-        self.bindings.iter().find(|b| b.action == action).and_then(|b| b.keys.first().copied())
-    }
-
     /// `(keys, hint)` pairs for the footer.
     pub fn footer_hints(&self) -> impl Iterator<Item = (String, &'static str)> + '_ {
         self.bindings.iter().filter_map(|b| b.hint.map(|hint| (b.keys[0].to_string(), hint)))

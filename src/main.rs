@@ -118,9 +118,7 @@ async fn print(loader: &Loader, settings: &Settings, format: PrintFormat) -> Exi
         ),
         PrintFormat::Table => {
             let width = on_terminal.then(|| crossterm::terminal::size().ok()).flatten().map(|(w, _)| usize::from(w));
-            out.write_all(
-                export::table(&data.logs, &shown, width, on_terminal && !Theme::no_color_requested()).as_bytes(),
-            )
+            out.write_all(export::table(&shown, width, on_terminal && !Theme::no_color_requested()).as_bytes())
         }
     };
     match written.and_then(|()| out.flush()) {
@@ -212,11 +210,7 @@ fn forward_signals(app: &App) {
                 _ = term.recv() => {}
                 _ = hup.recv() => {}
             }
-            let quit = crossterm::event::KeyEvent::new(
-                crossterm::event::KeyCode::Char('c'),
-                crossterm::event::KeyModifiers::CONTROL,
-            );
-            let _ = tx.send(hookscope::action::Msg::Key(quit));
+            let _ = tx.send(hookscope::action::Msg::Quit);
         });
     }
 }

@@ -19,8 +19,8 @@ use crate::action::{Action, Effect, LoadFailure, Msg};
 use crate::case_file::LoadedCall;
 use crate::filter::{Filter, TextSearch};
 use crate::keymap::Keymap;
-use crate::model::time::TimeDisplay;
 use crate::ui::layout::{Areas, areas};
+use crate::model::time::TimeDisplay;
 
 /// What is known about the data.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -225,6 +225,7 @@ impl State {
                 self.spinner = self.spinner.wrapping_add(1);
                 Vec::new()
             }
+            Msg::Quit => self.perform(Action::Quit),
         }
     }
 
@@ -367,7 +368,7 @@ impl State {
         match action {
             Action::Quit => {
                 self.quitting = true;
-                vec![Effect::Quit]
+                Vec::new()
             }
             Action::Down => self.move_by(1),
             Action::Up => self.move_by(-1),

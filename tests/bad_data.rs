@@ -637,8 +637,8 @@ fn exercise(loaded: LoadedCall) -> Seen {
     let all: Vec<&WebhookLog> = set.logs.iter().collect();
     let json = export::json_array(set, &all);
     let ndjson = export::ndjson(set, &all);
-    let table = export::table(set, &all, None, false);
-    let narrow_table = export::table(set, &all, Some(80), true);
+    let table = export::table(&all, None, false);
+    let narrow_table = export::table(&all, Some(80), true);
     let markdown = export::markdown_call_report(set, loaded.call.as_ref(), &all, false, 4000);
     let redacted = export::markdown_call_report(set, loaded.call.as_ref(), &all, true, 4000);
     let visited = all.iter().take(LOGS_VISITED).chain(all.last());

@@ -2,7 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
-use super::{Focus, Load, Popup, State, StatusLine};
+use super::{Focus, Load, Popup, State};
 use crate::action::{Action, Effect};
 use crate::case_file::LoadedCall;
 
@@ -231,10 +231,5 @@ impl State {
             }
             _ => Vec::new(),
         }
-    }
-
-    /// Shows a failure of something the user asked for in the footer, without disturbing the view.
-    pub fn report(&mut self, text: impl Into<String>, ok: bool) {
-        self.status = Some(StatusLine { text: text.into(), ok });
     }
 }
