@@ -11,6 +11,7 @@ pub mod filter;
 pub mod highlight;
 pub mod json_text;
 pub mod keymap;
+pub mod layout;
 pub mod load;
 pub mod model;
 pub mod redact;

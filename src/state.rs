@@ -19,7 +19,7 @@ use crate::action::{Action, Effect, LoadFailure, Msg};
 use crate::case_file::LoadedCall;
 use crate::filter::{Filter, TextSearch};
 use crate::keymap::Keymap;
-use crate::ui::layout::{Areas, areas};
+use crate::layout::{Areas, areas};
 use crate::model::time::TimeDisplay;
 
 /// What is known about the data.

@@ -4,7 +4,6 @@
 
 mod detail;
 mod header;
-pub mod layout;
 mod list;
 mod popup;
 pub mod theme;
@@ -14,6 +13,7 @@ use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
+use crate::layout;
 use crate::state::{Load, Popup, State};
 use theme::Theme;
 

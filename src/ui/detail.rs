@@ -9,11 +9,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::header::millis;
-use super::layout::Areas;
 use super::list::{mark, status_text};
 use super::theme::Theme;
 use crate::filter::TextSearch;
 use crate::highlight::{LineStyles, styled_line};
+use crate::layout::Areas;
 use crate::model::time::offset_label;
 use crate::sanitize;
 use crate::state::{Focus, State, Tab};

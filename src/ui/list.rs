@@ -8,8 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Row, Table};
 
 use super::header::millis;
-use super::layout::Areas;
 use super::theme::Theme;
+use crate::layout::Areas;
 use crate::model::WebhookLog;
 use crate::sanitize;
 use crate::state::{Focus, State};
