@@ -14,6 +14,7 @@ pub mod keymap;
 pub mod layout;
 pub mod load;
 pub mod model;
+pub mod outcome;
 pub mod redact;
 pub mod sanitize;
 pub mod state;

@@ -3,8 +3,8 @@
 use jiff::tz::TimeZone;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::status_word;
 use crate::model::WebhookLog;
+use crate::outcome::Ending;
 use crate::sanitize;
 
 const HEADERS: [&str; COLUMNS] = ["TIME (UTC)", "TYPE", "STATUS", "RESULT", "MS", "RETRIES", "URL"];
@@ -56,7 +56,7 @@ fn row(log: &WebhookLog) -> [String; COLUMNS] {
     [
         time,
         sanitize::short(&log.webhook_type).into_owned(),
-        status_word(log),
+        Ending::of(log).word(),
         if log.success { "ok" } else { "FAILED" }.to_owned(),
         log.response_time_ms.map_or_else(|| "-".to_owned(), |ms| ms.to_string()),
         log.retry_count.to_string(),
