@@ -106,7 +106,9 @@ pub enum Msg {
         first_line: usize,
         styles: Vec<LineStyles>,
     },
-    /// A copy or export finished: the status line says how, or why not.
+    /// A copy finished, or failed.
+    Copied(crate::clipboard::CopyReport),
+    /// An export finished, or background work failed: the status line says so.
     Done {
         message: String,
         ok: bool,

@@ -14,7 +14,7 @@ use ratatui::backend::Backend;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use crate::action::{Effect, Msg};
-use crate::clipboard::{ClipboardSink, CopiedVia};
+use crate::clipboard::{COPY_TIMEOUT, ClipboardSink, ClipboardWorker};
 use crate::export;
 use crate::filter::TextSearch;
 use crate::highlight::Highlighter;
@@ -22,15 +22,14 @@ use crate::load::Loader;
 use crate::state::{Load, State};
 use crate::ui::{self, theme::Theme};
 
-/// How long a copy may take before the status line gives up on it.
-const COPY_TIMEOUT: Duration = Duration::from_secs(3);
-
-/// Where exports are written; the current directory in production, a temp dir in tests.
+/// What the app works with, given by `main` (or a test).
 pub struct AppContext {
     pub loader: Arc<Loader>,
     pub highlighter: Arc<Highlighter>,
     pub theme: Theme,
+    /// Kept for the whole session, on a thread of its own.
     pub clipboard: Box<dyn ClipboardSink>,
+    /// Where exports are written; the current directory in production, a temp dir in tests.
     pub export_dir: std::path::PathBuf,
     /// Whether Ctrl-Z suspends the process (off in tests, which have no terminal to give back).
     pub can_suspend: bool,
@@ -38,7 +37,11 @@ pub struct AppContext {
 
 pub struct App {
     pub state: State,
-    context: AppContext,
+    loader: Arc<Loader>,
+    highlighter: Arc<Highlighter>,
+    theme: Theme,
+    export_dir: std::path::PathBuf,
+    can_suspend: bool,
     tx: UnboundedSender<Msg>,
     rx: UnboundedReceiver<Msg>,
     /// The document being highlighted; a running highlighter stops when this moves on.
@@ -51,12 +54,23 @@ pub struct App {
 
 impl App {
     #[must_use]
-    pub fn new(state: State, mut context: AppContext) -> Self {
+    pub fn new(state: State, context: AppContext) -> Self {
+        let AppContext { loader, highlighter, theme, clipboard, export_dir, can_suspend } = context;
         let (tx, rx) = unbounded_channel();
-        let sink = std::mem::replace(&mut context.clipboard, Box::new(NoClipboard));
-        let clipboard = ClipboardWorker::start(sink);
         let test_panic = std::env::var("HOOKSCOPE_TEST_PANIC").ok();
-        Self { state, context, tx, rx, highlighting: Arc::new(AtomicU64::new(0)), clipboard, test_panic }
+        Self {
+            state,
+            loader,
+            highlighter,
+            theme,
+            export_dir,
+            can_suspend,
+            tx,
+            rx,
+            highlighting: Arc::new(AtomicU64::new(0)),
+            clipboard: ClipboardWorker::start(clipboard, COPY_TIMEOUT),
+            test_panic,
+        }
     }
 
     /// A sender for messages from outside (signals), which `run` handles like any other.
@@ -112,7 +126,7 @@ impl App {
     where
         B::Error: Into<io::Error>,
     {
-        terminal.draw(|frame| ui::render(frame, &self.state, &self.context.theme)).map_err(Into::into)?;
+        terminal.draw(|frame| ui::render(frame, &self.state, &self.theme)).map_err(Into::into)?;
         Ok(())
     }
 
@@ -123,7 +137,7 @@ impl App {
     {
         Ok(match event {
             Event::Key(key)
-                if self.context.can_suspend
+                if self.can_suspend
                     && key.kind == KeyEventKind::Press
                     && key.code == KeyCode::Char('z')
                     && key.modifiers.contains(KeyModifiers::CONTROL) =>
@@ -159,7 +173,7 @@ impl App {
         for effect in effects {
             match effect {
                 Effect::Fetch { request } => {
-                    let loader = Arc::clone(&self.context.loader);
+                    let loader = Arc::clone(&self.loader);
                     let tx = self.tx.clone();
                     tokio::spawn(async move {
                         let outcome = loader.load().await;
@@ -190,7 +204,7 @@ impl App {
                 Effect::Highlight { doc, lines, language } => {
                     self.highlighting.store(doc, Ordering::SeqCst);
                     let current = Arc::clone(&self.highlighting);
-                    let highlighter = Arc::clone(&self.context.highlighter);
+                    let highlighter = Arc::clone(&self.highlighter);
                     let tx = self.tx.clone();
                     let failed = Msg::Done {
                         message: "highlighting failed unexpectedly (a bug: please report it)".into(),
@@ -208,10 +222,16 @@ impl App {
                         );
                     });
                 }
-                Effect::Copy { text, what } => self.clipboard.copy(text, what, self.tx.clone()),
+                Effect::Copy { text, what } => {
+                    let report = self.clipboard.copy(text, what);
+                    let tx = self.tx.clone();
+                    tokio::spawn(async move {
+                        let _ = tx.send(Msg::Copied(report.await));
+                    });
+                }
                 Effect::Export { logs } => {
                     let Some(data) = self.state.data.clone() else { continue };
-                    let dir = self.context.export_dir.clone();
+                    let dir = self.export_dir.clone();
                     let redact = self.state.redact;
                     let tx = self.tx.clone();
                     let failed =
@@ -261,62 +281,4 @@ fn spawn_reporting(tx: &UnboundedSender<Msg>, on_panic: Msg, work: impl FnOnce()
             let _ = tx.send(on_panic);
         }
     });
-}
-
-struct NoClipboard;
-
-impl ClipboardSink for NoClipboard {
-    fn copy(&mut self, _: &str) -> Result<CopiedVia, crate::clipboard::ClipboardError> {
-        Err(crate::clipboard::ClipboardError::Unavailable("no clipboard was set up".into()))
-    }
-}
-
-/// The clipboard lives on its own thread for the whole session: arboard's X11 contents vanish
-/// when its handle is dropped, and a hung clipboard owner must never freeze the UI.
-struct ClipboardWorker {
-    jobs: std::sync::mpsc::Sender<(String, String, tokio::sync::oneshot::Sender<String>)>,
-}
-
-impl ClipboardWorker {
-    fn start(mut sink: Box<dyn ClipboardSink>) -> Self {
-        let (jobs, receiver) = std::sync::mpsc::channel::<(String, String, tokio::sync::oneshot::Sender<String>)>();
-        std::thread::spawn(move || {
-            for (text, what, reply) in receiver {
-                let message = match sink.copy(&text) {
-                    Ok(via) => copied_message(&what, text.len(), &via),
-                    Err(err) => format!("✗ copy failed: {err}"),
-                };
-                let _ = reply.send(message);
-            }
-        });
-        Self { jobs }
-    }
-
-    fn copy(&self, text: String, what: String, tx: UnboundedSender<Msg>) {
-        let (reply, answer) = tokio::sync::oneshot::channel();
-        if self.jobs.send((text, what, reply)).is_err() {
-            let _ = tx.send(Msg::Done { message: "✗ the clipboard is not available".to_owned(), ok: false });
-            return;
-        }
-        tokio::spawn(async move {
-            let msg = match tokio::time::timeout(COPY_TIMEOUT, answer).await {
-                Ok(Ok(message)) => Msg::Done { ok: !message.starts_with('✗'), message },
-                Ok(Err(_)) => Msg::Done { message: "✗ the clipboard stopped working".to_owned(), ok: false },
-                Err(_) => Msg::Done { message: "✗ the clipboard did not answer within 3 s".to_owned(), ok: false },
-            };
-            let _ = tx.send(msg);
-        });
-    }
-}
-
-fn copied_message(what: &str, bytes: usize, via: &CopiedVia) -> String {
-    let size = crate::state::size_label(bytes);
-    match via {
-        CopiedVia::System => format!("✓ copied {what} ({size}) to the system clipboard"),
-        CopiedVia::Osc52 { warn_large: false } => format!("✓ copied {what} ({size}) via OSC 52 (terminal clipboard)"),
-        CopiedVia::Osc52 { warn_large: true } => {
-            format!("✓ copied {what} ({size}) via OSC 52 — over 75 KB: some terminals keep only part of it")
-        }
-        CopiedVia::Command(command) => format!("✓ copied {what} ({size}) with `{}`", crate::sanitize::short(command)),
-    }
 }

@@ -11,15 +11,17 @@
 //! does not run it before it has been read.
 
 mod case;
+mod copy;
 mod curl;
 mod json;
 mod markdown;
 mod table;
 
 pub use case::{case_file, write_case_file};
+pub use copy::{Clip, CopyItem, clip};
 pub use curl::curl_command;
 pub use json::{json_array, ndjson, payload_pretty, write_json_array, write_ndjson};
-pub use markdown::{markdown_call_report, markdown_report};
+pub use markdown::{REPORT_LIMIT, markdown_call_report, markdown_report};
 pub use table::table;
 
 #[cfg(test)]

@@ -21,3 +21,4 @@ pub mod state;
 pub(crate) mod swar;
 pub mod terminal;
 pub mod ui;
+pub mod units;

@@ -114,7 +114,8 @@ async fn print(loader: &Loader, settings: &Settings, format: PrintFormat) -> Exi
         PrintFormat::Json => export::write_json_array(&mut out, &data.logs, &shown),
         PrintFormat::Ndjson => export::write_ndjson(&mut out, &data.logs, &shown),
         PrintFormat::Markdown => out.write_all(
-            export::markdown_call_report(&data.logs, data.call.as_ref(), &shown, settings.redact, 4000).as_bytes(),
+            export::markdown_call_report(&data.logs, data.call.as_ref(), &shown, settings.redact, export::REPORT_LIMIT)
+                .as_bytes(),
         ),
         PrintFormat::Table => {
             let width = on_terminal.then(|| crossterm::terminal::size().ok()).flatten().map(|(w, _)| usize::from(w));

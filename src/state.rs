@@ -11,12 +11,13 @@ use std::time::Instant;
 
 use ratatui::layout::Rect;
 
-pub use detail::{Detail, Doc, Tab, size as size_label};
-pub use keys::{COPY_MENU, CopyItem, copy_text};
+pub use detail::{Detail, Doc, Tab};
+pub use keys::COPY_MENU;
 pub use summary::Summary;
 
 use crate::action::{Action, Effect, LoadFailure, Msg};
 use crate::case_file::LoadedCall;
+use crate::export::{Clip, CopyItem};
 use crate::filter::{Filter, TextSearch};
 use crate::keymap::Keymap;
 use crate::layout::{Areas, areas};
@@ -219,6 +220,10 @@ impl State {
             }
             Msg::Done { message, ok } => {
                 self.status = Some(StatusLine { text: message, ok });
+                Vec::new()
+            }
+            Msg::Copied(report) => {
+                self.status = Some(StatusLine { text: report.toast(), ok: report.result.is_ok() });
                 Vec::new()
             }
             Msg::Tick => {
@@ -473,7 +478,7 @@ impl State {
                 }
                 Vec::new()
             }
-            Action::CopyPayload => self.copy(keys::CopyItem::Payload),
+            Action::CopyPayload => self.copy(CopyItem::Payload),
             Action::ToggleRedact => {
                 self.redact = !self.redact;
                 let state = if self.redact { "on: copies and exports mask phones, e-mails and secrets" } else { "off" };
@@ -498,14 +503,14 @@ impl State {
         self.rebuild_detail()
     }
 
-    fn copy(&mut self, item: keys::CopyItem) -> Vec<Effect> {
-        let (Some(data), Some(index)) = (self.data.as_deref(), self.selected) else {
+    fn copy(&mut self, item: CopyItem) -> Vec<Effect> {
+        let (Some(data), Some(log)) = (self.data.as_deref(), self.selected_log()) else {
             return Vec::new();
         };
-        match keys::copy_text(data, index, item, self.redact) {
-            Ok((text, what)) => vec![Effect::Copy { text, what }],
+        match crate::export::clip(&data.logs, data.call.as_ref(), log, item, self.redact) {
+            Ok(Clip { text, what }) => vec![Effect::Copy { text, what }],
             Err(why) => {
-                self.status = Some(StatusLine { text: why, ok: false });
+                self.status = Some(StatusLine { text: why.to_owned(), ok: false });
                 Vec::new()
             }
         }

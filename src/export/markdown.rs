@@ -19,6 +19,10 @@ use crate::outcome::Ending;
 use crate::redact;
 use crate::sanitize;
 
+/// How many characters of a payload or body a report shows before it cuts them, when the
+/// report is for pasting (the copy menu, `--print markdown`).
+pub const REPORT_LIMIT: usize = 4000;
+
 /// What the server appends to a body it cut, and where (`burki-api.md`).
 const SERVER_CUT_AT: usize = 10_240;
 

@@ -216,6 +216,41 @@ fn curl_without_a_payload_sends_no_body() {
     assert_snapshot!(curl_command(&set, log(&set, 11)));
 }
 
+#[rstest::rstest]
+#[case::payload(CopyItem::Payload, "payload")]
+#[case::response(CopyItem::Response, "response body")]
+#[case::entry(CopyItem::Entry, "log entry")]
+#[case::curl(CopyItem::Curl, "curl command")]
+#[case::markdown(CopyItem::Markdown, "Markdown report")]
+#[case::url(CopyItem::Url, "webhook URL")]
+fn each_copy_item_holds_its_artefact_and_names_it(#[case] item: CopyItem, #[case] what: &str) {
+    let (set, call) = fixture();
+    let log = log(&set, 8);
+    let expected = match item {
+        CopyItem::Payload => payload_pretty(&set, log).unwrap(),
+        CopyItem::Response => set.response_body(log).unwrap().replace('\r', ""),
+        CopyItem::Entry => set.raw(log).to_owned(),
+        CopyItem::Curl => curl_command(&set, log),
+        CopyItem::Markdown => markdown_report(&set, Some(&call), log, false, REPORT_LIMIT),
+        CopyItem::Url => log.webhook_url.to_string(),
+    };
+    assert_eq!(clip(&set, Some(&call), log, item, false), Ok(Clip { text: expected, what: what.to_owned() }));
+    let redacted = clip(&set, Some(&call), log, item, true).unwrap();
+    assert_eq!(redacted.what, format!("{what} (redacted)"));
+    assert!(!redacted.text.contains("+15551234567") && !redacted.text.contains("hunter2"), "{}", redacted.text);
+}
+
+#[test]
+fn a_copy_of_what_a_log_lacks_says_so_and_no_copy_carries_an_escape() {
+    let (set, call) = fixture();
+    assert_eq!(clip(&set, None, log(&set, 11), CopyItem::Payload, false), Err("this log has no request payload"));
+    assert_eq!(clip(&set, None, log(&set, 10), CopyItem::Response, false), Err("this log has no response body"));
+    for item in [CopyItem::Response, CopyItem::Entry, CopyItem::Curl, CopyItem::Markdown, CopyItem::Url] {
+        let text = clip(&set, Some(&call), log(&set, 11), item, false).unwrap().text;
+        assert!(!text.contains(['\x1b', '\x07']), "{item:?}: {text:?}");
+    }
+}
+
 #[test]
 fn markdown_report_for_an_html_error() {
     let (set, call) = fixture();

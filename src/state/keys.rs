@@ -4,18 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButto
 
 use super::{Focus, Load, Popup, State};
 use crate::action::{Action, Effect};
-use crate::case_file::LoadedCall;
-
-/// What the copy menu offers, each one key away.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CopyItem {
-    Payload,
-    Response,
-    Entry,
-    Curl,
-    Markdown,
-    Url,
-}
+use crate::export::CopyItem;
 
 /// The copy menu, in the order shown: (key, item, label).
 pub const COPY_MENU: [(char, CopyItem, &str); 6] = [
@@ -26,43 +15,6 @@ pub const COPY_MENU: [(char, CopyItem, &str); 6] = [
     ('m', CopyItem::Markdown, "Markdown bug report"),
     ('u', CopyItem::Url, "webhook URL"),
 ];
-
-/// The text a copy puts on the clipboard, and how the status line names it.
-///
-/// # Errors
-/// When the log has nothing of that kind (no payload, no body).
-pub fn copy_text(data: &LoadedCall, index: usize, item: CopyItem, redact: bool) -> Result<(String, String), String> {
-    let set = &data.logs;
-    let log = &set.logs[index];
-    let redact_json = |text: String| if redact { crate::redact::redact_json(&text) } else { text };
-    let redact_text = |text: String| if redact { crate::redact::redact_text(&text) } else { text };
-    let (text, what) = match item {
-        CopyItem::Payload => {
-            let pretty = crate::export::payload_pretty(set, log).ok_or("this log has no request payload")?;
-            (redact_json(pretty), "payload")
-        }
-        CopyItem::Response => {
-            let body = set.response_body(log).ok_or("this log has no response body")?;
-            (redact_text(body), "response body")
-        }
-        CopyItem::Entry => (redact_json(set.raw(log).to_owned()), "log entry"),
-        CopyItem::Curl => {
-            let command = crate::export::curl_command(set, log);
-            (redact_text(command), "curl command")
-        }
-        CopyItem::Markdown => {
-            (crate::export::markdown_report(set, data.call.as_ref(), log, redact, 4000), "Markdown report")
-        }
-        CopyItem::Url => (
-            if redact { crate::redact::redact_url(&log.webhook_url) } else { log.webhook_url.to_string() },
-            "webhook URL",
-        ),
-    };
-    let what = if redact { format!("{what} (redacted)") } else { what.to_owned() };
-    // A copy is pasted into terminals and tickets: escapes and other control characters from
-    // the data are dropped (newlines and tabs kept); JSON artefacts have none to begin with.
-    Ok((crate::sanitize::for_copy(&text).into_owned(), what))
-}
 
 impl State {
     pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {

@@ -368,3 +368,21 @@ fn z_switches_between_utc_and_local_time() {
     send(&mut state, key('z'));
     assert_eq!(state.time, TimeDisplay::Utc);
 }
+
+#[rstest]
+#[case::copied(Ok(crate::clipboard::CopiedVia::System), "✓ copied payload (1.2 KB) to the system clipboard", true)]
+#[case::failed(
+    Err(crate::clipboard::ClipboardError::Stopped),
+    "✗ copy failed: the clipboard stopped unexpectedly (a bug: please report it)",
+    false
+)]
+fn a_copy_report_becomes_the_status_line(
+    #[case] result: Result<crate::clipboard::CopiedVia, crate::clipboard::ClipboardError>,
+    #[case] text: &str,
+    #[case] ok: bool,
+) {
+    let mut state = loaded(Filter::default());
+    let report = crate::clipboard::CopyReport { what: "payload".into(), bytes: 1200, result };
+    send(&mut state, Msg::Copied(report));
+    assert_eq!(state.status, Some(StatusLine { text: text.to_owned(), ok }));
+}

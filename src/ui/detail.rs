@@ -8,7 +8,6 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::header::millis;
 use super::list::mark;
 use super::theme::Theme;
 use crate::filter::TextSearch;
@@ -18,6 +17,7 @@ use crate::model::time::offset_label;
 use crate::outcome::Ending;
 use crate::sanitize;
 use crate::state::{Focus, State, Tab};
+use crate::units::millis;
 
 pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Theme) {
     let (Some(set), Some(detail)) = (state.logs(), state.detail.as_ref()) else { return };

@@ -7,13 +7,13 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Row, Table};
 
-use super::header::millis;
 use super::theme::Theme;
 use crate::layout::Areas;
 use crate::model::WebhookLog;
 use crate::outcome::Ending;
 use crate::sanitize;
 use crate::state::{Focus, State};
+use crate::units::millis;
 
 /// Success or failure as a symbol too, so it reads without colour.
 #[must_use]
