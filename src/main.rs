@@ -131,6 +131,11 @@ async fn print(loader: &Loader, settings: &Settings, format: PrintFormat) -> Exi
 }
 
 fn explore(runtime: &tokio::runtime::Runtime, loader: Loader, settings: Settings) -> ExitCode {
+    // A bad `[keys]` table is a configuration error wherever the explorer would have run.
+    let keymap = match Keymap::with_overrides(&settings.key_overrides) {
+        Ok(keymap) => keymap,
+        Err(message) => return fail(&message, EXIT_CONFIG),
+    };
     // Keys are read from the terminal itself (crossterm opens /dev/tty when stdin is a pipe), so
     // `… | hookscope --file -` works; only the screen must be a terminal.
     if !std::io::stdout().is_terminal() {
@@ -139,10 +144,6 @@ fn explore(runtime: &tokio::runtime::Runtime, loader: Loader, settings: Settings
             2,
         );
     }
-    let keymap = match Keymap::with_overrides(&settings.key_overrides) {
-        Ok(keymap) => keymap,
-        Err(message) => return fail(&message, EXIT_CONFIG),
-    };
     let no_color = Theme::no_color_requested();
     let theme_choice = match settings.theme {
         cli::Theme::Dark => ThemeChoice::Dark,

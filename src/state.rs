@@ -12,14 +12,13 @@ use std::time::Instant;
 use ratatui::layout::Rect;
 
 pub use detail::{Detail, Doc, Tab};
-pub use keys::COPY_MENU;
 pub use summary::Summary;
 
 use crate::action::{Action, Effect, LoadFailure, Msg};
 use crate::case_file::LoadedCall;
 use crate::export::{Clip, CopyItem};
 use crate::filter::{Filter, TextSearch};
-use crate::keymap::Keymap;
+use crate::keymap::{Keymap, Mode};
 use crate::layout::{Areas, areas};
 use crate::model::time::TimeDisplay;
 
@@ -156,6 +155,18 @@ impl State {
     #[must_use]
     pub fn areas(&self) -> Areas {
         areas(self.screen, self.zoomed)
+    }
+
+    /// Which key table has the keys.
+    #[must_use]
+    pub fn mode(&self) -> Mode {
+        match self.popup {
+            Popup::None => Mode::Browse,
+            Popup::Search { .. } => Mode::Search,
+            Popup::Types { .. } => Mode::Types,
+            Popup::Copy => Mode::Copy,
+            Popup::Help { .. } => Mode::Help,
+        }
     }
 
     #[must_use]
@@ -410,8 +421,9 @@ impl State {
                 }
                 Vec::new()
             }
-            Action::ToggleTypeNumber(n) => {
-                let Some(name) = self.types.get(usize::from(n) - 1).map(|t| t.name.clone()) else {
+            Action::ToggleType(slot) => {
+                let Some(name) = self.types.get(slot.index()).map(|t| t.name.clone()) else {
+                    let n = slot.number();
                     self.status = Some(StatusLine { text: format!("there is no type {n} in this call"), ok: false });
                     return Vec::new();
                 };

@@ -386,3 +386,56 @@ fn a_copy_report_becomes_the_status_line(
     send(&mut state, Msg::Copied(report));
     assert_eq!(state.status, Some(StatusLine { text: text.to_owned(), ok }));
 }
+
+#[test]
+fn the_copy_menu_copies_by_its_table_and_any_other_key_closes_it() {
+    let mut state = loaded(Filter::default());
+    send(&mut state, key('y'));
+    assert_eq!(state.popup, Popup::Copy);
+    let effects = send(&mut state, key('u'));
+    assert_eq!(effects, [Effect::Copy { text: "https://h.example/a".into(), what: "webhook URL".into() }]);
+    assert_eq!(state.popup, Popup::None);
+    send(&mut state, key('y'));
+    assert!(send(&mut state, key('z')).is_empty());
+    assert_eq!(state.popup, Popup::None);
+}
+
+#[test]
+fn the_search_line_edits_with_its_command_keys_and_types_the_rest() {
+    let mut state = loaded(Filter::default());
+    let ctrl = |c| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    for msg in [key('/'), key('a'), key('b'), code(KeyCode::Backspace), key('q'), ctrl('a')] {
+        send(&mut state, msg);
+    }
+    assert_eq!(state.popup, Popup::Search { input: "aq".into() }, "q is text here, and Ctrl-A types nothing");
+    send(&mut state, ctrl('u'));
+    assert_eq!(state.popup, Popup::Search { input: String::new() });
+}
+
+#[test]
+fn the_help_scrolls_with_its_keys_and_closes_on_any_other() {
+    let mut state = loaded(Filter::default());
+    for c in "?jjk".chars() {
+        send(&mut state, key(c));
+    }
+    assert_eq!(state.popup, Popup::Help { scroll: 1 });
+    send(&mut state, key('x'));
+    assert_eq!(state.popup, Popup::None);
+}
+
+#[test]
+fn keys_rebound_in_the_config_file_are_the_keys_that_work() {
+    let overrides = [("quit".to_owned(), "x".to_owned()), ("cycle_status".to_owned(), "F".to_owned())].into();
+    let keymap = Keymap::with_overrides(&overrides).unwrap();
+    let mut state = State::new("call 1".into(), Filter::default(), keymap, Rect::new(0, 0, 120, 40));
+    state.start();
+    let result = Box::new(Ok(parse_document(CALL.to_owned()).unwrap()));
+    send(&mut state, Msg::Loaded { request: 1, result, call_error: None });
+    send(&mut state, key('f'));
+    send(&mut state, key('q'));
+    assert_eq!((state.filter.status, state.quitting), (StatusFilter::All, false), "the old keys do nothing");
+    send(&mut state, key('F'));
+    assert_eq!(shown_ids(&state), [2, 4]);
+    send(&mut state, key('x'));
+    assert!(state.quitting);
+}
