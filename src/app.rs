@@ -46,6 +46,9 @@ pub struct App {
     rx: UnboundedReceiver<Msg>,
     /// The document being highlighted; a running highlighter stops when this moves on.
     highlighting: Arc<AtomicU64>,
+    /// The fetch in flight, aborted when another one starts (`r` again): its reply would be
+    /// dropped anyway, and it would hold a connection and decode a body for nothing.
+    fetching: Option<tokio::task::AbortHandle>,
     clipboard: ClipboardWorker,
     /// `HOOKSCOPE_TEST_PANIC=ui|task`: a deliberate panic on the first key (ui) or in the first
     /// background search (task), so `tests/terminal_restore.rs` can prove the terminal survives.
@@ -68,6 +71,7 @@ impl App {
             tx,
             rx,
             highlighting: Arc::new(AtomicU64::new(0)),
+            fetching: None,
             clipboard: ClipboardWorker::start(clipboard, COPY_TIMEOUT),
             test_panic,
         }
@@ -173,9 +177,12 @@ impl App {
         for effect in effects {
             match effect {
                 Effect::Fetch { request } => {
+                    if let Some(superseded) = self.fetching.take() {
+                        superseded.abort();
+                    }
                     let loader = Arc::clone(&self.loader);
                     let tx = self.tx.clone();
-                    tokio::spawn(async move {
+                    let fetch = tokio::spawn(async move {
                         let outcome = loader.load().await;
                         let _ = tx.send(Msg::Loaded {
                             request,
@@ -183,6 +190,7 @@ impl App {
                             call_error: outcome.call_error,
                         });
                     });
+                    self.fetching = Some(fetch.abort_handle());
                 }
                 Effect::Search { generation, query } => {
                     let Some(data) = self.state.data.clone() else { continue };
