@@ -50,9 +50,6 @@ pub struct App {
     /// dropped anyway, and it would hold a connection and decode a body for nothing.
     fetching: Option<tokio::task::AbortHandle>,
     clipboard: ClipboardWorker,
-    /// `HOOKSCOPE_TEST_PANIC=ui|task`: a deliberate panic on the first key (ui) or in the first
-    /// background search (task), so `tests/terminal_restore.rs` can prove the terminal survives.
-    test_panic: Option<String>,
 }
 
 impl App {
@@ -60,7 +57,6 @@ impl App {
     pub fn new(state: State, context: AppContext) -> Self {
         let AppContext { loader, highlighter, theme, clipboard, export_dir, can_suspend } = context;
         let (tx, rx) = unbounded_channel();
-        let test_panic = std::env::var("HOOKSCOPE_TEST_PANIC").ok();
         Self {
             state,
             loader,
@@ -73,7 +69,6 @@ impl App {
             highlighting: Arc::new(AtomicU64::new(0)),
             fetching: None,
             clipboard: ClipboardWorker::start(clipboard, COPY_TIMEOUT),
-            test_panic,
         }
     }
 
@@ -165,10 +160,6 @@ impl App {
     }
 
     fn handle(&mut self, msg: Msg) {
-        assert!(
-            !(self.test_panic.as_deref() == Some("ui") && matches!(msg, Msg::Key(_))),
-            "test panic on the UI thread"
-        );
         let effects = self.state.update(msg);
         self.perform(effects);
     }
@@ -195,10 +186,8 @@ impl App {
                 Effect::Search { generation, query } => {
                     let Some(data) = self.state.data.clone() else { continue };
                     let tx = self.tx.clone();
-                    let panic_here = self.test_panic.as_deref() == Some("task");
                     let failed = Msg::SearchFailed { generation };
                     spawn_reporting(&self.tx, failed, move || {
-                        assert!(!panic_here, "test panic in a background task");
                         let search = TextSearch::new(&query);
                         let matches = data
                             .logs
