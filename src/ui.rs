@@ -113,7 +113,7 @@ fn message(frame: &mut Frame, area: Rect, theme: &Theme, title: &str, lines: &[L
     frame.render_widget(Paragraph::new(lines.to_vec()).alignment(Alignment::Center).wrap(Wrap { trim: true }), middle);
 }
 
-/// Hints for the screens that replace the list, with each action's key as bound now.
+/// Hints for the screens that replace the list, naming the keys the actions are bound to.
 fn action_hints(state: &State, theme: &Theme, hints: &[(Action, &str)]) -> Line<'static> {
     let keyed: Vec<(String, &str)> = hints
         .iter()

@@ -433,7 +433,7 @@ fn keys_rebound_in_the_config_file_are_the_keys_that_work() {
     send(&mut state, Msg::Loaded { request: 1, result, call_error: None });
     send(&mut state, key('f'));
     send(&mut state, key('q'));
-    assert_eq!((state.filter.status, state.quitting), (StatusFilter::All, false), "the old keys do nothing");
+    assert_eq!((state.filter.status, state.quitting), (StatusFilter::All, false), "the default keys do nothing");
     send(&mut state, key('F'));
     assert_eq!(shown_ids(&state), [2, 4]);
     send(&mut state, key('x'));
