@@ -4,13 +4,18 @@
 use std::sync::Arc;
 
 use crossterm::event::{KeyEvent, MouseEvent};
+use serde::de::value::StrDeserializer;
+use serde::{Deserialize, Serialize};
 
 use crate::case_file::LoadedCall;
+use crate::export::CopyItem;
 use crate::highlight::LineStyles;
 use crate::model::Decoded;
 
-/// A user intent, named in the keymap and listed by the help overlay.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// What a key asks for while browsing the list and the detail. `[keys]` in the config file
+/// names these in snake case (`cycle_status`, `copy_menu`), read by serde from the variants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Action {
     Quit,
     Down,
@@ -23,7 +28,6 @@ pub enum Action {
     Zoom,
     Back,
     TypePicker,
-    ToggleTypeNumber(u8),
     CycleStatus,
     Search,
     NextMatch,
@@ -44,27 +48,115 @@ pub enum Action {
     CopyPayload,
     ToggleRedact,
     Export,
+    /// Shows or hides the logs of one of the first nine types; named `type_1`…`type_9`.
+    #[serde(untagged)]
+    ToggleType(TypeSlot),
 }
 
 impl Action {
-    /// The name used in the `[keys]` table of the config file.
+    /// The action `[keys]` calls `name`, if any.
     #[must_use]
-    pub fn config_name(self) -> String {
-        match self {
-            Self::ToggleTypeNumber(n) => format!("type_{n}"),
-            other => {
-                let debug = format!("{other:?}");
-                let mut name = String::new();
-                for (i, c) in debug.chars().enumerate() {
-                    if c.is_ascii_uppercase() && i > 0 {
-                        name.push('_');
-                    }
-                    name.push(c.to_ascii_lowercase());
-                }
-                name
-            }
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::deserialize(StrDeserializer::<serde::de::value::Error>::new(name)).ok()
+    }
+
+    /// What `[keys]` calls it: the name [`Action::from_name`] reads.
+    #[must_use]
+    pub fn name(self) -> String {
+        // A unit variant serialises as its name and a slot as `type_N`, so this is always a string.
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::String(name)) => name,
+            _ => String::new(),
         }
     }
+}
+
+/// One of the first nine webhook types, numbered 1–9 as the type picker shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct TypeSlot(u8);
+
+impl TypeSlot {
+    /// Slots 1 to 9, in order.
+    pub fn all() -> impl Iterator<Item = Self> {
+        (1..=9).map(Self)
+    }
+
+    /// The slot numbered `number`, if it is 1–9.
+    #[must_use]
+    pub fn new(number: u8) -> Option<Self> {
+        (1..=9).contains(&number).then_some(Self(number))
+    }
+
+    /// 1–9.
+    #[must_use]
+    pub fn number(self) -> u8 {
+        self.0
+    }
+
+    /// Where the slot's type is in `State::types`.
+    #[must_use]
+    pub fn index(self) -> usize {
+        usize::from(self.0 - 1)
+    }
+}
+
+impl TryFrom<String> for TypeSlot {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<Self, String> {
+        name.strip_prefix("type_")
+            .and_then(|number| number.parse().ok())
+            .and_then(Self::new)
+            .ok_or_else(|| format!("`{name}` is not type_1 … type_9"))
+    }
+}
+
+impl From<TypeSlot> for String {
+    fn from(slot: TypeSlot) -> Self {
+        format!("type_{}", slot.0)
+    }
+}
+
+/// What a key asks for in the copy menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CopyAction {
+    Copy(CopyItem),
+    Close,
+}
+
+/// What a key asks for in the type picker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PickerAction {
+    Down,
+    Up,
+    First,
+    Last,
+    /// Chooses the type under the cursor, or unchooses it.
+    Toggle,
+    /// Toggles the type in this slot and moves the cursor to it.
+    ToggleSlot(TypeSlot),
+    /// Clears the choice: every type is shown.
+    All,
+    Apply,
+    Cancel,
+}
+
+/// What a command key asks for on the search line (other characters are typed into it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchAction {
+    Apply,
+    Cancel,
+    DeleteChar,
+    Clear,
+}
+
+/// What a key asks for while the help overlay is up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HelpAction {
+    ScrollDown,
+    ScrollUp,
+    Close,
 }
 
 /// Where a fetch came from, so that the error can say what to do.
@@ -115,13 +207,17 @@ pub enum Msg {
         first_line: usize,
         styles: Vec<LineStyles>,
     },
-    /// A copy or export finished: the status line says how, or why not.
+    /// A copy finished, or failed.
+    Copied(crate::clipboard::CopyReport),
+    /// An export finished, or background work failed: the status line says so.
     Done {
         message: String,
         ok: bool,
     },
     /// Time passed (only sent while something animates or a toast is up).
     Tick,
+    /// Stop, as `q` does: SIGTERM and SIGHUP arrive as this.
+    Quit,
 }
 
 /// How much of a body has arrived.
@@ -135,7 +231,6 @@ pub struct Progress {
 /// Work `update` asks the app to do; it sends back a [`Msg`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    Quit,
     /// Load the call; with `arriving`, send its logs as they are decoded ([`Msg::Arriving`]).
     Fetch {
         request: u64,

@@ -14,7 +14,7 @@ use ratatui::backend::Backend;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use crate::action::{Effect, Msg, Progress};
-use crate::clipboard::{ClipboardSink, CopiedVia};
+use crate::clipboard::{COPY_TIMEOUT, ClipboardSink, ClipboardWorker};
 use crate::export;
 use crate::filter::TextSearch;
 use crate::highlight::Highlighter;
@@ -23,15 +23,14 @@ use crate::model::{Decoded, LogSet, LogSink};
 use crate::state::{Load, State};
 use crate::ui::{self, theme::Theme};
 
-/// How long a copy may take before the status line gives up on it.
-const COPY_TIMEOUT: Duration = Duration::from_secs(3);
-
-/// Where exports are written; the current directory in production, a temp dir in tests.
+/// What the app works with, given by `main` (or a test).
 pub struct AppContext {
     pub loader: Arc<Loader>,
     pub highlighter: Arc<Highlighter>,
     pub theme: Theme,
+    /// Kept for the whole session, on a thread of its own.
     pub clipboard: Box<dyn ClipboardSink>,
+    /// Where exports are written; the current directory in production, a temp dir in tests.
     pub export_dir: std::path::PathBuf,
     /// Whether Ctrl-Z suspends the process (off in tests, which have no terminal to give back).
     pub can_suspend: bool,
@@ -39,25 +38,39 @@ pub struct AppContext {
 
 pub struct App {
     pub state: State,
-    context: AppContext,
+    loader: Arc<Loader>,
+    highlighter: Arc<Highlighter>,
+    theme: Theme,
+    export_dir: std::path::PathBuf,
+    can_suspend: bool,
     tx: UnboundedSender<Msg>,
     rx: UnboundedReceiver<Msg>,
     /// The document being highlighted; a running highlighter stops when this moves on.
     highlighting: Arc<AtomicU64>,
+    /// The fetch in flight, aborted when another one starts (`r` again): its reply would be
+    /// dropped anyway, and it would hold a connection and decode a body for nothing.
+    fetching: Option<tokio::task::AbortHandle>,
     clipboard: ClipboardWorker,
-    /// `HOOKSCOPE_TEST_PANIC=ui|task`: a deliberate panic on the first key (ui) or in the first
-    /// background search (task), so `tests/terminal_restore.rs` can prove the terminal survives.
-    test_panic: Option<String>,
 }
 
 impl App {
     #[must_use]
-    pub fn new(state: State, mut context: AppContext) -> Self {
+    pub fn new(state: State, context: AppContext) -> Self {
+        let AppContext { loader, highlighter, theme, clipboard, export_dir, can_suspend } = context;
         let (tx, rx) = unbounded_channel();
-        let sink = std::mem::replace(&mut context.clipboard, Box::new(NoClipboard));
-        let clipboard = ClipboardWorker::start(sink);
-        let test_panic = std::env::var("HOOKSCOPE_TEST_PANIC").ok();
-        Self { state, context, tx, rx, highlighting: Arc::new(AtomicU64::new(0)), clipboard, test_panic }
+        Self {
+            state,
+            loader,
+            highlighter,
+            theme,
+            export_dir,
+            can_suspend,
+            tx,
+            rx,
+            highlighting: Arc::new(AtomicU64::new(0)),
+            fetching: None,
+            clipboard: ClipboardWorker::start(clipboard, COPY_TIMEOUT),
+        }
     }
 
     /// A sender for messages from outside (signals), which `run` handles like any other.
@@ -113,7 +126,7 @@ impl App {
     where
         B::Error: Into<io::Error>,
     {
-        terminal.draw(|frame| ui::render(frame, &self.state, &self.context.theme)).map_err(Into::into)?;
+        terminal.draw(|frame| ui::render(frame, &self.state, &self.theme)).map_err(Into::into)?;
         Ok(())
     }
 
@@ -124,7 +137,7 @@ impl App {
     {
         Ok(match event {
             Event::Key(key)
-                if self.context.can_suspend
+                if self.can_suspend
                     && key.kind == KeyEventKind::Press
                     && key.code == KeyCode::Char('z')
                     && key.modifiers.contains(KeyModifiers::CONTROL) =>
@@ -148,10 +161,6 @@ impl App {
     }
 
     fn handle(&mut self, msg: Msg) {
-        assert!(
-            !(self.test_panic.as_deref() == Some("ui") && matches!(msg, Msg::Key(_))),
-            "test panic on the UI thread"
-        );
         let effects = self.state.update(msg);
         self.perform(effects);
     }
@@ -159,11 +168,13 @@ impl App {
     fn perform(&mut self, effects: Vec<Effect>) {
         for effect in effects {
             match effect {
-                Effect::Quit => {}
                 Effect::Fetch { request, arriving } => {
-                    let loader = Arc::clone(&self.context.loader);
+                    if let Some(superseded) = self.fetching.take() {
+                        superseded.abort();
+                    }
+                    let loader = Arc::clone(&self.loader);
                     let tx = self.tx.clone();
-                    tokio::spawn(async move {
+                    let fetch = tokio::spawn(async move {
                         let sink = ArrivingLogs::new(tx.clone(), request, arriving);
                         let (sink, ending) = loader.load_into(sink).await;
                         let whole = ending.conclude(sink.into_rest());
@@ -173,14 +184,13 @@ impl App {
                             call_error: whole.call_error,
                         });
                     });
+                    self.fetching = Some(fetch.abort_handle());
                 }
                 Effect::Search { generation, query } => {
                     let Some(data) = self.state.data.clone() else { continue };
                     let tx = self.tx.clone();
-                    let panic_here = self.test_panic.as_deref() == Some("task");
                     let failed = Msg::SearchFailed { generation };
                     spawn_reporting(&self.tx, failed, move || {
-                        assert!(!panic_here, "test panic in a background task");
                         let search = TextSearch::new(&query);
                         let matches =
                             data.logs.logs.iter().map(|log| search.as_ref().is_none_or(|s| s.matches(log))).collect();
@@ -190,7 +200,7 @@ impl App {
                 Effect::Highlight { doc, lines, language } => {
                     self.highlighting.store(doc, Ordering::SeqCst);
                     let current = Arc::clone(&self.highlighting);
-                    let highlighter = Arc::clone(&self.context.highlighter);
+                    let highlighter = Arc::clone(&self.highlighter);
                     let tx = self.tx.clone();
                     let failed = Msg::Done {
                         message: "highlighting failed unexpectedly (a bug: please report it)".into(),
@@ -208,10 +218,16 @@ impl App {
                         );
                     });
                 }
-                Effect::Copy { text, what } => self.clipboard.copy(text, what, self.tx.clone()),
+                Effect::Copy { text, what } => {
+                    let report = self.clipboard.copy(text, what);
+                    let tx = self.tx.clone();
+                    tokio::spawn(async move {
+                        let _ = tx.send(Msg::Copied(report.await));
+                    });
+                }
                 Effect::Export { logs } => {
                     let Some(data) = self.state.data.clone() else { continue };
-                    let dir = self.context.export_dir.clone();
+                    let dir = self.export_dir.clone();
                     let redact = self.state.redact;
                     let tx = self.tx.clone();
                     let failed =
@@ -311,63 +327,5 @@ impl LogSink for ArrivingLogs {
         let decoded = std::mem::take(&mut self.pending);
         let progress = Progress { received, expected };
         let _ = self.tx.send(Msg::Arriving { request: self.request, decoded, progress });
-    }
-}
-
-struct NoClipboard;
-
-impl ClipboardSink for NoClipboard {
-    fn copy(&mut self, _: &str) -> Result<CopiedVia, crate::clipboard::ClipboardError> {
-        Err(crate::clipboard::ClipboardError::Unavailable("no clipboard was set up".into()))
-    }
-}
-
-/// The clipboard lives on its own thread for the whole session: arboard's X11 contents vanish
-/// when its handle is dropped, and a hung clipboard owner must never freeze the UI.
-struct ClipboardWorker {
-    jobs: std::sync::mpsc::Sender<(String, String, tokio::sync::oneshot::Sender<String>)>,
-}
-
-impl ClipboardWorker {
-    fn start(mut sink: Box<dyn ClipboardSink>) -> Self {
-        let (jobs, receiver) = std::sync::mpsc::channel::<(String, String, tokio::sync::oneshot::Sender<String>)>();
-        std::thread::spawn(move || {
-            for (text, what, reply) in receiver {
-                let message = match sink.copy(&text) {
-                    Ok(via) => copied_message(&what, text.len(), &via),
-                    Err(err) => format!("✗ copy failed: {err}"),
-                };
-                let _ = reply.send(message);
-            }
-        });
-        Self { jobs }
-    }
-
-    fn copy(&self, text: String, what: String, tx: UnboundedSender<Msg>) {
-        let (reply, answer) = tokio::sync::oneshot::channel();
-        if self.jobs.send((text, what, reply)).is_err() {
-            let _ = tx.send(Msg::Done { message: "✗ the clipboard is not available".to_owned(), ok: false });
-            return;
-        }
-        tokio::spawn(async move {
-            let msg = match tokio::time::timeout(COPY_TIMEOUT, answer).await {
-                Ok(Ok(message)) => Msg::Done { ok: !message.starts_with('✗'), message },
-                Ok(Err(_)) => Msg::Done { message: "✗ the clipboard stopped working".to_owned(), ok: false },
-                Err(_) => Msg::Done { message: "✗ the clipboard did not answer within 3 s".to_owned(), ok: false },
-            };
-            let _ = tx.send(msg);
-        });
-    }
-}
-
-fn copied_message(what: &str, bytes: usize, via: &CopiedVia) -> String {
-    let size = crate::state::size_label(bytes);
-    match via {
-        CopiedVia::System => format!("✓ copied {what} ({size}) to the system clipboard"),
-        CopiedVia::Osc52 { warn_large: false } => format!("✓ copied {what} ({size}) via OSC 52 (terminal clipboard)"),
-        CopiedVia::Osc52 { warn_large: true } => {
-            format!("✓ copied {what} ({size}) via OSC 52 — over 75 KB: some terminals keep only part of it")
-        }
-        CopiedVia::Command(command) => format!("✓ copied {what} ({size}) with `{}`", crate::sanitize::short(command)),
     }
 }

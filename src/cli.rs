@@ -29,7 +29,7 @@ Configuration (a flag beats the environment, which beats the file):
                       clipboard_command = \"wl-copy\"
                       timeout_secs = 30
                       [keys]
-                      quit = \"x\"                    # see ? in the explorer for action names
+                      quit = \"x\"                    # a wrong name lists the names
 
 Exit codes: 0 ok, 2 usage, 3 configuration, 4 key refused (401/403), 5 call not found,
 6 invalid call id (422), 7 rate limited, 8 server error (5xx), 9 network (timeout, refused,

@@ -17,6 +17,10 @@ use base64::prelude::{BASE64_STANDARD, Engine as _};
 
 use crate::sanitize;
 
+mod worker;
+
+pub use worker::{COPY_TIMEOUT, ClipboardWorker, CopyReport};
+
 /// Some terminals (hterm, older xterm builds) drop or cut OSC 52 payloads over this many bytes
 /// of base64; the copy is still sent, with a warning.
 pub const OSC52_SAFE_BASE64_BYTES: usize = 74_994;
@@ -64,6 +68,11 @@ pub enum ClipboardError {
     CommandFailed { command: String, status: String, stderr: String },
     #[error("the clipboard command `{command}` did not finish within {} ms and was stopped", .timeout.as_millis())]
     CommandTimedOut { command: String, timeout: Duration },
+    /// The copying thread is gone: its sink panicked.
+    #[error("the clipboard stopped unexpectedly (a bug: please report it)")]
+    Stopped,
+    #[error("the clipboard did not answer within {}", crate::units::millis(u64::try_from(.timeout.as_millis()).unwrap_or(u64::MAX)))]
+    NoAnswer { timeout: Duration },
 }
 
 fn quoted_stderr(stderr: &str) -> String {

@@ -11,29 +11,18 @@
 //! does not run it before it has been read.
 
 mod case;
+mod copy;
 mod curl;
 mod json;
 mod markdown;
 mod table;
 
 pub use case::{case_file, write_case_file};
+pub use copy::{Clip, CopyItem, clip};
 pub use curl::curl_command;
 pub use json::{json_array, ndjson, payload_pretty, write_json_array, write_ndjson};
-pub use markdown::{markdown_call_report, markdown_report};
+pub use markdown::{REPORT_LIMIT, markdown_call_report, markdown_report};
 pub use table::table;
-
-use crate::model::{Outcome, WebhookLog};
-
-/// The status of a delivery as the list, the table and reports show it: the code, or why there
-/// is none. Never blank.
-#[must_use]
-pub fn status_word(log: &WebhookLog) -> String {
-    match log.outcome() {
-        Outcome::Status(code) => code.to_string(),
-        _ if log.looks_like_timeout() => "timeout".to_owned(),
-        Outcome::NoResponse | Outcome::TransportError => "no response".to_owned(),
-    }
-}
 
 #[cfg(test)]
 mod tests;

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use regex::bytes::{Regex, RegexBuilder};
 
 use crate::model::{LogSet, WebhookLog};
+use crate::outcome::Ending;
 
 /// The outcome filter `f` cycles through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -109,7 +110,7 @@ impl TextSearch {
         let (mut status, mut id) = (itoa::Buffer::new(), itoa::Buffer::new());
         log.webhook_type.lowered().contains(lowered)
             || log.webhook_url.lowered().contains(lowered)
-            || log.response_status_code.is_some_and(|code| status.format(code).contains(lowered))
+            || Ending::of(log).word_in(&mut status).contains(lowered)
             || log.error_message.as_deref().is_some_and(|error| contains_lowered(error, lowered))
             || id.format(log.id).contains(lowered)
             || [&log.request_payload, &log.response_body]
@@ -198,6 +199,26 @@ mod tests {
     #[case::non_ascii_error_any_case(Filter { text: "ÉCHEC: HÔTE".to_owned(), ..Filter::default() }, &[40])]
     fn filters_select_the_expected_logs(#[case] filter: Filter, #[case] expected: &[i64]) {
         assert_eq!(ids(&set(), &filter), expected);
+    }
+
+    #[rstest::rstest]
+    #[case::timeout("TIMEOUT", &[2])]
+    #[case::no_response("no response", &[3, 4])]
+    #[case::status_code("50", &[1])]
+    fn a_search_finds_the_ending_the_list_shows(#[case] text: &str, #[case] expected: &[i64]) {
+        let set = LogSet::parse(
+            r#"[
+            {"id": 1, "webhook_url": "u", "webhook_type": "t", "success": false, "response_status_code": 503},
+            {"id": 2, "webhook_url": "u", "webhook_type": "t", "success": false, "error_message": ""},
+            {"id": 3, "webhook_url": "u", "webhook_type": "t", "success": false, "error_message": "Connection refused"},
+            {"id": 4, "webhook_url": "u", "webhook_type": "t", "success": false, "response_time_ms": 12}
+        ]"#
+            .to_owned(),
+        )
+        .unwrap();
+        let words: Vec<String> = set.logs.iter().map(|log| Ending::of(log).word()).collect();
+        assert_eq!(words, ["503", "timeout", "no response", "no response"], "what the list shows");
+        assert_eq!(ids(&set, &Filter { text: text.to_owned(), ..Filter::default() }), expected);
     }
 
     #[test]

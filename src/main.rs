@@ -95,6 +95,11 @@ fn fail(message: &str, code: u8) -> ExitCode {
 }
 
 fn explore(runtime: &tokio::runtime::Runtime, loader: Loader, settings: Settings) -> ExitCode {
+    // A bad `[keys]` table is a configuration error wherever the explorer would have run.
+    let keymap = match Keymap::with_overrides(&settings.key_overrides) {
+        Ok(keymap) => keymap,
+        Err(message) => return fail(&message, EXIT_CONFIG),
+    };
     // Keys are read from the terminal itself (crossterm opens /dev/tty when stdin is a pipe), so
     // `… | hookscope --file -` works; only the screen must be a terminal.
     if !std::io::stdout().is_terminal() {
@@ -103,10 +108,6 @@ fn explore(runtime: &tokio::runtime::Runtime, loader: Loader, settings: Settings
             2,
         );
     }
-    let keymap = match Keymap::with_overrides(&settings.key_overrides) {
-        Ok(keymap) => keymap,
-        Err(message) => return fail(&message, EXIT_CONFIG),
-    };
     let no_color = Theme::no_color_requested();
     let theme_choice = match settings.theme {
         cli::Theme::Dark => ThemeChoice::Dark,
@@ -120,18 +121,8 @@ fn explore(runtime: &tokio::runtime::Runtime, loader: Loader, settings: Settings
         ClipboardKind::Command => ClipboardChoice::Command(settings.clipboard_command.clone().unwrap_or_default()),
     };
     let label = loader.label();
-    let result = runtime.block_on(async move {
-        terminal::install_panic_hook();
-        terminal::enter()?;
-        let backend = ratatui::backend::CrosstermBackend::new(std::io::stdout());
-        let mut term = ratatui::Terminal::new(backend)?;
-        let size = term.size()?;
-        let mut state = State::new(
-            label,
-            settings.filter.clone(),
-            keymap,
-            ratatui::layout::Rect::new(0, 0, size.width, size.height),
-        );
+    let result = terminal::run_explorer(runtime, async move |screen| {
+        let mut state = State::new(label, settings.filter.clone(), keymap, screen);
         state.redact = settings.redact;
         let highlighter = tokio::task::spawn_blocking(move || Highlighter::new(theme_choice, color));
         let highlighter = Arc::new(highlighter.await.map_err(std::io::Error::other)?);
@@ -146,40 +137,10 @@ fn explore(runtime: &tokio::runtime::Runtime, loader: Loader, settings: Settings
             export_dir: std::env::current_dir().unwrap_or_else(|_| ".".into()),
             can_suspend: true,
         };
-        let mut app = App::new(state, context);
-        forward_signals(&app);
-        let events = crossterm::event::EventStream::new();
-        app.run(&mut term, events).await
+        Ok((App::new(state, context), crossterm::event::EventStream::new()))
     });
-    terminal::restore();
-    for panic in terminal::take_deferred_panics() {
-        eprintln!("hookscope: {}", sanitize::lines(&panic).join("\n"));
-    }
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => fail(&format!("terminal error: {err}"), EXIT_FAILURE),
-    }
-}
-
-/// SIGTERM and SIGHUP quit like `q`, so the terminal is restored on the way out.
-fn forward_signals(app: &App) {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let tx = app.sender();
-        tokio::spawn(async move {
-            let (Ok(mut term), Ok(mut hup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup())) else {
-                return;
-            };
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = hup.recv() => {}
-            }
-            let quit = crossterm::event::KeyEvent::new(
-                crossterm::event::KeyCode::Char('c'),
-                crossterm::event::KeyModifiers::CONTROL,
-            );
-            let _ = tx.send(hookscope::action::Msg::Key(quit));
-        });
     }
 }

@@ -160,7 +160,7 @@ impl<W: Write> Printer<W> {
             PrintFormat::Markdown => {
                 let shown: Vec<&WebhookLog> =
                     self.filter.apply(&self.kept).into_iter().map(|i| &self.kept.logs[i]).collect();
-                let report = export::markdown_call_report(&self.kept, call, &shown, redact, 4000);
+                let report = export::markdown_call_report(&self.kept, call, &shown, redact, export::REPORT_LIMIT);
                 self.out.write_all(report.as_bytes())
             }
             PrintFormat::Table => {
@@ -168,7 +168,7 @@ impl<W: Write> Printer<W> {
                 let width =
                     on_terminal.then(|| crossterm::terminal::size().ok()).flatten().map(|(w, _)| usize::from(w));
                 let color = on_terminal && !Theme::no_color_requested();
-                self.out.write_all(export::table(&self.kept, &logs, width, color).as_bytes())
+                self.out.write_all(export::table(&logs, width, color).as_bytes())
             }
         }
     }

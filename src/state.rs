@@ -11,17 +11,17 @@ use std::time::Instant;
 
 use ratatui::layout::Rect;
 
-pub use detail::{Detail, Doc, Tab, size as size_label};
-pub use keys::{COPY_MENU, CopyItem, copy_text};
+pub use detail::{Detail, Doc, Tab};
 pub use summary::Summary;
 
 use crate::action::{Action, Effect, LoadFailure, Msg, Progress};
 use crate::case_file::LoadedCall;
+use crate::export::{Clip, CopyItem};
 use crate::filter::{Filter, TextSearch};
-use crate::keymap::Keymap;
+use crate::keymap::{Keymap, Mode};
+use crate::layout::{Areas, areas};
 use crate::model::Decoded;
 use crate::model::time::TimeDisplay;
-use crate::ui::layout::{Areas, areas};
 
 /// What is known about the data.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -169,6 +169,18 @@ impl State {
         areas(self.screen, self.zoomed)
     }
 
+    /// Which key table has the keys.
+    #[must_use]
+    pub fn mode(&self) -> Mode {
+        match self.popup {
+            Popup::None => Mode::Browse,
+            Popup::Search { .. } => Mode::Search,
+            Popup::Types { .. } => Mode::Types,
+            Popup::Copy => Mode::Copy,
+            Popup::Help { .. } => Mode::Help,
+        }
+    }
+
     #[must_use]
     pub fn logs(&self) -> Option<&crate::model::LogSet> {
         self.data.as_deref().map(|data| &data.logs)
@@ -264,10 +276,15 @@ impl State {
                 self.status = Some(StatusLine { text: message, ok });
                 Vec::new()
             }
+            Msg::Copied(report) => {
+                self.status = Some(StatusLine { text: report.toast(), ok: report.result.is_ok() });
+                Vec::new()
+            }
             Msg::Tick => {
                 self.spinner = self.spinner.wrapping_add(1);
                 Vec::new()
             }
+            Msg::Quit => self.perform(Action::Quit),
         }
     }
 
@@ -445,7 +462,7 @@ impl State {
         match action {
             Action::Quit => {
                 self.quitting = true;
-                vec![Effect::Quit]
+                Vec::new()
             }
             Action::Down => self.move_by(1),
             Action::Up => self.move_by(-1),
@@ -482,8 +499,9 @@ impl State {
                 }
                 Vec::new()
             }
-            Action::ToggleTypeNumber(n) => {
-                let Some(name) = self.types.get(usize::from(n) - 1).map(|t| t.name.clone()) else {
+            Action::ToggleType(slot) => {
+                let Some(name) = self.types.get(slot.index()).map(|t| t.name.clone()) else {
+                    let n = slot.number();
                     self.status = Some(StatusLine { text: format!("there is no type {n} in this call"), ok: false });
                     return Vec::new();
                 };
@@ -550,7 +568,7 @@ impl State {
                 }
                 Vec::new()
             }
-            Action::CopyPayload => self.copy(keys::CopyItem::Payload),
+            Action::CopyPayload => self.copy(CopyItem::Payload),
             Action::ToggleRedact => {
                 self.redact = !self.redact;
                 let state = if self.redact { "on: copies and exports mask phones, e-mails and secrets" } else { "off" };
@@ -575,14 +593,14 @@ impl State {
         self.rebuild_detail()
     }
 
-    fn copy(&mut self, item: keys::CopyItem) -> Vec<Effect> {
-        let (Some(data), Some(index)) = (self.data.as_deref(), self.selected) else {
+    fn copy(&mut self, item: CopyItem) -> Vec<Effect> {
+        let (Some(data), Some(log)) = (self.data.as_deref(), self.selected_log()) else {
             return Vec::new();
         };
-        match keys::copy_text(data, index, item, self.redact) {
-            Ok((text, what)) => vec![Effect::Copy { text, what }],
+        match crate::export::clip(&data.logs, data.call.as_ref(), log, item, self.redact) {
+            Ok(Clip { text, what }) => vec![Effect::Copy { text, what }],
             Err(why) => {
-                self.status = Some(StatusLine { text: why, ok: false });
+                self.status = Some(StatusLine { text: why.to_owned(), ok: false });
                 Vec::new()
             }
         }

@@ -6,9 +6,17 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::thread::ThreadId;
 
-use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture};
+use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event};
 use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 use crossterm::{cursor, execute};
+use futures::Stream;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::action::Msg;
+use crate::app::App;
 
 /// Whether the terminal is in the explorer's mode right now.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
@@ -16,6 +24,55 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
 /// Panics of background threads, said on stderr once the terminal is back.
 static DEFERRED_PANICS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Runs an explorer on this process's terminal, as the binary does: takes the terminal, builds
+/// the app for its size with `start` (which also gives the input it will read), makes SIGTERM
+/// and SIGHUP quit it, and gives the terminal back however the run ends (quit, error or panic),
+/// then says on stderr what background threads panicked with. The tests that prove a panic
+/// leaves the terminal usable run their explorer through here too.
+///
+/// # Errors
+/// When the terminal cannot be taken, drawn on or read, or `start` fails.
+pub fn run_explorer<S>(
+    runtime: &tokio::runtime::Runtime,
+    start: impl AsyncFnOnce(Rect) -> io::Result<(App, S)>,
+) -> io::Result<()>
+where
+    S: Stream<Item = io::Result<Event>> + Unpin,
+{
+    let result = runtime.block_on(async move {
+        install_panic_hook();
+        enter()?;
+        let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        let size = terminal.size()?;
+        let (mut app, input) = start(Rect::new(0, 0, size.width, size.height)).await?;
+        quit_on_signals(app.sender());
+        app.run(&mut terminal, input).await
+    });
+    restore();
+    for panic in take_deferred_panics() {
+        eprintln!("hookscope: {}", crate::sanitize::lines(&panic).join("\n"));
+    }
+    result
+}
+
+/// SIGTERM and SIGHUP quit like `q`, so the terminal is restored on the way out.
+fn quit_on_signals(tx: UnboundedSender<Msg>) {
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut term), Ok(mut hup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup())) else {
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = hup.recv() => {}
+        }
+        let _ = tx.send(Msg::Quit);
+    });
+    #[cfg(not(unix))]
+    drop(tx);
+}
 
 /// Raw mode, the alternate screen, mouse reporting and bracketed paste.
 ///
@@ -39,7 +96,7 @@ pub fn restore() {
 
 /// Background panics that were held back while the explorer had the screen.
 #[must_use]
-pub fn take_deferred_panics() -> Vec<String> {
+fn take_deferred_panics() -> Vec<String> {
     DEFERRED_PANICS.lock().map(|mut panics| std::mem::take(&mut *panics)).unwrap_or_default()
 }
 

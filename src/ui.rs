@@ -3,8 +3,9 @@
 //! the short fields).
 
 mod detail;
+mod footer;
 mod header;
-pub mod layout;
+mod help;
 mod list;
 mod popup;
 pub mod theme;
@@ -14,7 +15,10 @@ use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use crate::state::{Load, Popup, State};
+use crate::action::Action;
+use crate::layout;
+use crate::state::{Load, State};
+use footer::hint_line;
 use theme::Theme;
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -35,7 +39,11 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) {
                 body,
                 theme,
                 "Loading",
-                &[Line::styled(text, theme.accent), Line::raw(""), hint_line(theme, &[("q", "quit")])],
+                &[
+                    Line::styled(text, theme.accent),
+                    Line::raw(""),
+                    action_hints(state, theme, &[(Action::Quit, "quit")]),
+                ],
             );
         }
         Load::Failed(failure) => {
@@ -44,13 +52,13 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) {
                 Line::raw(""),
                 Line::raw(crate::sanitize::line(&failure.hint).into_owned()),
                 Line::raw(""),
-                hint_line(theme, &[("r", "try again"), ("q", "quit")]),
+                action_hints(state, theme, &[(Action::Refresh, "try again"), (Action::Quit, "quit")]),
             ];
             message(frame, body, theme, &format!("Could not load {}", state.source_label), &lines);
         }
         Load::Loaded => render_logs(frame, &areas, state, theme),
     }
-    render_footer(frame, areas.footer, state, theme);
+    footer::render(frame, areas.footer, state, theme);
     popup::render(frame, state, theme);
 }
 
@@ -67,7 +75,7 @@ fn render_logs(frame: &mut Frame, areas: &layout::Areas, state: &State, theme: &
             Line::raw(""),
             Line::styled("Either its assistant has no webhook URL configured, or nothing was sent yet.", theme.dim),
             Line::raw(""),
-            hint_line(theme, &[("r", "fetch again"), ("q", "quit")]),
+            action_hints(state, theme, &[(Action::Refresh, "fetch again"), (Action::Quit, "quit")]),
         ];
         message(frame, body, theme, "No deliveries", &lines);
     } else if state.shown.is_empty() && !state.searching {
@@ -76,7 +84,16 @@ fn render_logs(frame: &mut Frame, areas: &layout::Areas, state: &State, theme: &
             Line::raw(""),
             Line::styled(header::filter_summary(state), theme.dim),
             Line::raw(""),
-            hint_line(theme, &[("c", "clear filters"), ("t", "types"), ("f", "status"), ("/", "search")]),
+            action_hints(
+                state,
+                theme,
+                &[
+                    (Action::ClearFilters, "clear filters"),
+                    (Action::TypePicker, "types"),
+                    (Action::CycleStatus, "status"),
+                    (Action::Search, "search"),
+                ],
+            ),
         ];
         message(frame, body, theme, "Nothing matches", &lines);
     } else {
@@ -101,71 +118,11 @@ fn message(frame: &mut Frame, area: Rect, theme: &Theme, title: &str, lines: &[L
     frame.render_widget(Paragraph::new(lines.to_vec()).alignment(Alignment::Center).wrap(Wrap { trim: true }), middle);
 }
 
-fn hint_line(theme: &Theme, hints: &[(&str, &str)]) -> Line<'static> {
-    let mut spans = Vec::new();
-    for (i, (key, what)) in hints.iter().enumerate() {
-        if i > 0 {
-            spans.push(Span::raw("  "));
-        }
-        spans.push(Span::styled((*key).to_owned(), theme.key));
-        spans.push(Span::styled(format!(" {what}"), theme.dim));
-    }
-    Line::from(spans)
-}
-
-/// As many hints as fit the width, keeping the last two (help and quit) whatever happens.
-fn fit_hints<'h>(hints: &'h [(String, &'static str)], width: usize) -> Vec<(&'h str, &'static str)> {
-    let cost = |(key, what): &(String, &str)| key.chars().count() + what.chars().count() + 3;
-    let (head, tail) = hints.split_at(hints.len().saturating_sub(2));
-    let mut used: usize = tail.iter().map(cost).sum();
-    let mut kept: Vec<(&'h str, &'static str)> = Vec::new();
-    for hint in head {
-        used += cost(hint);
-        if used > width {
-            break;
-        }
-        kept.push((hint.0.as_str(), hint.1));
-    }
-    kept.extend(tail.iter().map(|(key, what)| (key.as_str(), *what)));
-    kept
-}
-
-fn render_footer(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let [status_area, hints_area] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
-    let status = match &state.popup {
-        Popup::Search { input, .. } => Line::from(vec![
-            Span::styled("/", theme.key),
-            Span::raw(crate::sanitize::short(input).into_owned()),
-            Span::styled("▏", theme.accent),
-            Span::styled("   Enter apply · Esc cancel · Ctrl-U clear", theme.dim),
-        ]),
-        _ => match &state.status {
-            Some(status) => Line::styled(
-                crate::sanitize::line(&status.text).into_owned(),
-                if status.ok { theme.ok } else { theme.warn },
-            ),
-            None => Line::default(),
-        },
-    };
-    frame.render_widget(Paragraph::new(status), status_area);
-    let hints: Vec<(String, &str)> = match &state.popup {
-        Popup::Types { .. } => {
-            vec![
-                ("j/k".into(), "move"),
-                ("Space".into(), "toggle"),
-                ("a".into(), "all"),
-                ("Enter".into(), "apply"),
-                ("Esc".into(), "cancel"),
-            ]
-        }
-        Popup::Copy => vec![("p r e c m u".into(), "copy"), ("Esc".into(), "close")],
-        Popup::Help { .. } => vec![("j/k".into(), "scroll"), ("any key".into(), "close")],
-        _ => {
-            let mut hints = vec![("j/k".to_owned(), "move")];
-            hints.extend(state.keymap.footer_hints());
-            hints
-        }
-    };
-    let pairs = fit_hints(&hints, usize::from(hints_area.width));
-    frame.render_widget(Paragraph::new(hint_line(theme, &pairs)), hints_area);
+/// Hints for the screens that replace the list, naming the keys the actions are bound to.
+fn action_hints(state: &State, theme: &Theme, hints: &[(Action, &str)]) -> Line<'static> {
+    let keyed: Vec<(String, &str)> = hints
+        .iter()
+        .filter_map(|&(action, what)| state.keymap.browse.key_label(action).map(|key| (key, what)))
+        .collect();
+    hint_line(theme, &keyed)
 }

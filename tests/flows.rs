@@ -158,3 +158,47 @@ async fn q_quits_at_once_while_a_fetch_hangs() {
     app.finished().await.unwrap();
     assert!(pressed.elapsed() < std::time::Duration::from_secs(1), "quit took {:?}", pressed.elapsed());
 }
+
+/// `r` while a fetch hangs starts another and aborts the first: its connection is closed at
+/// once, not left open until the request times out.
+#[tokio::test]
+async fn fetching_again_aborts_the_fetch_it_replaces() {
+    use tokio::io::AsyncReadExt as _;
+    // Accepts requests and never answers; says when each connection opens and when its client
+    // hangs up.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (opened_tx, mut opened) = tokio::sync::mpsc::unbounded_channel();
+    let (closed_tx, mut closed) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        for connection in 1.. {
+            let Ok((mut stream, _)) = listener.accept().await else { return };
+            let _ = opened_tx.send(connection);
+            let closed_tx = closed_tx.clone();
+            tokio::spawn(async move {
+                let mut buffer = [0_u8; 4096];
+                while matches!(stream.read(&mut buffer).await, Ok(n) if n > 0) {}
+                let _ = closed_tx.send(connection);
+            });
+        }
+    });
+    let config = hookscope::api::ApiConfig {
+        base_url: url,
+        api_key: Some((hookscope::api::ApiKey::new("burki_test_key_0000").unwrap(), hookscope::api::KeySource::Flag)),
+        ..hookscope::api::ApiConfig::default()
+    };
+    let loader = Loader::api(config, hookscope::api::CallRef::Id(5), None, false).unwrap();
+    let mut app = screen::start(loader, Filter::default(), 80, 24);
+    let within = |seconds| std::time::Duration::from_secs(seconds);
+    assert_eq!(tokio::time::timeout(within(10), opened.recv()).await.unwrap(), Some(1));
+
+    app.press("r");
+    assert_eq!(tokio::time::timeout(within(10), opened.recv()).await.unwrap(), Some(2));
+    let first_closed = tokio::time::timeout(within(5), closed.recv()).await;
+    assert_eq!(first_closed.ok().flatten(), Some(1), "the superseded fetch's connection is closed");
+    app.wait_for_text("Fetching webhook logs for call 5").await;
+    assert!(closed.try_recv().is_err(), "the new fetch still runs");
+
+    app.press("q");
+    app.finished().await.unwrap();
+}

@@ -318,7 +318,7 @@ proptest! {
         let ids = |set: &LogSet| set.logs.iter().map(|log| (log.id, log.problems.len())).collect::<Vec<_>>();
         prop_assert_eq!(ids(&again.logs), ids(set));
         prop_assert_eq!(export::ndjson(set, &all).lines().count(), all.len());
-        let _ = export::table(set, &all, Some(80), true);
+        let _ = export::table(&all, Some(80), true);
         let _ = export::markdown_call_report(set, None, &all, true, 500);
         for log in &all {
             let _ = export::curl_command(set, log);

@@ -86,6 +86,7 @@ screens! {
     type_picker: |w, h| { let mut s = demo(w, h); press(&mut s, "tj "); s };
     copy_menu: |w, h| { let mut s = demo(w, h); press(&mut s, "y"); s };
     help: |w, h| { let mut s = demo(w, h); press(&mut s, "?"); s };
+    help_scrolled_to_the_popups: |w, h| { let mut s = demo(w, h); press(&mut s, &format!("?{}", "j".repeat(37))); s };
     search_line: |w, h| { let mut s = demo(w, h); press(&mut s, "/refu"); s };
     scrolled_sideways: |w, h| { let mut s = demo(w, h); press(&mut s, "fj\na>"); s };
 }
@@ -117,4 +118,17 @@ fn no_color_draws_no_colour_at_all() {
     for cell in &buffer.content {
         assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "{cell:?}");
     }
+}
+
+#[test]
+fn hints_name_the_keys_as_the_config_file_bound_them() {
+    let overrides = [("quit".to_owned(), "x".to_owned()), ("refresh".to_owned(), "F5".to_owned())].into();
+    let keymap = Keymap::with_overrides(&overrides).unwrap();
+    let mut state = State::new("call 101".into(), Filter::default(), keymap, Rect::new(0, 0, 80, 24));
+    state.start();
+    let failure = LoadFailure { message: "500 Internal Server Error".into(), hint: String::new() };
+    state.update(Msg::Loaded { request: 1, result: Box::new(Err(failure)), call_error: None });
+    let screen = screen(&state);
+    assert!(screen.contains("F5 try again  x quit"), "the error panel:\n{screen}");
+    assert!(screen.trim_end().ends_with("? help  x quit"), "the footer:\n{screen}");
 }

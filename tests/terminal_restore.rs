@@ -1,12 +1,26 @@
 //! The real binary in a pseudo-terminal: however the explorer ends, the terminal is left as it
 //! was found — raw mode off, the main screen back, the cursor visible, mouse reporting off.
+//! Panics are proven on an explorer this test binary runs in a child process of its own
+//! ([`explorer_with_a_panicking_part`]), through the same terminal code as the binary, so the
+//! binary carries no way to make it panic.
 
 #![cfg(unix)]
 
 use std::io::{Read, Write};
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
+use crossterm::event::{Event, EventStream, KeyEventKind};
+use futures::StreamExt as _;
+use hookscope::app::{App, AppContext};
+use hookscope::clipboard::{ClipboardError, ClipboardSink, CopiedVia};
+use hookscope::filter::Filter;
+use hookscope::highlight::{ColorSupport, Highlighter, ThemeChoice};
+use hookscope::keymap::Keymap;
+use hookscope::load::Loader;
+use hookscope::state::State;
+use hookscope::ui::theme::Theme;
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
 const LEAVE_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049l";
@@ -25,10 +39,15 @@ struct Session {
 /// the state the terminal was left in can be read back. `sh` traps TERM and HUP so that a
 /// signal sent to the process group ends hookscope but not the script.
 fn start(args: &[&str], env: &[(&str, &str)]) -> Session {
+    start_program(env!("CARGO_BIN_EXE_hookscope"), args, env)
+}
+
+/// [`start`] for any program.
+fn start_program(program: &str, args: &[&str], env: &[(&str, &str)]) -> Session {
     let mut command = CommandBuilder::new("sh");
     command.arg("-c");
     command.arg(r#"trap : TERM HUP; "$0" "$@"; echo "[exit=$?]"; stty -a; echo "[done]""#);
-    command.arg(env!("CARGO_BIN_EXE_hookscope"));
+    command.arg(program);
     command.args(args);
     for (name, value) in env {
         command.env(name, value);
@@ -183,9 +202,63 @@ fn sighup_restores_the_terminal() {
     assert_restored(&after, &stty);
 }
 
+/// Which part of [`explorer_with_a_panicking_part`] panics: `keys` (the key reader, on the UI
+/// thread, at the first key) or `clipboard` (the sink, on the clipboard's thread, at the first
+/// copy).
+const PANICKING_PART: &str = "HOOKSCOPE_TEST_PANICKING_PART";
+
+/// Runs [`explorer_with_a_panicking_part`] in a pty as its own process of this test binary.
+fn start_panicking(part: &str) -> Session {
+    let this_test_binary = std::env::current_exe().unwrap();
+    let args = ["--exact", "explorer_with_a_panicking_part", "--ignored", "--nocapture"];
+    start_program(this_test_binary.to_str().unwrap(), &args, &[(PANICKING_PART, part)])
+}
+
+/// The demo explorer on this process's terminal, through `hookscope::terminal::run_explorer`
+/// as the binary runs it, with one part that panics (see [`PANICKING_PART`]). Not a test of its
+/// own: the panic tests run it in a pseudo-terminal, and without the variable it does nothing.
+#[test]
+#[ignore = "run by the panic tests, in a pseudo-terminal of their own"]
+fn explorer_with_a_panicking_part() {
+    let Ok(part) = std::env::var(PANICKING_PART) else { return };
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let export_dir = std::env::temp_dir();
+    let result = hookscope::terminal::run_explorer(&runtime, async move |screen| {
+        let state = State::new(Loader::Demo.label(), Filter::default(), Keymap::default(), screen);
+        let context = AppContext {
+            loader: Arc::new(Loader::Demo),
+            highlighter: Arc::new(Highlighter::new(ThemeChoice::Dark, ColorSupport::None)),
+            theme: Theme::new(hookscope::cli::Theme::Dark, false),
+            clipboard: Box::new(Clipboard { panics: part == "clipboard" }),
+            export_dir,
+            can_suspend: false,
+        };
+        let keys_panic = part == "keys";
+        let keys = EventStream::new().map(move |event| {
+            let is_key = matches!(&event, Ok(Event::Key(key)) if key.kind == KeyEventKind::Press);
+            assert!(!(keys_panic && is_key), "test panic on the UI thread");
+            event
+        });
+        Ok((App::new(state, context), keys))
+    });
+    result.unwrap();
+}
+
+/// Copies nowhere, or panics.
+struct Clipboard {
+    panics: bool,
+}
+
+impl ClipboardSink for Clipboard {
+    fn copy(&mut self, _: &str) -> Result<CopiedVia, ClipboardError> {
+        assert!(!self.panics, "test panic on the clipboard's thread");
+        Ok(CopiedVia::Osc52 { warn_large: false })
+    }
+}
+
 #[test]
 fn a_panic_on_the_ui_thread_restores_the_terminal_and_prints_readably() {
-    let mut session = start(&["--demo"], &[("HOOKSCOPE_TEST_PANIC", "ui")]);
+    let mut session = start_panicking("keys");
     session.wait_for(b"deliveries", 0);
     session.send(b"j");
     let (after, exit, stty) = session.finish();
@@ -197,10 +270,10 @@ fn a_panic_on_the_ui_thread_restores_the_terminal_and_prints_readably() {
 
 #[test]
 fn a_panic_in_a_background_task_leaves_the_explorer_running() {
-    let mut session = start(&["--demo"], &[("HOOKSCOPE_TEST_PANIC", "task")]);
+    let mut session = start_panicking("clipboard");
     session.wait_for(b"deliveries", 0);
     let mark = session.output.len();
-    session.send(b"/x\r");
+    session.send(b"Y");
     session.wait_for(b"unexpectedly", mark);
     session.send(b"q");
     let (after, exit, stty) = session.finish();

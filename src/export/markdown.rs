@@ -10,12 +10,16 @@ use std::fmt::Write as _;
 
 use jiff::Timestamp;
 
-use super::status_word;
 use crate::json_text::{self, exact};
 use crate::model::time::{TimeDisplay, offset_label};
-use crate::model::{CallInfo, LogSet, Outcome, WebhookLog};
+use crate::model::{CallInfo, LogSet, WebhookLog};
+use crate::outcome::Ending;
 use crate::redact;
 use crate::sanitize;
+
+/// How many characters of a payload or body a report shows before it cuts them, when the
+/// report is for pasting (the copy menu, `--print markdown`).
+pub const REPORT_LIMIT: usize = 4000;
 
 /// What the server appends to a body it cut, and where (`burki-api.md`).
 const SERVER_CUT_AT: usize = 10_240;
@@ -86,16 +90,7 @@ impl Options {
 /// ``7: `call_started` — FAILED, 500``
 fn heading_tail(log: &WebhookLog) -> String {
     let result = if log.success { "ok" } else { "FAILED" };
-    format!("{}: {} — {result}, {}", log.id, code_span(&log.webhook_type), status_text(log))
-}
-
-fn status_text(log: &WebhookLog) -> String {
-    match log.outcome() {
-        Outcome::Status(code) => code.to_string(),
-        _ if log.looks_like_timeout() => "no response (timeout?)".to_owned(),
-        Outcome::NoResponse => "no response".to_owned(),
-        Outcome::TransportError => "no response (connection error)".to_owned(),
-    }
+    format!("{}: {} — {result}, {}", log.id, code_span(&log.webhook_type), Ending::of(log).phrase())
 }
 
 fn call_summary(call: Option<&CallInfo>, log_call_id: Option<i64>, options: Options) -> String {
@@ -147,7 +142,7 @@ fn push_summary(out: &mut String, set: &LogSet, logs: &[&WebhookLog]) {
     }
     let mut items = vec![("Deliveries", deliveries)];
     if !logs.is_empty() {
-        let outcomes = tally(logs, status_word);
+        let outcomes = tally(logs, |log| Ending::of(log).word());
         items.push((
             "Outcomes",
             outcomes.iter().map(|(label, n)| format!("{label} ×{n}")).collect::<Vec<_>>().join(", "),
@@ -208,7 +203,7 @@ fn push_overview(out: &mut String, set: &LogSet, logs: &[&WebhookLog]) {
             n + 1,
             log.id,
             code_span(&log.webhook_type).replace('|', r"\|"),
-            status_word(log),
+            Ending::of(log).word(),
         );
     }
 }
@@ -240,7 +235,7 @@ fn push_log_body(
     items.push(("Attempted", when));
     let url = if options.redact { redact::redact_url(&log.webhook_url) } else { log.webhook_url.to_string() };
     items.push(("URL", code_span(&url)));
-    items.push(("Status", status_text(log)));
+    items.push(("Status", Ending::of(log).phrase()));
     items.push(("Success", if log.success { "yes" } else { "**no**" }.to_owned()));
     items.push(("Response time", log.response_time_ms.map_or_else(|| "unknown".to_owned(), |ms| format!("{ms} ms"))));
     items.push(("Retries", log.retry_count.to_string()));

@@ -3,8 +3,8 @@
 use jiff::tz::TimeZone;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::status_word;
-use crate::model::{LogSet, WebhookLog};
+use crate::model::WebhookLog;
+use crate::outcome::Ending;
 use crate::sanitize;
 
 const HEADERS: [&str; COLUMNS] = ["TIME (UTC)", "TYPE", "STATUS", "RESULT", "MS", "RETRIES", "URL"];
@@ -28,10 +28,7 @@ const RESET: &str = "\x1b[0m";
 /// result column is red or green; nothing else ever writes an escape, since every field from the
 /// data goes through [`sanitize`].
 #[must_use]
-pub fn table(set: &LogSet, logs: &[&WebhookLog], width: Option<usize>, color: bool) -> String {
-    // Same arguments as the other artefacts, so callers can pick one by name; a table needs
-    // nothing from the response text itself.
-    let _ = set;
+pub fn table(logs: &[&WebhookLog], width: Option<usize>, color: bool) -> String {
     let rows: Vec<[String; COLUMNS]> = logs.iter().map(|log| row(log)).collect();
     let mut widths: [usize; COLUMNS] = HEADERS.map(UnicodeWidthStr::width);
     for row in &rows {
@@ -59,7 +56,7 @@ fn row(log: &WebhookLog) -> [String; COLUMNS] {
     [
         time,
         sanitize::short(&log.webhook_type).into_owned(),
-        status_word(log),
+        Ending::of(log).word(),
         if log.success { "ok" } else { "FAILED" }.to_owned(),
         log.response_time_ms.map_or_else(|| "-".to_owned(), |ms| ms.to_string()),
         log.retry_count.to_string(),
@@ -155,6 +152,7 @@ fn cut(text: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::LogSet;
 
     #[rstest::rstest]
     #[case::fits("abc", 5, "abc")]
@@ -176,7 +174,7 @@ mod tests {
         let set = LogSet::parse(format!("[{entry}]")).unwrap();
         let logs: Vec<&WebhookLog> = set.logs.iter().collect();
         for width in 20..80 {
-            let table = table(&set, &logs, Some(width), false);
+            let table = table(&logs, Some(width), false);
             assert!(table.lines().all(|line| line.width() <= width), "{width}:\n{table}");
         }
     }

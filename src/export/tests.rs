@@ -145,13 +145,13 @@ fn ndjson_is_one_log_a_line_with_the_same_values() {
 #[test]
 fn table_snapshot() {
     let (set, _) = fixture();
-    assert_snapshot!(table(&set, &all(&set), None, false));
+    assert_snapshot!(table(&all(&set), None, false));
 }
 
 #[test]
 fn table_fitted_to_100_columns() {
     let (set, _) = fixture();
-    let text = table(&set, &all(&set), Some(100), false);
+    let text = table(&all(&set), Some(100), false);
     assert!(text.lines().all(|line| unicode_width::UnicodeWidthStr::width(line) <= 100), "{text}");
     assert_snapshot!(text);
 }
@@ -159,7 +159,7 @@ fn table_fitted_to_100_columns() {
 #[test]
 fn table_fitted_to_80_columns_cuts_urls_then_types() {
     let (set, _) = fixture();
-    let text = table(&set, &all(&set), Some(80), false);
+    let text = table(&all(&set), Some(80), false);
     assert!(text.lines().all(|line| unicode_width::UnicodeWidthStr::width(line) <= 80), "{text}");
     assert_snapshot!(text);
 }
@@ -167,7 +167,7 @@ fn table_fitted_to_80_columns_cuts_urls_then_types() {
 #[test]
 fn table_narrower_than_its_fixed_columns_cuts_lines() {
     let (set, _) = fixture();
-    let text = table(&set, &all(&set), Some(40), true);
+    let text = table(&all(&set), Some(40), true);
     for line in text.lines() {
         let visible = line.replace("\x1b[31m", "").replace("\x1b[32m", "").replace("\x1b[0m", "");
         assert!(unicode_width::UnicodeWidthStr::width(visible.as_str()) <= 40, "{line}");
@@ -178,9 +178,9 @@ fn table_narrower_than_its_fixed_columns_cuts_lines() {
 #[test]
 fn table_in_colour_only_colours_the_result() {
     let (set, _) = fixture();
-    let text = table(&set, &all(&set), None, true);
+    let text = table(&all(&set), None, true);
     let without = text.replace("\x1b[31m", "").replace("\x1b[32m", "").replace("\x1b[0m", "");
-    assert_eq!(without, table(&set, &all(&set), None, false));
+    assert_eq!(without, table(&all(&set), None, false));
     assert!(!without.contains('\x1b'), "no escape from the data");
     assert_eq!(text.matches("\x1b[32mok\x1b[0m").count(), 3);
     assert_eq!(text.matches("\x1b[31mFAILED\x1b[0m").count(), 4);
@@ -190,7 +190,7 @@ fn table_in_colour_only_colours_the_result() {
 fn table_emits_no_control_character_from_the_data() {
     let (set, _) = fixture();
     for width in [None, Some(200), Some(80), Some(30)] {
-        let text = table(&set, &all(&set), width, false);
+        let text = table(&all(&set), width, false);
         assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text:?}");
         assert!(!text.contains('\u{202e}'), "bidi override shown, not applied");
     }
@@ -214,6 +214,41 @@ fn curl_snapshot() {
 fn curl_without_a_payload_sends_no_body() {
     let (set, _) = fixture();
     assert_snapshot!(curl_command(&set, log(&set, 11)));
+}
+
+#[rstest::rstest]
+#[case::payload(CopyItem::Payload, "payload")]
+#[case::response(CopyItem::Response, "response body")]
+#[case::entry(CopyItem::Entry, "log entry")]
+#[case::curl(CopyItem::Curl, "curl command")]
+#[case::markdown(CopyItem::Markdown, "Markdown report")]
+#[case::url(CopyItem::Url, "webhook URL")]
+fn each_copy_item_holds_its_artefact_and_names_it(#[case] item: CopyItem, #[case] what: &str) {
+    let (set, call) = fixture();
+    let log = log(&set, 8);
+    let expected = match item {
+        CopyItem::Payload => payload_pretty(&set, log).unwrap(),
+        CopyItem::Response => set.response_body(log).unwrap().replace('\r', ""),
+        CopyItem::Entry => set.raw(log).to_owned(),
+        CopyItem::Curl => curl_command(&set, log),
+        CopyItem::Markdown => markdown_report(&set, Some(&call), log, false, REPORT_LIMIT),
+        CopyItem::Url => log.webhook_url.to_string(),
+    };
+    assert_eq!(clip(&set, Some(&call), log, item, false), Ok(Clip { text: expected, what: what.to_owned() }));
+    let redacted = clip(&set, Some(&call), log, item, true).unwrap();
+    assert_eq!(redacted.what, format!("{what} (redacted)"));
+    assert!(!redacted.text.contains("+15551234567") && !redacted.text.contains("hunter2"), "{}", redacted.text);
+}
+
+#[test]
+fn a_copy_of_what_a_log_lacks_says_so_and_no_copy_carries_an_escape() {
+    let (set, call) = fixture();
+    assert_eq!(clip(&set, None, log(&set, 11), CopyItem::Payload, false), Err("this log has no request payload"));
+    assert_eq!(clip(&set, None, log(&set, 10), CopyItem::Response, false), Err("this log has no response body"));
+    for item in [CopyItem::Response, CopyItem::Entry, CopyItem::Curl, CopyItem::Markdown, CopyItem::Url] {
+        let text = clip(&set, Some(&call), log(&set, 11), item, false).unwrap().text;
+        assert!(!text.contains(['\x1b', '\x07']), "{item:?}: {text:?}");
+    }
 }
 
 #[test]
@@ -394,7 +429,7 @@ fn exact_artefacts_hold_no_raw_control_characters() {
 fn table_never_exceeds_any_width() {
     let (set, _) = fixture();
     for width in 1..=140 {
-        let text = table(&set, &all(&set), Some(width), false);
+        let text = table(&all(&set), Some(width), false);
         assert_eq!(text.lines().count(), set.logs.len() + 1);
         for line in text.lines() {
             assert!(unicode_width::UnicodeWidthStr::width(line) <= width, "{width}: {line}");

@@ -10,6 +10,7 @@ use crate::highlight::{Language, LineStyles, detect_language};
 use crate::json_text;
 use crate::model::LogSet;
 use crate::sanitize;
+use crate::units::size;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Tab {
@@ -217,19 +218,5 @@ fn language_name(language: Language) -> &'static str {
         Language::Html => "HTML",
         Language::Xml => "XML",
         Language::Plain => "text",
-    }
-}
-
-/// `812 B`, `14.2 KB`, `1.5 MB`.
-#[must_use]
-pub fn size(bytes: usize) -> String {
-    #[expect(clippy::cast_precision_loss, reason = "a size shown to one decimal")]
-    let b = bytes as f64;
-    if bytes < 1000 {
-        format!("{bytes} B")
-    } else if bytes < 1_000_000 {
-        format!("{:.1} KB", b / 1e3)
-    } else {
-        format!("{:.1} MB", b / 1e6)
     }
 }

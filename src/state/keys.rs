@@ -1,93 +1,42 @@
-//! Keys and mouse: popups read their own keys first, then the keymap decides.
+//! Keys and mouse. A key goes to the table of whatever has the keys (a popup, or browsing),
+//! after the keys that work anywhere; see `crate::keymap`.
+
+use std::collections::BTreeSet;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
-use super::{Focus, Popup, State, StatusLine};
-use crate::action::{Action, Effect};
-use crate::case_file::LoadedCall;
-
-/// What the copy menu offers, each one key away.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CopyItem {
-    Payload,
-    Response,
-    Entry,
-    Curl,
-    Markdown,
-    Url,
-}
-
-/// The copy menu, in the order shown: (key, item, label).
-pub const COPY_MENU: [(char, CopyItem, &str); 6] = [
-    ('p', CopyItem::Payload, "request payload (pretty)"),
-    ('r', CopyItem::Response, "response body (escapes removed)"),
-    ('e', CopyItem::Entry, "whole log entry as JSON, as sent"),
-    ('c', CopyItem::Curl, "curl command that replays it"),
-    ('m', CopyItem::Markdown, "Markdown bug report"),
-    ('u', CopyItem::Url, "webhook URL"),
-];
-
-/// The text a copy puts on the clipboard, and how the status line names it.
-///
-/// # Errors
-/// When the log has nothing of that kind (no payload, no body).
-pub fn copy_text(data: &LoadedCall, index: usize, item: CopyItem, redact: bool) -> Result<(String, String), String> {
-    let set = &data.logs;
-    let log = &set.logs[index];
-    let redact_json = |text: String| if redact { crate::redact::redact_json(&text) } else { text };
-    let redact_text = |text: String| if redact { crate::redact::redact_text(&text) } else { text };
-    let (text, what) = match item {
-        CopyItem::Payload => {
-            let pretty = crate::export::payload_pretty(set, log).ok_or("this log has no request payload")?;
-            (redact_json(pretty), "payload")
-        }
-        CopyItem::Response => {
-            let body = set.response_body(log).ok_or("this log has no response body")?;
-            (redact_text(body), "response body")
-        }
-        CopyItem::Entry => (redact_json(set.raw(log).to_owned()), "log entry"),
-        CopyItem::Curl => {
-            let command = crate::export::curl_command(set, log);
-            (redact_text(command), "curl command")
-        }
-        CopyItem::Markdown => {
-            (crate::export::markdown_report(set, data.call.as_ref(), log, redact, 4000), "Markdown report")
-        }
-        CopyItem::Url => (
-            if redact { crate::redact::redact_url(&log.webhook_url) } else { log.webhook_url.to_string() },
-            "webhook URL",
-        ),
-    };
-    let what = if redact { format!("{what} (redacted)") } else { what.to_owned() };
-    // A copy is pasted into terminals and tickets: escapes and other control characters from
-    // the data are dropped (newlines and tabs kept); JSON artefacts have none to begin with.
-    Ok((crate::sanitize::for_copy(&text).into_owned(), what))
-}
+use super::{Focus, Popup, State};
+use crate::action::{Action, CopyAction, Effect, HelpAction, PickerAction, SearchAction};
 
 impl State {
     pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         if key.kind == KeyEventKind::Release {
             return Vec::new();
         }
-        // Ctrl-C always quits, whatever has the keys.
-        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
-            return self.perform(Action::Quit);
+        if let Some(action) = self.keymap.anywhere.action_for(&key) {
+            return self.perform(action);
         }
         match std::mem::take(&mut self.popup) {
-            Popup::None => {}
-            Popup::Search { input } => return self.search_key(key, input),
-            Popup::Types { cursor, chosen } => return self.types_key(key, cursor, chosen),
+            Popup::None => self.browse_key(key),
+            Popup::Search { input } => self.search_key(key, input),
+            Popup::Types { cursor, chosen } => self.picker_key(key, cursor, chosen),
             Popup::Help { scroll } => {
-                self.popup = match key.code {
-                    KeyCode::Char('j') | KeyCode::Down => Popup::Help { scroll: scroll + 1 },
-                    KeyCode::Char('k') | KeyCode::Up => Popup::Help { scroll: scroll.saturating_sub(1) },
-                    _ => Popup::None,
+                self.popup = match self.keymap.help.action_for(&key) {
+                    Some(HelpAction::ScrollDown) => Popup::Help { scroll: scroll + 1 },
+                    Some(HelpAction::ScrollUp) => Popup::Help { scroll: scroll.saturating_sub(1) },
+                    Some(HelpAction::Close) | None => Popup::None,
                 };
-                return Vec::new();
+                Vec::new()
             }
-            Popup::Copy => return self.copy_key(key),
+            Popup::Copy => match self.keymap.copy.action_for(&key) {
+                Some(CopyAction::Copy(item)) => self.copy(item),
+                Some(CopyAction::Close) | None => Vec::new(),
+            },
         }
-        let Some(action) = self.keymap.action_for(&key) else { return Vec::new() };
+    }
+
+    fn browse_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let Some(action) = self.keymap.browse.action_for(&key) else { return Vec::new() };
         // Before data arrives only a few keys mean anything.
         if !self.rows_shown() && !matches!(action, Action::Quit | Action::Refresh | Action::Help) {
             return Vec::new();
@@ -95,10 +44,11 @@ impl State {
         self.perform(action)
     }
 
+    /// The search line's command keys, and any other character typed into it.
     fn search_key(&mut self, key: KeyEvent, mut input: String) -> Vec<Effect> {
-        match key.code {
-            KeyCode::Esc => Vec::new(),
-            KeyCode::Enter => {
+        match self.keymap.search.action_for(&key) {
+            Some(SearchAction::Cancel) => return Vec::new(),
+            Some(SearchAction::Apply) => {
                 if input == self.filter.text {
                     return Vec::new();
                 }
@@ -106,81 +56,54 @@ impl State {
                 let mut effects = self.start_search();
                 effects.extend(self.refilter());
                 effects.extend(self.rebuild_detail());
-                effects
+                return effects;
             }
-            KeyCode::Backspace => {
-                input.pop();
-                self.popup = Popup::Search { input };
-                Vec::new()
-            }
-            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                self.popup = Popup::Search { input: String::new() };
-                Vec::new()
-            }
-            KeyCode::Char(c) if !c.is_control() => {
-                input.push(c);
-                self.popup = Popup::Search { input };
-                Vec::new()
-            }
-            _ => {
-                self.popup = Popup::Search { input };
-                Vec::new()
-            }
+            Some(SearchAction::DeleteChar) => _ = input.pop(),
+            Some(SearchAction::Clear) => input.clear(),
+            None => match key.code {
+                KeyCode::Char(c) if !c.is_control() && !key.modifiers.contains(KeyModifiers::CONTROL) => input.push(c),
+                _ => {}
+            },
         }
-    }
-
-    fn types_key(
-        &mut self,
-        key: KeyEvent,
-        cursor: usize,
-        mut chosen: std::collections::BTreeSet<String>,
-    ) -> Vec<Effect> {
-        let last = self.types.len().saturating_sub(1);
-        let cursor = match key.code {
-            KeyCode::Esc | KeyCode::Char('q' | 't') => return Vec::new(),
-            KeyCode::Enter => {
-                self.filter.types = chosen;
-                return self.refilter();
-            }
-            KeyCode::Char('j') | KeyCode::Down => (cursor + 1).min(last),
-            KeyCode::Char('k') | KeyCode::Up => cursor.saturating_sub(1),
-            KeyCode::Char('g') | KeyCode::Home => 0,
-            KeyCode::Char('G') | KeyCode::End => last,
-            KeyCode::Char(' ' | 'x') => {
-                if let Some(name) = self.types.get(cursor).map(|t| t.name.clone())
-                    && !chosen.remove(&name)
-                {
-                    chosen.insert(name);
-                }
-                cursor
-            }
-            KeyCode::Char('a') => {
-                chosen.clear();
-                cursor
-            }
-            KeyCode::Char(c @ '1'..='9') => {
-                let n = usize::from(c as u8 - b'0') - 1;
-                if let Some(name) = self.types.get(n).map(|t| t.name.clone())
-                    && !chosen.remove(&name)
-                {
-                    chosen.insert(name);
-                }
-                n.min(last)
-            }
-            _ => cursor,
-        };
-        self.popup = Popup::Types { cursor, chosen };
+        self.popup = Popup::Search { input };
         Vec::new()
     }
 
-    fn copy_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let Some(&(_, item, _)) = COPY_MENU
-            .iter()
-            .find(|(k, _, _)| key.code == KeyCode::Char(*k) && !key.modifiers.contains(KeyModifiers::CONTROL))
-        else {
-            return Vec::new();
+    fn picker_key(&mut self, key: KeyEvent, cursor: usize, mut chosen: BTreeSet<String>) -> Vec<Effect> {
+        let last = self.types.len().saturating_sub(1);
+        let mut toggle = |index: usize| {
+            if let Some(name) = self.types.get(index).map(|t| t.name.clone())
+                && !chosen.remove(&name)
+            {
+                chosen.insert(name);
+            }
         };
-        self.copy(item)
+        let cursor = match self.keymap.types.action_for(&key) {
+            Some(PickerAction::Cancel) => return Vec::new(),
+            Some(PickerAction::Apply) => {
+                self.filter.types = chosen;
+                return self.refilter();
+            }
+            Some(PickerAction::Down) => (cursor + 1).min(last),
+            Some(PickerAction::Up) => cursor.saturating_sub(1),
+            Some(PickerAction::First) => 0,
+            Some(PickerAction::Last) => last,
+            Some(PickerAction::Toggle) => {
+                toggle(cursor);
+                cursor
+            }
+            Some(PickerAction::ToggleSlot(slot)) => {
+                toggle(slot.index());
+                slot.index().min(last)
+            }
+            Some(PickerAction::All) => {
+                chosen.clear();
+                cursor
+            }
+            None => cursor,
+        };
+        self.popup = Popup::Types { cursor, chosen };
+        Vec::new()
     }
 
     pub(super) fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
@@ -231,10 +154,5 @@ impl State {
             }
             _ => Vec::new(),
         }
-    }
-
-    /// Shows a failure of something the user asked for in the footer, without disturbing the view.
-    pub fn report(&mut self, text: impl Into<String>, ok: bool) {
-        self.status = Some(StatusLine { text: text.into(), ok });
     }
 }

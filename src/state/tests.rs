@@ -363,7 +363,15 @@ fn ctrl_c_quits_even_from_a_popup() {
     let mut state = loaded(Filter::default());
     send(&mut state, key('/'));
     let effects = send(&mut state, Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
-    assert_eq!(effects, [Effect::Quit]);
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(state.quitting);
+}
+
+#[test]
+fn a_quit_message_quits_as_q_does() {
+    let mut state = loaded(Filter::default());
+    send(&mut state, key('/'));
+    assert!(send(&mut state, Msg::Quit).is_empty());
     assert!(state.quitting);
 }
 
@@ -373,7 +381,8 @@ fn keys_other_than_quit_refresh_and_help_wait_for_data() {
     state.start();
     assert!(send(&mut state, key('f')).is_empty());
     assert_eq!(state.filter.status, StatusFilter::All);
-    assert_eq!(send(&mut state, key('q')), [Effect::Quit]);
+    assert!(send(&mut state, key('q')).is_empty());
+    assert!(state.quitting);
 }
 
 #[test]
@@ -416,4 +425,75 @@ fn z_switches_between_utc_and_local_time() {
     assert_eq!(state.time, TimeDisplay::Local);
     send(&mut state, key('z'));
     assert_eq!(state.time, TimeDisplay::Utc);
+}
+
+#[rstest]
+#[case::copied(Ok(crate::clipboard::CopiedVia::System), "✓ copied payload (1.2 KB) to the system clipboard", true)]
+#[case::failed(
+    Err(crate::clipboard::ClipboardError::Stopped),
+    "✗ copy failed: the clipboard stopped unexpectedly (a bug: please report it)",
+    false
+)]
+fn a_copy_report_becomes_the_status_line(
+    #[case] result: Result<crate::clipboard::CopiedVia, crate::clipboard::ClipboardError>,
+    #[case] text: &str,
+    #[case] ok: bool,
+) {
+    let mut state = loaded(Filter::default());
+    let report = crate::clipboard::CopyReport { what: "payload".into(), bytes: 1200, result };
+    send(&mut state, Msg::Copied(report));
+    assert_eq!(state.status, Some(StatusLine { text: text.to_owned(), ok }));
+}
+
+#[test]
+fn the_copy_menu_copies_by_its_table_and_any_other_key_closes_it() {
+    let mut state = loaded(Filter::default());
+    send(&mut state, key('y'));
+    assert_eq!(state.popup, Popup::Copy);
+    let effects = send(&mut state, key('u'));
+    assert_eq!(effects, [Effect::Copy { text: "https://h.example/a".into(), what: "webhook URL".into() }]);
+    assert_eq!(state.popup, Popup::None);
+    send(&mut state, key('y'));
+    assert!(send(&mut state, key('z')).is_empty());
+    assert_eq!(state.popup, Popup::None);
+}
+
+#[test]
+fn the_search_line_edits_with_its_command_keys_and_types_the_rest() {
+    let mut state = loaded(Filter::default());
+    let ctrl = |c| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    for msg in [key('/'), key('a'), key('b'), code(KeyCode::Backspace), key('q'), ctrl('a')] {
+        send(&mut state, msg);
+    }
+    assert_eq!(state.popup, Popup::Search { input: "aq".into() }, "q is text here, and Ctrl-A types nothing");
+    send(&mut state, ctrl('u'));
+    assert_eq!(state.popup, Popup::Search { input: String::new() });
+}
+
+#[test]
+fn the_help_scrolls_with_its_keys_and_closes_on_any_other() {
+    let mut state = loaded(Filter::default());
+    for c in "?jjk".chars() {
+        send(&mut state, key(c));
+    }
+    assert_eq!(state.popup, Popup::Help { scroll: 1 });
+    send(&mut state, key('x'));
+    assert_eq!(state.popup, Popup::None);
+}
+
+#[test]
+fn keys_rebound_in_the_config_file_are_the_keys_that_work() {
+    let overrides = [("quit".to_owned(), "x".to_owned()), ("cycle_status".to_owned(), "F".to_owned())].into();
+    let keymap = Keymap::with_overrides(&overrides).unwrap();
+    let mut state = State::new("call 1".into(), Filter::default(), keymap, Rect::new(0, 0, 120, 40));
+    state.start();
+    let result = Box::new(Ok(parse_document(CALL.to_owned()).unwrap()));
+    send(&mut state, Msg::Loaded { request: 1, result, call_error: None });
+    send(&mut state, key('f'));
+    send(&mut state, key('q'));
+    assert_eq!((state.filter.status, state.quitting), (StatusFilter::All, false), "the default keys do nothing");
+    send(&mut state, key('F'));
+    assert_eq!(shown_ids(&state), [2, 4]);
+    send(&mut state, key('x'));
+    assert!(state.quitting);
 }

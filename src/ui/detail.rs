@@ -8,15 +8,16 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::header::millis;
-use super::layout::Areas;
-use super::list::{mark, status_text};
+use super::list::mark;
 use super::theme::Theme;
 use crate::filter::TextSearch;
 use crate::highlight::{LineStyles, styled_line};
+use crate::layout::Areas;
 use crate::model::time::offset_label;
+use crate::outcome::Ending;
 use crate::sanitize;
 use crate::state::{Focus, State, Tab};
+use crate::units::millis;
 
 pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Theme) {
     let (Some(set), Some(detail)) = (state.logs(), state.detail.as_ref()) else { return };
@@ -37,15 +38,13 @@ pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Th
         }
         None => "attempt time unknown".to_owned(),
     };
-    let error = match (log.response_status_code, log.error_message.as_deref()) {
-        (None, Some("") | None) => Span::styled("no response (timeout?)", theme.failed),
-        (_, Some(message)) if !message.is_empty() => {
-            Span::styled(format!("error: {}", sanitize::line(message)), theme.failed)
-        }
-        (Some(code), _) => {
+    let ending = Ending::of(log);
+    let error = match (log.error_message.as_deref().filter(|message| !message.is_empty()), ending) {
+        (Some(message), _) => Span::styled(format!("error: {}", sanitize::line(message)), theme.failed),
+        (None, Ending::Status(code)) => {
             Span::styled(explain_status(code, log.success), if log.success { theme.dim } else { theme.warn })
         }
-        (None, _) => Span::styled("no error recorded", theme.dim),
+        (None, no_answer) => Span::styled(no_answer.phrase(), theme.failed),
     };
     let mut facts =
         format!("log {} · call {}", log.id, log.call_id.map_or_else(|| "?".to_owned(), |id| id.to_string()));
@@ -62,7 +61,7 @@ pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Th
         Line::from(vec![
             Span::styled(sanitize::short(&log.webhook_type).into_owned(), theme.accent),
             Span::styled(" · status ", theme.dim),
-            Span::styled(format!("{} {} {verdict}", status_text(log), mark(log)), outcome),
+            Span::styled(format!("{} {} {verdict}", ending.word(), mark(log)), outcome),
             Span::styled(" · ", theme.dim),
             Span::raw(log.response_time_ms.map_or_else(|| "time unknown".to_owned(), millis)),
             Span::styled(" · retries ", theme.dim),

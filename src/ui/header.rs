@@ -11,6 +11,7 @@ use super::theme::Theme;
 use crate::filter::StatusFilter;
 use crate::sanitize;
 use crate::state::{Load, State};
+use crate::units::millis;
 
 pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let mut first = vec![Span::styled("hookscope ", theme.title)];
@@ -121,18 +122,6 @@ pub(super) fn filter_summary(state: &State) -> String {
         parts.push(format!("/{:?}{searching}", sanitize::short(&state.filter.text)));
     }
     if parts.is_empty() { "no filters".to_owned() } else { parts.join(" · ") }
-}
-
-/// `87 ms`, `2.1 s`.
-#[must_use]
-pub fn millis(ms: u64) -> String {
-    if ms < 1000 {
-        format!("{ms} ms")
-    } else {
-        #[expect(clippy::cast_precision_loss, reason = "shown to one decimal")]
-        let secs = ms as f64 / 1000.0;
-        format!("{secs:.1} s")
-    }
 }
 
 fn duration(seconds: f64) -> String {

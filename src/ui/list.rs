@@ -7,14 +7,13 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Row, Table};
 
-use super::header::millis;
-use super::layout::Areas;
 use super::theme::Theme;
+use crate::layout::Areas;
 use crate::model::WebhookLog;
+use crate::outcome::Ending;
 use crate::sanitize;
 use crate::state::{Focus, State};
-
-pub use crate::export::status_word as status_text;
+use crate::units::millis;
 
 /// Success or failure as a symbol too, so it reads without colour.
 #[must_use]
@@ -39,7 +38,7 @@ pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Th
         let row = Row::new([
             Cell::from(Span::styled(time, theme.dim)),
             Cell::from(sanitize::short(&log.webhook_type).into_owned()),
-            Cell::from(Line::from(Span::styled(status_text(log), outcome_style)).right_aligned()),
+            Cell::from(Line::from(Span::styled(Ending::of(log).word(), outcome_style)).right_aligned()),
             Cell::from(Line::from(vec![Span::styled(mark(log), outcome_style), Span::styled(problems, theme.warn)])),
             Cell::from(Line::from(log.response_time_ms.map(millis).unwrap_or_default()).right_aligned()),
             Cell::from(Span::styled(retries, theme.warn)),

@@ -1,5 +1,5 @@
-//! Popups over the explorer: the type picker, the copy menu and the help overlay (generated
-//! from the keymap, so it lists exactly the keys in force).
+//! Popups over the explorer: the type picker, the copy menu and the help overlay. The copy
+//! menu and the help are read from the keymap, so they list exactly the keys in force.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -7,8 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::theme::Theme;
+use crate::action::CopyAction;
 use crate::sanitize;
-use crate::state::{COPY_MENU, Popup, State};
+use crate::state::{Popup, State};
 
 pub(super) fn render(frame: &mut Frame, state: &State, theme: &Theme) {
     match &state.popup {
@@ -34,39 +35,24 @@ pub(super) fn render(frame: &mut Frame, state: &State, theme: &Theme) {
             boxed(frame, theme, &title, lines, 44, scroll);
         }
         Popup::Copy => {
-            let mut lines: Vec<Line<'_>> = COPY_MENU
+            let mut lines: Vec<Line<'_>> = state
+                .keymap
+                .copy
+                .bindings
                 .iter()
-                .map(|(key, _, label)| Line::from(vec![Span::styled(format!(" {key} "), theme.key), Span::raw(*label)]))
+                .filter(|binding| matches!(binding.action, CopyAction::Copy(_)))
+                .filter_map(|binding| {
+                    let key = binding.keys.first()?;
+                    Some(Line::from(vec![Span::styled(format!(" {key} "), theme.key), Span::raw(binding.description)]))
+                })
                 .collect();
             if state.redact {
                 lines.push(Line::styled(" redaction is on", theme.warn));
             }
             boxed(frame, theme, " Copy ", lines, 44, 0);
         }
-        Popup::Help { scroll } => boxed(frame, theme, " Keys ", help_lines(state, theme), 64, *scroll),
+        Popup::Help { scroll } => boxed(frame, theme, " Keys ", super::help::lines(&state.keymap, theme), 64, *scroll),
     }
-}
-
-fn help_lines<'a>(state: &'a State, theme: &Theme) -> Vec<Line<'a>> {
-    let mut lines = Vec::new();
-    for binding in &state.keymap.bindings {
-        let keys: Vec<String> = binding.keys.iter().map(ToString::to_string).collect();
-        lines.push(Line::from(vec![
-            Span::styled(format!("{:>14}  ", keys.join(" ")), theme.key),
-            Span::raw(binding.description),
-        ]));
-    }
-    lines.push(Line::raw(""));
-    for (keys, what) in [
-        ("type picker", "j/k move · Space toggle · a all · 1-9 toggle · Enter apply · Esc cancel"),
-        ("search line", "Enter apply · Esc cancel · Ctrl-U clear · Backspace"),
-        ("copy menu", "p payload · r response · e entry · c curl · m Markdown · u URL"),
-        ("mouse", "click selects · wheel scrolls the pane under the pointer"),
-    ] {
-        lines
-            .push(Line::from(vec![Span::styled(format!("{keys:>14}  "), theme.accent), Span::styled(what, theme.dim)]));
-    }
-    lines
 }
 
 fn boxed(frame: &mut Frame, theme: &Theme, title: &str, lines: Vec<Line<'_>>, width: u16, scroll: usize) {

@@ -165,3 +165,13 @@ fn config_file_errors_are_exit_3() {
     let run = hookscope(["--demo", "--print", "json", "--config", missing.to_str().unwrap()]).run();
     assert!(run.failure(3).contains("cannot read config file"), "{run:?}");
 }
+
+#[rstest::rstest]
+#[case::an_unknown_action("[keys]\nfly = \"x\"\n", "no action named `fly` (the actions are: down, up, first,")]
+#[case::a_key_for_two_actions("[keys]\nquit = \"c\"\n", "`c` is bound to both `clear_filters` and `quit`")]
+fn a_bad_keys_table_is_refused_before_the_explorer_starts(#[case] contents: &str, #[case] says: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_file(dir.path(), contents, 0o600);
+    let run = hookscope(["--demo", "--config", config.to_str().unwrap()]).run();
+    assert!(run.failure(3).contains(says), "{run:?}");
+}

@@ -1,5 +1,6 @@
-//! Where everything goes on screen. Pure and shared: rendering draws into these areas, and
-//! `update` uses them to page by a screenful and to map a mouse click to a row.
+//! Where everything goes on screen, for a screen size. Pure and shared by both sides: `ui`
+//! draws into these areas, and `State::update` uses them to page by a screenful, scroll the
+//! detail and map a mouse click to a row, without depending on the drawing code.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 

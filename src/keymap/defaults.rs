@@ -1,0 +1,129 @@
+//! Every key of the explorer, mode by mode: what it does, how the help overlay describes it, and
+//! the footer's word for it. The footer keeps a table's order, and always keeps its last two
+//! hints (help and quit while browsing).
+
+use crossterm::event::KeyCode as K;
+
+use super::{Binding, Key, KeyTable, Keymap};
+use crate::action::{Action as A, CopyAction, HelpAction, PickerAction as P, SearchAction as S, TypeSlot};
+use crate::export::CopyItem;
+
+fn bind<T>(keys: &[Key], action: T, description: &'static str, hint: Option<&'static str>) -> Binding<T> {
+    Binding { keys: keys.to_vec(), action, description, hint }
+}
+
+const fn c(c: char) -> Key {
+    Key::char(c)
+}
+
+const fn p(code: K) -> Key {
+    Key::plain(code)
+}
+
+/// The digit a slot is toggled with, in the list and in the type picker.
+fn digit(slot: TypeSlot) -> Key {
+    c(char::from(b'0' + slot.number()))
+}
+
+fn browse() -> KeyTable<A> {
+    let mut bindings = vec![
+        bind(&[c('j'), p(K::Down)], A::Down, "next log / scroll down", Some("move")),
+        bind(&[c('k'), p(K::Up)], A::Up, "previous log / scroll up", Some("move")),
+        bind(&[c('g'), p(K::Home)], A::First, "first log / top", None),
+        bind(&[c('G'), p(K::End)], A::Last, "last log / bottom", None),
+        bind(&[p(K::PageDown), Key::ctrl('d')], A::PageDown, "page down", None),
+        bind(&[p(K::PageUp), Key::ctrl('u')], A::PageUp, "page up", None),
+        bind(&[p(K::Tab)], A::SwitchFocus, "switch focus list ↔ detail", Some("focus")),
+        bind(&[p(K::Enter)], A::Zoom, "detail full-screen", Some("open")),
+        bind(&[p(K::Esc)], A::Back, "back / close", None),
+        bind(&[c('t')], A::TypePicker, "pick webhook types", Some("types")),
+        bind(&[c('f')], A::CycleStatus, "status: all → failed → succeeded", Some("failed")),
+        bind(&[c('/')], A::Search, "search text", Some("search")),
+        bind(&[c('n')], A::NextMatch, "next match in the detail", None),
+        bind(&[c('N')], A::PrevMatch, "previous match in the detail", None),
+        bind(&[c('c')], A::ClearFilters, "clear every filter", None),
+        bind(&[c('p')], A::ShowPayload, "show the request payload", Some("payload")),
+        bind(&[c('b')], A::ShowResponse, "show the response body", Some("response")),
+        bind(&[c('i')], A::ShowInfo, "show metadata, extra fields, problems", None),
+        bind(&[c('a')], A::ShowRaw, "show the entry as sent", None),
+        bind(&[c('l'), p(K::Right)], A::NextTab, "next detail tab", None),
+        bind(&[c('h'), p(K::Left)], A::PrevTab, "previous detail tab", None),
+        bind(&[c('<')], A::ScrollLeft, "scroll the detail left", None),
+        bind(&[c('>')], A::ScrollRight, "scroll the detail right (long lines)", None),
+        bind(&[c('y')], A::CopyMenu, "copy… (payload, response, curl, report)", Some("copy")),
+        bind(&[c('Y')], A::CopyPayload, "copy the payload", None),
+        bind(&[c('R')], A::ToggleRedact, "redact copies on/off", None),
+        bind(&[c('e')], A::Export, "export shown logs to a case file", None),
+        bind(&[c('r')], A::Refresh, "fetch again", None),
+        bind(&[c('z')], A::ToggleTime, "UTC ↔ local time", None),
+        bind(&[c('?')], A::Help, "this help", Some("help")),
+        bind(&[c('q')], A::Quit, "quit", Some("quit")),
+    ];
+    for slot in TypeSlot::all() {
+        bindings.push(bind(&[digit(slot)], A::ToggleType(slot), "toggle the Nth type (as in the type picker)", None));
+    }
+    KeyTable { bindings, any_other_key: None }
+}
+
+fn anywhere() -> KeyTable<A> {
+    KeyTable { bindings: vec![bind(&[Key::ctrl('c')], A::Quit, "quit, whatever is open", None)], any_other_key: None }
+}
+
+fn types() -> KeyTable<P> {
+    let mut bindings = vec![
+        bind(&[c('j'), p(K::Down)], P::Down, "next type", Some("move")),
+        bind(&[c('k'), p(K::Up)], P::Up, "previous type", Some("move")),
+        bind(&[c('g'), p(K::Home)], P::First, "first type", None),
+        bind(&[c('G'), p(K::End)], P::Last, "last type", None),
+        bind(&[c(' '), c('x')], P::Toggle, "choose the type, or unchoose it", Some("toggle")),
+        bind(&[c('a')], P::All, "all types: clear the choice", Some("all")),
+    ];
+    for slot in TypeSlot::all() {
+        bindings.push(bind(&[digit(slot)], P::ToggleSlot(slot), "toggle the Nth type", None));
+    }
+    bindings.extend([
+        bind(&[p(K::Enter)], P::Apply, "show the chosen types", Some("apply")),
+        bind(&[p(K::Esc), c('q'), c('t')], P::Cancel, "close without changing the filter", Some("cancel")),
+    ]);
+    KeyTable { bindings, any_other_key: None }
+}
+
+fn search() -> KeyTable<S> {
+    let bindings = vec![
+        bind(&[p(K::Enter)], S::Apply, "search for the text", Some("apply")),
+        bind(&[p(K::Esc)], S::Cancel, "close without changing the search", Some("cancel")),
+        bind(&[Key::ctrl('u')], S::Clear, "clear the line", Some("clear")),
+        bind(&[p(K::Backspace)], S::DeleteChar, "delete the last character", None),
+    ];
+    KeyTable { bindings, any_other_key: None }
+}
+
+fn copy() -> KeyTable<CopyAction> {
+    let item = |key: char, item: CopyItem, description: &'static str| {
+        bind(&[c(key)], CopyAction::Copy(item), description, Some("copy"))
+    };
+    let bindings = vec![
+        item('p', CopyItem::Payload, "request payload (pretty)"),
+        item('r', CopyItem::Response, "response body (escapes removed)"),
+        item('e', CopyItem::Entry, "whole log entry as JSON, as sent"),
+        item('c', CopyItem::Curl, "curl command that replays it"),
+        item('m', CopyItem::Markdown, "Markdown bug report"),
+        item('u', CopyItem::Url, "webhook URL"),
+        bind(&[p(K::Esc)], CopyAction::Close, "close", Some("close")),
+    ];
+    KeyTable { bindings, any_other_key: Some(bind(&[], CopyAction::Close, "close", None)) }
+}
+
+fn help() -> KeyTable<HelpAction> {
+    let bindings = vec![
+        bind(&[c('j'), p(K::Down)], HelpAction::ScrollDown, "scroll down", Some("scroll")),
+        bind(&[c('k'), p(K::Up)], HelpAction::ScrollUp, "scroll up", Some("scroll")),
+    ];
+    KeyTable { bindings, any_other_key: Some(bind(&[], HelpAction::Close, "close", Some("close"))) }
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        Self { browse: browse(), anywhere: anywhere(), types: types(), search: search(), copy: copy(), help: help() }
+    }
+}

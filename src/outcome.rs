@@ -1,0 +1,91 @@
+//! How a delivery ended, worded once for every view. The list, the detail, `--print table`,
+//! Markdown reports and the text search all ask [`Ending::of`] and use its words, so a log that
+//! the list calls a "timeout" is called that everywhere and is found by searching for it.
+
+use crate::model::{Outcome, WebhookLog};
+
+/// How a delivery ended, as a support engineer tells deliveries apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// The receiver answered with this HTTP status (a success or not: see `success`).
+    Status(u16),
+    /// No answer, and the record looks like the 30 s timeout: an empty error (how the server
+    /// stores a read timeout), a time near 30 s, or an error that says so.
+    Timeout,
+    /// No status and no error text.
+    NoResponse,
+    /// No status, with an error (connection refused, DNS, TLS, …).
+    ConnectionError,
+}
+
+impl Ending {
+    #[must_use]
+    pub fn of(log: &WebhookLog) -> Self {
+        match log.outcome() {
+            Outcome::Status(code) => Self::Status(code),
+            _ if log.looks_like_timeout() => Self::Timeout,
+            Outcome::NoResponse => Self::NoResponse,
+            Outcome::TransportError => Self::ConnectionError,
+        }
+    }
+
+    /// The word a column shows: `200`, `timeout`, `no response`. Never blank. A status code's
+    /// digits are written into `digits`, so the text search, which asks this of every log,
+    /// allocates nothing.
+    #[must_use]
+    pub fn word_in(self, digits: &mut itoa::Buffer) -> &str {
+        match self {
+            Self::Status(code) => digits.format(code),
+            Self::Timeout => "timeout",
+            Self::NoResponse | Self::ConnectionError => "no response",
+        }
+    }
+
+    /// [`Ending::word_in`] as a `String`.
+    #[must_use]
+    pub fn word(self) -> String {
+        self.word_in(&mut itoa::Buffer::new()).to_owned()
+    }
+
+    /// The words a sentence uses, which say why there was no response when that is known:
+    /// `no response (timeout?)`, `no response (connection error)`; a status is its code.
+    #[must_use]
+    pub fn phrase(self) -> String {
+        match self {
+            Self::Status(code) => code.to_string(),
+            Self::Timeout => "no response (timeout?)".to_owned(),
+            Self::NoResponse => "no response".to_owned(),
+            Self::ConnectionError => "no response (connection error)".to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::LogSet;
+
+    #[rstest::rstest]
+    #[case::status(r#""response_status_code": 502"#, Ending::Status(502), "502", "502")]
+    #[case::empty_error(r#""error_message": """#, Ending::Timeout, "timeout", "no response (timeout?)")]
+    #[case::thirty_seconds(r#""response_time_ms": 30004"#, Ending::Timeout, "timeout", "no response (timeout?)")]
+    #[case::timeout_error(r#""error_message": "ReadTimeout""#, Ending::Timeout, "timeout", "no response (timeout?)")]
+    #[case::nothing_known(r#""response_time_ms": 12"#, Ending::NoResponse, "no response", "no response")]
+    #[case::refused(
+        r#""error_message": "Connection refused""#,
+        Ending::ConnectionError,
+        "no response",
+        "no response (connection error)"
+    )]
+    fn every_view_words_an_ending_the_same_way(
+        #[case] fields: &str,
+        #[case] ending: Ending,
+        #[case] word: &str,
+        #[case] phrase: &str,
+    ) {
+        let entry = format!(r#"{{"id": 1, "webhook_url": "u", "webhook_type": "t", "success": false, {fields}}}"#);
+        let set = LogSet::parse(format!("[{entry}]")).unwrap();
+        let found = Ending::of(&set.logs[0]);
+        assert_eq!((found, found.word().as_str(), found.phrase().as_str()), (ending, word, phrase));
+    }
+}

@@ -1,0 +1,28 @@
+//! How amounts read on screen and in messages: sizes (`812 B`, `14.2 KB`, `1.5 MB`) and
+//! durations (`87 ms`, `2.1 s`).
+
+/// `812 B`, `14.2 KB`, `1.5 MB`.
+#[must_use]
+pub fn size(bytes: usize) -> String {
+    #[expect(clippy::cast_precision_loss, reason = "a size shown to one decimal")]
+    let b = bytes as f64;
+    if bytes < 1000 {
+        format!("{bytes} B")
+    } else if bytes < 1_000_000 {
+        format!("{:.1} KB", b / 1e3)
+    } else {
+        format!("{:.1} MB", b / 1e6)
+    }
+}
+
+/// `87 ms`, `2.1 s`.
+#[must_use]
+pub fn millis(ms: u64) -> String {
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else {
+        #[expect(clippy::cast_precision_loss, reason = "shown to one decimal")]
+        let secs = ms as f64 / 1000.0;
+        format!("{secs:.1} s")
+    }
+}
