@@ -212,8 +212,7 @@ mod tests {
             {"id": 2, "webhook_url": "u", "webhook_type": "t", "success": false, "error_message": ""},
             {"id": 3, "webhook_url": "u", "webhook_type": "t", "success": false, "error_message": "Connection refused"},
             {"id": 4, "webhook_url": "u", "webhook_type": "t", "success": false, "response_time_ms": 12}
-        ]"#
-            .to_owned(),
+        ]"#,
         )
         .unwrap();
         let words: Vec<String> = set.logs.iter().map(|log| Ending::of(log).word()).collect();
