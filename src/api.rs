@@ -29,7 +29,7 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(
 const LOGS_ROUTE: &str = "webhook-logs";
 /// Pieces of a body received and not yet decoded, at most: enough to ride out a slow decode
 /// without holding much of a big body.
-const DECODE_QUEUE_CHUNKS: usize = 64;
+const DECODE_QUEUE_CHUNKS: usize = 4;
 /// How errors about the logs' body name it.
 const LOGS_WHAT: &str = "for the webhook logs";
 const CALL_ROUTE: &str = "call-details";

@@ -252,7 +252,7 @@ fn export_case_file(
     redact: bool,
 ) -> Result<String, String> {
     let chosen: Vec<&crate::model::WebhookLog> = logs.iter().map(|&i| &data.logs.logs[i]).collect();
-    let mut contents = export::case_file(&data.logs, data.call.as_ref(), &chosen, jiff::Timestamp::now());
+    let mut contents = export::case_file(data.call.as_ref(), &chosen, jiff::Timestamp::now());
     if redact {
         contents = crate::redact::redact_json(&contents);
     }

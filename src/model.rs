@@ -21,8 +21,9 @@ use jiff::Timestamp;
 pub use name::Name;
 pub use stream::{DecodeError, LogSink, LogStream};
 
-/// A byte range into one log's entry text.
-pub type Span = Range<usize>;
+/// A byte range into one log's entry text. Entries are far below 4 GiB (bodies are capped), and
+/// a call holds three or more of these a log: 32 bits each keep a 100,000-log call smaller.
+pub type Span = Range<u32>;
 
 /// One delivery attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,7 +46,7 @@ pub struct WebhookLog {
     pub response_time_ms: Option<u64>,
     pub attempted_at: Option<Timestamp>,
     pub success: bool,
-    pub error_message: Option<String>,
+    pub error_message: Option<Box<str>>,
     pub retry_count: u32,
     pub webhook_metadata: Option<Span>,
     /// Fields this version of hookscope does not know, in the order sent.
@@ -86,7 +87,7 @@ impl WebhookLog {
     /// One of this log's spans as text.
     #[must_use]
     pub fn slice(&self, span: &Span) -> &str {
-        &self.text[span.clone()]
+        self.text.get(span.start as usize..span.end as usize).unwrap_or_default()
     }
 
     #[must_use]
@@ -180,27 +181,6 @@ impl LogSet {
             }
             Decoded::Rejected(rejected) => self.rejected.push(rejected),
         }
-    }
-
-    // Delegates kept while other modules move to the log's own accessors.
-    #[must_use]
-    pub fn raw<'a>(&self, log: &'a WebhookLog) -> &'a str {
-        log.raw()
-    }
-
-    #[must_use]
-    pub fn payload<'a>(&self, log: &'a WebhookLog) -> Option<&'a str> {
-        log.payload()
-    }
-
-    #[must_use]
-    pub fn metadata<'a>(&self, log: &'a WebhookLog) -> Option<&'a str> {
-        log.metadata()
-    }
-
-    #[must_use]
-    pub fn response_body(&self, log: &WebhookLog) -> Option<String> {
-        log.response_body_text()
     }
 
     /// The first attempt of the call, the origin of every `T+` offset.

@@ -102,7 +102,7 @@ impl<W: Write> Printer<W> {
 
     fn write(&mut self, log: WebhookLog) {
         if self.write_error.is_none()
-            && let Err(err) = export::write_ndjson(&mut self.out, &self.kept, &[&log])
+            && let Err(err) = export::write_ndjson(&mut self.out, &[&log])
         {
             self.write_error = Some(err);
         }
@@ -156,7 +156,7 @@ impl<W: Write> Printer<W> {
         let logs: Vec<&WebhookLog> = self.kept.logs.iter().collect();
         match self.format {
             PrintFormat::Ndjson => Ok(()),
-            PrintFormat::Json => export::write_json_array(&mut self.out, &self.kept, &logs),
+            PrintFormat::Json => export::write_json_array(&mut self.out, &logs),
             PrintFormat::Markdown => {
                 let shown: Vec<&WebhookLog> =
                     self.filter.apply(&self.kept).into_iter().map(|i| &self.kept.logs[i]).collect();

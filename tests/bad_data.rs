@@ -363,8 +363,7 @@ impl Seen {
 #[case::response_body_object(
     one_bad(&[("response_body", r#"{"detail": "x"}"#)]),
     Expect::loads(3).field("response_body").check(|seen| {
-        let set = &seen.loaded.logs;
-        assert_eq!(set.response_body(seen.log(7)).as_deref(), Some(r#"{"detail": "x"}"#), "shown as sent");
+        assert_eq!(seen.log(7).response_body_text().as_deref(), Some(r#"{"detail": "x"}"#), "shown as sent");
     })
 )]
 #[case::response_body_number(one_bad(&[("response_body", "500")]), Expect::loads(3).field("response_body"))]
@@ -399,7 +398,7 @@ impl Seen {
 #[case::one_megabyte_single_line_body(
     one_bad(&[("response_body", &format!("\"{}\"", "x".repeat(1 << 20)))]),
     Expect::loads(3).check(|seen| {
-        assert_eq!(seen.loaded.logs.response_body(seen.log(7)).map(|body| body.len()), Some(1 << 20));
+        assert_eq!(seen.log(7).response_body_text().map(|body| body.len()), Some(1 << 20));
         assert!(seen.json.len() > 1 << 20, "the exact copy keeps the whole body");
         assert!(seen.any_screen("1.0 MB"), "the Response tab says how big the body is");
     })
@@ -421,7 +420,7 @@ impl Seen {
         ("request_payload", r#"{"text": "\ud800", "low": "\udfff", "pair": "\ud83d\ude00"}"#),
     ]),
     Expect::loads(3).check(|seen| {
-        let body = seen.loaded.logs.response_body(seen.log(7)).unwrap();
+        let body = seen.log(7).response_body_text().unwrap();
         assert_eq!(body, "cut here: \u{fffd} and \u{fffd} alone, 😀 paired");
         assert!(seen.json.contains(r#""\ud800""#), "the exact copy keeps the escape");
         assert!(seen.any_screen(r#""text": "\ud800""#));
@@ -655,8 +654,8 @@ fn exercise(loaded: LoadedCall) -> Seen {
 
     let set = &loaded.logs;
     let all: Vec<&WebhookLog> = set.logs.iter().collect();
-    let json = export::json_array(set, &all);
-    let ndjson = export::ndjson(set, &all);
+    let json = export::json_array(&all);
+    let ndjson = export::ndjson(&all);
     let table = export::table(&all, None, false);
     let narrow_table = export::table(&all, Some(80), true);
     let markdown = export::markdown_call_report(set, loaded.call.as_ref(), &all, false, 4000);
@@ -665,7 +664,7 @@ fn exercise(loaded: LoadedCall) -> Seen {
     let mut curls = Vec::new();
     let mut reports = Vec::new();
     for log in visited {
-        curls.push(export::curl_command(set, log));
+        curls.push(export::curl_command(log));
         reports.push(export::markdown_report(set, loaded.call.as_ref(), log, false, 200));
     }
     // The exact copy reads back to the same logs, in the same order, with the same problems.
@@ -674,7 +673,7 @@ fn exercise(loaded: LoadedCall) -> Seen {
     assert_eq!(ids(&again), ids(&loaded), "--print json round trip");
     assert!(again.logs.rejected.is_empty());
     // So does a case file (the explorer's `e`), call details included.
-    let case = export::case_file(set, loaded.call.as_ref(), &all, jiff::Timestamp::UNIX_EPOCH);
+    let case = export::case_file(loaded.call.as_ref(), &all, jiff::Timestamp::UNIX_EPOCH);
     let reopened = parse_document(case).expect("a case file reads back");
     assert_eq!(ids(&reopened), ids(&loaded), "case file round trip");
     assert_eq!(reopened.call.as_ref().map(|call| &call.raw), loaded.call.as_ref().map(|call| &call.raw));

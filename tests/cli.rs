@@ -285,10 +285,10 @@ pub(crate) fn expected_ndjson(document: &str, filter: &hookscope::filter::Filter
         out.push('\n');
         out
     });
-    (hookscope::export::ndjson(&set, &shown), warnings)
+    (hookscope::export::ndjson(&shown), warnings)
 }
 
 pub(crate) fn raw_logs(document: &str) -> Vec<String> {
     let loaded = parse_document(document.to_owned()).expect("the input is a log document");
-    loaded.logs.logs.iter().map(|log| loaded.logs.raw(log).to_owned()).collect()
+    loaded.logs.logs.iter().map(|log| log.raw().to_owned()).collect()
 }

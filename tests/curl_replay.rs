@@ -131,8 +131,8 @@ fn the_curl_command_sends_the_payload_byte_for_byte() {
             Value::from(url.as_str())
         );
         let set = LogSet::parse(log).unwrap();
-        assert_eq!(set.payload(&set.logs[0]), Some(payload.as_str()), "{name}: fixture keeps the payload as sent");
-        let command = curl_command(&set, &set.logs[0]);
+        assert_eq!(set.logs[0].payload(), Some(payload.as_str()), "{name}: fixture keeps the payload as sent");
+        let command = curl_command(&set.logs[0]);
         let server = serve_once(listener);
 
         let output = run_in_sh(&command, home.path());
@@ -165,7 +165,7 @@ fn raw_c1_controls_are_sent_escaped_with_the_same_meaning() {
         r#"[{{"id": 1, "webhook_url": "http://127.0.0.1:{port}/", "webhook_type": "t", "success": true, "request_payload": {payload}}}]"#
     );
     let set = LogSet::parse(log).unwrap();
-    let command = curl_command(&set, &set.logs[0]);
+    let command = curl_command(&set.logs[0]);
     assert!(!command.chars().any(|c| c.is_control() && c != '\n'), "{command:?}");
     let server = serve_once(listener);
     let output = run_in_sh(&command, home.path());

@@ -239,9 +239,9 @@ fn use_everything(loaded: &LoadedCall) {
     let set = &loaded.logs;
     let _ = set.problem_report();
     let all: Vec<&WebhookLog> = set.logs.iter().collect();
-    let _ = export::json_array(set, &all);
+    let _ = export::json_array(&all);
     for log in &all {
-        if let Some(payload) = set.payload(log) {
+        if let Some(payload) = log.payload() {
             let _ = json_text::pretty(payload);
         }
     }
@@ -313,15 +313,15 @@ proptest! {
         prop_assert!(set.logs.windows(2).all(|pair| key(&pair[0]) <= key(&pair[1])), "sorted by (time, id)");
 
         let all: Vec<&WebhookLog> = set.logs.iter().collect();
-        let json = export::json_array(set, &all);
+        let json = export::json_array(&all);
         let again = parse_document(json).unwrap();
         let ids = |set: &LogSet| set.logs.iter().map(|log| (log.id, log.problems.len())).collect::<Vec<_>>();
         prop_assert_eq!(ids(&again.logs), ids(set));
-        prop_assert_eq!(export::ndjson(set, &all).lines().count(), all.len());
+        prop_assert_eq!(export::ndjson(&all).lines().count(), all.len());
         let _ = export::table(&all, Some(80), true);
         let _ = export::markdown_call_report(set, None, &all, true, 500);
         for log in &all {
-            let _ = export::curl_command(set, log);
+            let _ = export::curl_command(log);
         }
 
         let mut state = State::new("call 101".into(), Filter::default(), Keymap::default(), Rect::new(0, 0, 80, 24));
@@ -365,7 +365,7 @@ proptest! {
         text.pop();
         text = format!("[{text}, \"request_payload\": {}}}]", raw_payload.as_deref().unwrap_or("null"));
         let set = LogSet::parse(text).unwrap();
-        let command = export::curl_command(&set, &set.logs[0]);
+        let command = export::curl_command(&set.logs[0]);
         let words = shell_words(&command).unwrap_or_else(|why| panic!("{why}: {command}"));
         let mut expected = vec!["curl", "-X", "POST", "<url>", "-H", "Content-Type: application/json"];
         if raw_payload.is_some() {

@@ -11,14 +11,14 @@ use jiff::tz::TimeZone;
 use super::json::push_array;
 use crate::case_file::CASE_FORMAT_VERSION;
 use crate::json_text::{self, exact};
-use crate::model::{CallInfo, LogSet, WebhookLog};
+use crate::model::{CallInfo, WebhookLog};
 
 /// `{"hookscope_case": 1, "exported_at": …, "hookscope_version": …, "call": …, "logs": […]}`
 /// with the call and every log as the server sent them, one log a line.
 /// [`crate::case_file::parse_document`] reads it back to the same call and logs. A call whose
 /// text is not JSON (one built in code rather than fetched) is written as `null`.
 #[must_use]
-pub fn case_file(set: &LogSet, call: Option<&CallInfo>, logs: &[&WebhookLog], exported_at: Timestamp) -> String {
+pub fn case_file(call: Option<&CallInfo>, logs: &[&WebhookLog], exported_at: Timestamp) -> String {
     let call = call
         .map(|call| call.raw.as_str())
         .filter(|raw| json_text::is_json(raw))
@@ -28,7 +28,7 @@ pub fn case_file(set: &LogSet, call: Option<&CallInfo>, logs: &[&WebhookLog], ex
          \"hookscope_version\": \"{}\",\n\"call\": {call},\n\"logs\": ",
         env!("CARGO_PKG_VERSION"),
     );
-    push_array(&mut out, set, logs);
+    push_array(&mut out, logs);
     out.push_str("}\n");
     out
 }

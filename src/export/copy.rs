@@ -54,10 +54,10 @@ pub fn clip(
     let json = |text: String| if redact { redact::redact_json(&text) } else { text };
     let plain = |text: String| if redact { redact::redact_text(&text) } else { text };
     let text = match item {
-        CopyItem::Payload => json(super::payload_pretty(set, log).ok_or("this log has no request payload")?),
-        CopyItem::Response => plain(set.response_body(log).ok_or("this log has no response body")?),
-        CopyItem::Entry => json(set.raw(log).to_owned()),
-        CopyItem::Curl => plain(super::curl_command(set, log)),
+        CopyItem::Payload => json(super::payload_pretty(log).ok_or("this log has no request payload")?),
+        CopyItem::Response => plain(log.response_body_text().ok_or("this log has no response body")?),
+        CopyItem::Entry => json(log.raw().to_owned()),
+        CopyItem::Curl => plain(super::curl_command(log)),
         CopyItem::Markdown => super::markdown_report(set, call, log, redact, super::REPORT_LIMIT),
         CopyItem::Url if redact => redact::redact_url(&log.webhook_url),
         CopyItem::Url => log.webhook_url.to_string(),

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::json_text::exact;
-use crate::model::{LogSet, WebhookLog};
+use crate::model::WebhookLog;
 use crate::sanitize;
 
 /// `curl -X POST '<url>' -H 'Content-Type: application/json' --data-binary '<payload>'` over
@@ -16,9 +16,9 @@ use crate::sanitize;
 /// Burki's own request headers are not known (the API does not return them), so only the
 /// content type is set. No final newline: a paste should wait for Enter.
 #[must_use]
-pub fn curl_command(set: &LogSet, log: &WebhookLog) -> String {
+pub fn curl_command(log: &WebhookLog) -> String {
     let mut out = String::new();
-    let payload = set.payload(log);
+    let payload = log.payload();
     if payload.is_none() {
         let _ = writeln!(
             out,

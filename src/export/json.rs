@@ -4,30 +4,30 @@ use std::borrow::Cow;
 use std::io;
 
 use crate::json_text::{self, exact};
-use crate::model::{LogSet, WebhookLog};
+use crate::model::WebhookLog;
 
 /// A JSON array with one log per line, each the entry as the server sent it, so that `--file`
 /// reads back the same logs, key order and number text included.
 #[must_use]
-pub fn json_array(set: &LogSet, logs: &[&WebhookLog]) -> String {
+pub fn json_array(logs: &[&WebhookLog]) -> String {
     let mut out = String::with_capacity(logs.iter().map(|log| log.raw().len() + 2).sum::<usize>() + 4);
-    push_array(&mut out, set, logs);
+    push_array(&mut out, logs);
     out.push('\n');
     out
 }
 
 /// Appends `[`, the raw logs one a line, and `]` (no final newline), for the array and case files.
-pub(super) fn push_array(out: &mut String, set: &LogSet, logs: &[&WebhookLog]) {
-    out.extend(array_pieces(set, logs));
+pub(super) fn push_array(out: &mut String, logs: &[&WebhookLog]) {
+    out.extend(array_pieces(logs));
 }
 
 /// One log a line: an entry the server sent on one line (the Burki server sends compact JSON)
 /// is printed as sent; one spread over several lines loses the whitespace between its tokens
 /// (strings and number text are untouched).
 #[must_use]
-pub fn ndjson(set: &LogSet, logs: &[&WebhookLog]) -> String {
+pub fn ndjson(logs: &[&WebhookLog]) -> String {
     let mut out = String::with_capacity(logs.iter().map(|log| log.raw().len() + 1).sum());
-    out.extend(ndjson_pieces(set, logs));
+    out.extend(ndjson_pieces(logs));
     out
 }
 
@@ -35,30 +35,30 @@ pub fn ndjson(set: &LogSet, logs: &[&WebhookLog]) -> String {
 ///
 /// # Errors
 /// When `out` fails.
-pub fn write_json_array(out: &mut impl io::Write, set: &LogSet, logs: &[&WebhookLog]) -> io::Result<()> {
-    array_pieces(set, logs).chain([Cow::Borrowed("\n")]).try_for_each(|piece| out.write_all(piece.as_bytes()))
+pub fn write_json_array(out: &mut impl io::Write, logs: &[&WebhookLog]) -> io::Result<()> {
+    array_pieces(logs).chain([Cow::Borrowed("\n")]).try_for_each(|piece| out.write_all(piece.as_bytes()))
 }
 
 /// [`ndjson`] written straight to `out`, for `--print`.
 ///
 /// # Errors
 /// When `out` fails.
-pub fn write_ndjson(out: &mut impl io::Write, set: &LogSet, logs: &[&WebhookLog]) -> io::Result<()> {
-    ndjson_pieces(set, logs).try_for_each(|piece| out.write_all(piece.as_bytes()))
+pub fn write_ndjson(out: &mut impl io::Write, logs: &[&WebhookLog]) -> io::Result<()> {
+    ndjson_pieces(logs).try_for_each(|piece| out.write_all(piece.as_bytes()))
 }
 
 /// The array's text in order: `[`, each entry on its own line, `]`. One definition for the
 /// string and the stream forms.
-fn array_pieces<'a>(set: &'a LogSet, logs: &'a [&'a WebhookLog]) -> impl Iterator<Item = Cow<'a, str>> {
+fn array_pieces<'a>(logs: &'a [&'a WebhookLog]) -> impl Iterator<Item = Cow<'a, str>> {
     let open = if logs.is_empty() { "[" } else { "[\n" };
     let entries = logs.iter().enumerate().flat_map(move |(n, log)| {
-        [exact(set.raw(log), false), Cow::Borrowed(if n + 1 < logs.len() { ",\n" } else { "\n" })]
+        [exact(log.raw(), false), Cow::Borrowed(if n + 1 < logs.len() { ",\n" } else { "\n" })]
     });
     std::iter::once(Cow::Borrowed(open)).chain(entries).chain([Cow::Borrowed("]")])
 }
 
-fn ndjson_pieces<'a>(set: &'a LogSet, logs: &'a [&'a WebhookLog]) -> impl Iterator<Item = Cow<'a, str>> {
-    logs.iter().flat_map(move |log| [one_line(set.raw(log)), Cow::Borrowed("\n")])
+fn ndjson_pieces<'a>(logs: &'a [&'a WebhookLog]) -> impl Iterator<Item = Cow<'a, str>> {
+    logs.iter().flat_map(move |log| [one_line(log.raw()), Cow::Borrowed("\n")])
 }
 
 /// An entry as one line of NDJSON. Valid JSON holds a raw line break only between tokens (never
@@ -72,8 +72,8 @@ fn one_line(raw: &str) -> Cow<'_, str> {
 /// The request payload re-indented for reading; key order and number text stay as sent.
 /// `None` when the payload was null or absent.
 #[must_use]
-pub fn payload_pretty(set: &LogSet, log: &WebhookLog) -> Option<String> {
-    set.payload(log).map(|raw| json_text::pretty(&exact(raw, false)))
+pub fn payload_pretty(log: &WebhookLog) -> Option<String> {
+    log.payload().map(|raw| json_text::pretty(&exact(raw, false)))
 }
 
 #[cfg(test)]

@@ -36,7 +36,7 @@ pub fn markdown_report(set: &LogSet, call: Option<&CallInfo>, log: &WebhookLog, 
         out.push_str(REDACTION_NOTE);
     }
     let call_line = call_summary(call, log.call_id, options);
-    push_log_body(&mut out, set, log, Some(&call_line), set.first_attempt(), options);
+    push_log_body(&mut out, log, Some(&call_line), set.first_attempt(), options);
     out
 }
 
@@ -68,7 +68,7 @@ pub fn markdown_call_report(
     let first = set.first_attempt();
     for (n, log) in logs.iter().enumerate() {
         let _ = writeln!(out, "\n## {}. Delivery {}\n", n + 1, heading_tail(log));
-        push_log_body(&mut out, set, log, None, first, options);
+        push_log_body(&mut out, log, None, first, options);
     }
     out
 }
@@ -211,7 +211,6 @@ fn push_overview(out: &mut String, set: &LogSet, logs: &[&WebhookLog]) {
 /// `first` is the call's first attempt ([`LogSet::first_attempt`]), the origin of `T+` offsets.
 fn push_log_body(
     out: &mut String,
-    set: &LogSet,
     log: &WebhookLog,
     call_line: Option<&str>,
     first: Option<Timestamp>,
@@ -246,7 +245,7 @@ fn push_log_body(
         Some(error) if error.contains('\n') => items.push(("Error", "below".to_owned())),
         Some(error) => items.push(("Error", code_span(error))),
     }
-    let metadata = set.metadata(log).map(|raw| json_for_report(raw, options));
+    let metadata = log.metadata().map(|raw| json_for_report(raw, options));
     if let Some(metadata) = metadata.as_deref().filter(|m| m.len() <= 120 && !m.contains('\n')) {
         items.push(("Metadata", code_span(metadata)));
     }
@@ -277,14 +276,14 @@ fn push_log_body(
         push_fenced(out, "json", &json_text::pretty(&json_for_report(&object, options)), options.limit);
     }
 
-    match set.payload(log) {
+    match log.payload() {
         Some(raw) => {
             out.push_str("\n**Request payload**\n\n");
             push_fenced(out, "json", &json_text::pretty(&json_for_report(raw, options)), options.limit);
         }
         None => out.push_str("\n**Request payload:** none (null)\n"),
     }
-    push_response_body(out, set, log, options);
+    push_response_body(out, log, options);
 }
 
 /// Compact JSON, masked when redacting.
@@ -293,8 +292,8 @@ fn json_for_report(raw: &str, options: Options) -> String {
     if options.redact { redact::redact_json(&compact) } else { compact.into_owned() }
 }
 
-fn push_response_body(out: &mut String, set: &LogSet, log: &WebhookLog, options: Options) {
-    let Some(body) = set.response_body(log) else {
+fn push_response_body(out: &mut String, log: &WebhookLog, options: Options) {
+    let Some(body) = log.response_body_text() else {
         out.push_str("\n**Response body:** none (null)\n");
         return;
     };

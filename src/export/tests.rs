@@ -65,10 +65,10 @@ fn essence(set: &LogSet) -> Vec<Essence> {
         .iter()
         .map(|log| {
             (
-                set.raw(log).to_owned(),
-                set.payload(log).map(str::to_owned),
-                set.response_body(log),
-                set.metadata(log).map(str::to_owned),
+                log.raw().to_owned(),
+                log.payload().map(str::to_owned),
+                log.response_body_text(),
+                log.metadata().map(str::to_owned),
                 format!(
                     "{} {} {:?} {:?} {:?}",
                     log.id,
@@ -85,13 +85,13 @@ fn essence(set: &LogSet) -> Vec<Essence> {
 #[test]
 fn json_array_snapshot() {
     let (set, _) = fixture();
-    assert_snapshot!(json_array(&set, &all(&set)));
+    assert_snapshot!(json_array(&all(&set)));
 }
 
 #[test]
 fn json_array_reopens_to_the_same_logs() {
     let (set, _) = fixture();
-    let text = json_array(&set, &all(&set));
+    let text = json_array(&all(&set));
     let reopened = parse_document(text).unwrap();
     assert!(reopened.call.is_none());
     assert_eq!(essence(&reopened.logs), essence(&set));
@@ -99,9 +99,8 @@ fn json_array_reopens_to_the_same_logs() {
 
 #[test]
 fn json_array_of_nothing_is_an_empty_array() {
-    let (set, _) = fixture();
-    assert_eq!(json_array(&set, &[]), "[]\n");
-    assert_eq!(ndjson(&set, &[]), "");
+    assert_eq!(json_array(&[]), "[]\n");
+    assert_eq!(ndjson(&[]), "");
 }
 
 #[test]
@@ -109,29 +108,29 @@ fn written_to_a_stream_json_and_ndjson_are_the_same_bytes_as_the_strings() {
     let (set, _) = fixture();
     for logs in [all(&set), all(&set)[..1].to_vec(), Vec::new()] {
         let mut array = Vec::new();
-        write_json_array(&mut array, &set, &logs).unwrap();
-        assert_eq!(String::from_utf8(array).unwrap(), json_array(&set, &logs));
+        write_json_array(&mut array, &logs).unwrap();
+        assert_eq!(String::from_utf8(array).unwrap(), json_array(&logs));
         let mut lines = Vec::new();
-        write_ndjson(&mut lines, &set, &logs).unwrap();
-        assert_eq!(String::from_utf8(lines).unwrap(), ndjson(&set, &logs));
+        write_ndjson(&mut lines, &logs).unwrap();
+        assert_eq!(String::from_utf8(lines).unwrap(), ndjson(&logs));
     }
 }
 
 #[test]
 fn ndjson_snapshot() {
     let (set, _) = fixture();
-    assert_snapshot!(ndjson(&set, &all(&set)));
+    assert_snapshot!(ndjson(&all(&set)));
 }
 
 #[test]
 fn ndjson_is_one_log_a_line_with_the_same_values() {
     let (set, _) = fixture();
-    let text = ndjson(&set, &all(&set));
+    let text = ndjson(&all(&set));
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), set.logs.len());
     for (line, log) in lines.iter().zip(&set.logs) {
         let from_line: Value = serde_json::from_str(line).unwrap();
-        let from_raw: Value = serde_json::from_str(set.raw(log)).unwrap();
+        let from_raw: Value = serde_json::from_str(log.raw()).unwrap();
         assert_eq!(from_line, from_raw);
     }
     // The pretty-printed entry lost its layout, not its strings or number text.
@@ -199,21 +198,21 @@ fn table_emits_no_control_character_from_the_data() {
 #[test]
 fn payload_pretty_keeps_order_and_numbers() {
     let (set, _) = fixture();
-    assert_snapshot!(payload_pretty(&set, log(&set, 9)).unwrap());
-    assert_eq!(payload_pretty(&set, log(&set, 11)), None, "null payload");
-    assert_eq!(payload_pretty(&set, log(&set, 13)).as_deref(), Some("{}"));
+    assert_snapshot!(payload_pretty(log(&set, 9)).unwrap());
+    assert_eq!(payload_pretty(log(&set, 11)), None, "null payload");
+    assert_eq!(payload_pretty(log(&set, 13)).as_deref(), Some("{}"));
 }
 
 #[test]
 fn curl_snapshot() {
     let (set, _) = fixture();
-    assert_snapshot!(curl_command(&set, log(&set, 9)));
+    assert_snapshot!(curl_command(log(&set, 9)));
 }
 
 #[test]
 fn curl_without_a_payload_sends_no_body() {
     let (set, _) = fixture();
-    assert_snapshot!(curl_command(&set, log(&set, 11)));
+    assert_snapshot!(curl_command(log(&set, 11)));
 }
 
 #[rstest::rstest]
@@ -227,10 +226,10 @@ fn each_copy_item_holds_its_artefact_and_names_it(#[case] item: CopyItem, #[case
     let (set, call) = fixture();
     let log = log(&set, 8);
     let expected = match item {
-        CopyItem::Payload => payload_pretty(&set, log).unwrap(),
-        CopyItem::Response => set.response_body(log).unwrap().replace('\r', ""),
-        CopyItem::Entry => set.raw(log).to_owned(),
-        CopyItem::Curl => curl_command(&set, log),
+        CopyItem::Payload => payload_pretty(log).unwrap(),
+        CopyItem::Response => log.response_body_text().unwrap().replace('\r', ""),
+        CopyItem::Entry => log.raw().to_owned(),
+        CopyItem::Curl => curl_command(log),
         CopyItem::Markdown => markdown_report(&set, Some(&call), log, false, REPORT_LIMIT),
         CopyItem::Url => log.webhook_url.to_string(),
     };
@@ -333,7 +332,7 @@ fn markdown_call_report_without_call_details() {
 }
 
 fn case_text(set: &LogSet, call: Option<&CallInfo>) -> String {
-    case_file(set, call, &all(set), export_time()).replace(env!("CARGO_PKG_VERSION"), "[version]")
+    case_file(call, &all(set), export_time()).replace(env!("CARGO_PKG_VERSION"), "[version]")
 }
 
 #[test]
@@ -345,16 +344,16 @@ fn case_file_snapshot() {
 #[test]
 fn case_file_reopens_to_the_same_call_and_logs() {
     let (set, call) = fixture();
-    let reopened = parse_document(case_file(&set, Some(&call), &all(&set), export_time())).unwrap();
+    let reopened = parse_document(case_file(Some(&call), &all(&set), export_time())).unwrap();
     assert_eq!(reopened.call.as_ref(), Some(&call));
     assert_eq!(essence(&reopened.logs), essence(&set));
 
-    let without_call = parse_document(case_file(&set, None, &all(&set), export_time())).unwrap();
+    let without_call = parse_document(case_file(None, &all(&set), export_time())).unwrap();
     assert_eq!(without_call.call, None);
     assert_eq!(essence(&without_call.logs), essence(&set));
 
     let built_in_code = CallInfo { id: Some(5), ..CallInfo::default() };
-    let text = case_file(&set, Some(&built_in_code), &[], export_time());
+    let text = case_file(Some(&built_in_code), &[], export_time());
     assert!(text.contains("\n\"call\": null,\n\"logs\": []}"), "{text}");
     assert_eq!(parse_document(text).unwrap().logs.logs.len(), 0);
 }
@@ -410,18 +409,15 @@ fn exact_artefacts_hold_no_raw_control_characters() {
     );
     let set = LogSet::parse(raw).unwrap();
     let logs = all(&set);
-    let outputs = [json_array(&set, &logs), ndjson(&set, &logs), curl_command(&set, logs[0]), case_text(&set, None)];
+    let outputs = [json_array(&logs), ndjson(&logs), curl_command(logs[0]), case_text(&set, None)];
     for output in &outputs {
         let bad: Vec<char> = output.chars().filter(|c| c.is_control() && *c != '\n').collect();
         assert!(bad.is_empty(), "{bad:?} in {output}");
     }
-    let original: Value = serde_json::from_str(set.raw(logs[0])).unwrap();
-    let reopened = LogSet::parse(json_array(&set, &logs)).unwrap();
-    assert_eq!(serde_json::from_str::<Value>(reopened.raw(&reopened.logs[0])).unwrap(), original, "same values");
-    assert_eq!(
-        ndjson(&set, &logs).lines().next().map(|line| serde_json::from_str::<Value>(line).unwrap()),
-        Some(original)
-    );
+    let original: Value = serde_json::from_str(logs[0].raw()).unwrap();
+    let reopened = LogSet::parse(json_array(&logs)).unwrap();
+    assert_eq!(serde_json::from_str::<Value>(reopened.logs[0].raw()).unwrap(), original, "same values");
+    assert_eq!(ndjson(&logs).lines().next().map(|line| serde_json::from_str::<Value>(line).unwrap()), Some(original));
     assert!(outputs[1].contains(r#""c1":"\u007f\u0080\u009b\u009f""#), "{}", outputs[1]);
 }
 

@@ -24,7 +24,6 @@ const TRUNCATION_MARK: &str = "... [TRUNCATED]\"";
 
 /// What one array element became.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[expect(clippy::large_enum_variant, reason = "moved once per element; boxing would allocate once per log")]
 pub enum Decoded {
     Log(WebhookLog),
     Rejected(RejectedLog),
@@ -240,15 +239,20 @@ fn decode_entry<const LENIENT_NAMES: bool>(
     members: &Members<'_, LENIENT_NAMES>,
     names: &mut [Names; 2],
 ) -> Result<WebhookLog, String> {
+    if u32::try_from(entry.len()).is_err() {
+        return Err("the entry is over 4 GiB".to_owned());
+    }
     let mut problems: Vec<String> = members
         .repeated
         .iter()
         .map(|name| format!("field `{name}` appears more than once; the last value is used"))
         .collect();
     let field = |at: usize| members.known[at].map(RawValue::get).filter(|raw| *raw != "null");
+    // An entry's length fits in a `Span`: one over 4 GiB is refused above.
+    let offset = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
     let span_of = |raw: &str| {
         let start = raw.as_ptr().addr() - entry.as_ptr().addr();
-        start..start + raw.len()
+        offset(start)..offset(start + raw.len())
     };
 
     let id = match field(ID).map(str::parse::<i64>) {
@@ -275,7 +279,7 @@ fn decode_entry<const LENIENT_NAMES: bool>(
         }
         parsed
     });
-    let error_message = fields.string("error_message", field(ERROR_MESSAGE), "a string").map(Cow::into_owned);
+    let error_message = fields.string("error_message", field(ERROR_MESSAGE), "a string").map(Box::from);
     let retry_count = fields.integer::<u32>("retry_count", field(RETRY_COUNT), "a non-negative integer").unwrap_or(0);
     let success = match field(SUCCESS) {
         Some("true") => true,

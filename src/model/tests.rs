@@ -16,13 +16,13 @@ fn a_complete_log_decodes_with_payload_kept_as_sent() {
     let log = &set.logs[0];
     assert_eq!((log.id, log.call_id, log.assistant_id), (7, Some(101), Some(3)));
     assert_eq!(log.webhook_type, "call_started");
-    assert_eq!(set.payload(log), Some(r#"{"z": 1, "a": 123456789012345678901234567890}"#));
-    assert_eq!(set.response_body(log).as_deref(), Some(r#"{"ok":true}"#));
-    assert_eq!(set.metadata(log), Some(r#"{"status": "in-progress"}"#));
+    assert_eq!(log.payload(), Some(r#"{"z": 1, "a": 123456789012345678901234567890}"#));
+    assert_eq!(log.response_body_text().as_deref(), Some(r#"{"ok":true}"#));
+    assert_eq!(log.metadata(), Some(r#"{"status": "in-progress"}"#));
     assert_eq!(log.outcome(), Outcome::Status(200));
     assert_eq!(log.url_host(), "hooks.example.com:8443");
     assert!(log.problems.is_empty(), "{:?}", log.problems);
-    assert_eq!(set.raw(log), GOOD);
+    assert_eq!(log.raw(), GOOD);
 }
 
 #[test]
@@ -90,8 +90,8 @@ fn non_object_payloads_and_non_string_bodies_are_shown_as_sent() {
         r#"[{"id": 1, "webhook_url": "u", "webhook_type": "t", "success": false, "request_payload": [1, "two"], "response_body": {"detail": "x"}}]"#,
     );
     let log = &set.logs[0];
-    assert_eq!(set.payload(log), Some(r#"[1, "two"]"#));
-    assert_eq!(set.response_body(log).as_deref(), Some(r#"{"detail": "x"}"#));
+    assert_eq!(log.payload(), Some(r#"[1, "two"]"#));
+    assert_eq!(log.response_body_text().as_deref(), Some(r#"{"detail": "x"}"#));
     assert_eq!(
         log.problems,
         [
@@ -154,5 +154,5 @@ fn a_lone_surrogate_in_a_string_field_keeps_the_rest_of_it() {
 fn a_byte_order_mark_is_skipped() {
     let set = parse("\u{feff}[{\"id\": 1, \"webhook_url\": \"u\", \"webhook_type\": \"t\", \"success\": true}]");
     assert_eq!(set.logs.len(), 1);
-    assert_eq!(set.raw(&set.logs[0]), r#"{"id": 1, "webhook_url": "u", "webhook_type": "t", "success": true}"#);
+    assert_eq!(set.logs[0].raw(), r#"{"id": 1, "webhook_url": "u", "webhook_type": "t", "success": true}"#);
 }

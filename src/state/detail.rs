@@ -161,11 +161,11 @@ impl Detail {
 fn build_doc(set: &LogSet, index: usize, tab: Tab, id: u64) -> Doc {
     let log = &set.logs[index];
     match tab {
-        Tab::Payload => match set.payload(log) {
+        Tab::Payload => match log.payload() {
             Some(raw) => Doc::new(id, &json_text::pretty(raw), Language::Json, size(raw.len())),
             None => Doc::new(id, "(no request payload: the server stored null)", Language::Plain, String::new()),
         },
-        Tab::Response => match set.response_body(log) {
+        Tab::Response => match log.response_body_text() {
             None => Doc::new(id, "(no response body)", Language::Plain, String::new()),
             Some(body) if body.is_empty() => Doc::new(id, "(empty body)", Language::Plain, String::new()),
             Some(body) => {
@@ -178,7 +178,7 @@ fn build_doc(set: &LogSet, index: usize, tab: Tab, id: u64) -> Doc {
         },
         Tab::Info => Doc::new(id, &info_text(set, index), Language::Plain, String::new()),
         Tab::Raw => {
-            let raw = set.raw(log);
+            let raw = log.raw();
             Doc::new(id, &json_text::pretty(raw), Language::Json, size(raw.len()))
         }
     }
@@ -187,7 +187,7 @@ fn build_doc(set: &LogSet, index: usize, tab: Tab, id: u64) -> Doc {
 fn info_text(set: &LogSet, index: usize) -> String {
     let log = &set.logs[index];
     let mut out = String::from("webhook_metadata:\n");
-    match set.metadata(log) {
+    match log.metadata() {
         Some(raw) => out.push_str(&json_text::pretty(raw)),
         None => out.push_str("  (none)"),
     }

@@ -179,7 +179,7 @@ fn print_json_output_reopens_to_the_same_output() {
 fn a_case_file_exported_by_hookscope_reopens_to_the_same_output() {
     let loaded = parse_document(DEMO_CALL.to_owned()).unwrap();
     let logs: Vec<&WebhookLog> = loaded.logs.logs.iter().collect();
-    let case = hookscope::export::case_file(&loaded.logs, loaded.call.as_ref(), &logs, jiff::Timestamp::UNIX_EPOCH);
+    let case = hookscope::export::case_file(loaded.call.as_ref(), &logs, jiff::Timestamp::UNIX_EPOCH);
     let dir = tempfile::tempdir().unwrap();
     let path = write(dir.path(), "case.json", case);
     for format in ["json", "ndjson", "table", "markdown"] {
@@ -289,8 +289,8 @@ fn filters_on_the_demo_match_its_data() {
             &["--grep", "CONNECTION REFUSED"],
             pick(&|log| {
                 log.error_message.as_deref().is_some_and(|e| e.contains("Connection refused"))
-                    || loaded.logs.response_body(log).is_some_and(|b| b.to_lowercase().contains("connection refused"))
-                    || loaded.logs.payload(log).is_some_and(|p| p.to_lowercase().contains("connection refused"))
+                    || log.response_body_text().is_some_and(|b| b.to_lowercase().contains("connection refused"))
+                    || log.payload().is_some_and(|p| p.to_lowercase().contains("connection refused"))
             }),
         ),
     ];
