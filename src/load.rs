@@ -55,7 +55,8 @@ impl Ending {
         logs.body_problems.extend(self.body_problems);
         let result = match self.failure {
             Some(failure) if self.cut_short => {
-                logs.body_problems.push(failure.message);
+                let shown = logs.logs.len();
+                logs.body_problems.push(format!("the body was cut short, {shown} log(s) in: {}", failure.message));
                 Ok(LoadedCall { call: self.call, logs })
             }
             Some(failure) => Err(failure),

@@ -1,6 +1,7 @@
 //! The explorer's whole state and the one function that changes it. `update` does no I/O: it
 //! returns [`Effect`]s for the app to perform, which is why most tests live here.
 
+mod arrival;
 mod detail;
 mod keys;
 mod summary;
@@ -11,16 +12,16 @@ use std::time::Instant;
 
 use ratatui::layout::Rect;
 
+pub use arrival::Arrival;
 pub use detail::{Detail, Doc, Tab};
 pub use summary::Summary;
 
-use crate::action::{Action, Effect, LoadFailure, Msg, Progress};
+use crate::action::{Action, Effect, LoadFailure, Msg};
 use crate::case_file::LoadedCall;
 use crate::export::{Clip, CopyItem};
 use crate::filter::{Filter, TextSearch};
 use crate::keymap::{Keymap, Mode};
 use crate::layout::{Areas, areas};
-use crate::model::Decoded;
 use crate::model::time::TimeDisplay;
 
 /// What is known about the data.
@@ -29,14 +30,6 @@ pub enum Load {
     Loading { since: Instant },
     Loaded,
     Failed(LoadFailure),
-}
-
-/// The first load's body while its rows arrive and are shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Arrival {
-    pub request: u64,
-    pub since: Instant,
-    pub progress: Progress,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -220,26 +213,13 @@ impl State {
                     return Vec::new();
                 }
                 let arrived = self.arrival.take().filter(|arrival| arrival.request == request).and(self.data.take());
-                match *result {
-                    Ok(mut loaded) => {
-                        if let Some(arrived) = arrived {
-                            // The logs sent while the body arrived come first; the rest join them.
-                            let mut whole = Arc::unwrap_or_clone(arrived);
-                            let rest = std::mem::take(&mut loaded.logs);
-                            whole.logs.body_problems.extend(rest.body_problems);
-                            for log in rest.logs {
-                                whole.logs.add(Decoded::Log(log));
-                            }
-                            for rejected in rest.rejected {
-                                whole.logs.add(Decoded::Rejected(rejected));
-                            }
-                            loaded.logs = whole.logs;
-                            self.data = Some(Arc::new(LoadedCall { call: loaded.call.take(), logs: loaded.logs }));
-                            return self.on_loaded(None, call_error);
-                        }
-                        self.on_loaded(Some(loaded), call_error)
+                match (*result, arrived) {
+                    (Ok(rest), Some(arrived)) => {
+                        self.data = Some(Arc::new(arrival::join(arrived, rest)));
+                        self.on_loaded(None, call_error)
                     }
-                    Err(failure) => {
+                    (Ok(loaded), None) => self.on_loaded(Some(loaded), call_error),
+                    (Err(failure), _) => {
                         self.load = Load::Failed(failure);
                         Vec::new()
                     }
@@ -300,34 +280,6 @@ impl State {
         vec![Effect::Fetch { request: self.request, arriving: self.data.is_none() }]
     }
 
-    /// Logs decoded while the body arrives join the list; the selection stays on its log.
-    fn on_arriving(&mut self, request: u64, decoded: Vec<Decoded>, progress: Progress) -> Vec<Effect> {
-        let since = match self.arrival {
-            Some(arrival) if arrival.request == request => arrival.since,
-            _ => {
-                self.data = Some(Arc::default());
-                self.types.clear();
-                Instant::now()
-            }
-        };
-        self.arrival = Some(Arrival { request, since, progress });
-        if decoded.is_empty() {
-            return Vec::new();
-        }
-        let previous_id = self.selected_log().map(|log| log.id);
-        let data = Arc::make_mut(self.data.get_or_insert_with(Arc::default));
-        for item in decoded {
-            if let Decoded::Log(log) = &item {
-                count_type(&mut self.types, log);
-            }
-            data.logs.add(item);
-        }
-        self.selected = previous_id.and_then(|id| self.logs()?.logs.iter().position(|log| log.id == id));
-        let mut effects = if self.filter.text.is_empty() { Vec::new() } else { self.start_search() };
-        effects.extend(self.refilter());
-        effects
-    }
-
     /// A load is whole: `loaded`, or, when `None`, the data its rows arrived into.
     fn on_loaded(&mut self, loaded: Option<LoadedCall>, call_error: Option<String>) -> Vec<Effect> {
         let previous_id = self.selected_log().map(|log| log.id);
@@ -338,7 +290,7 @@ impl State {
         let Some(data) = self.data.clone() else { return Vec::new() };
         let mut types: Vec<TypeCount> = Vec::new();
         for log in &data.logs.logs {
-            count_type(&mut types, log);
+            arrival::count_type(&mut types, log);
         }
         let problems = data.logs.problem_report();
         self.status = if let Some(first) = problems.first() {
@@ -604,14 +556,6 @@ impl State {
                 Vec::new()
             }
         }
-    }
-}
-
-/// Counts `log` under its webhook type, a new type going last (the order types are first met).
-fn count_type(types: &mut Vec<TypeCount>, log: &crate::model::WebhookLog) {
-    match types.iter_mut().find(|t| t.name == log.webhook_type.as_str()) {
-        Some(t) => t.count += 1,
-        None => types.push(TypeCount { name: log.webhook_type.to_string(), count: 1 }),
     }
 }
 
