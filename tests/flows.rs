@@ -3,6 +3,8 @@
 
 #[path = "support/screen.rs"]
 mod screen;
+#[path = "support/synthetic.rs"]
+mod synthetic;
 
 use hookscope::filter::Filter;
 use hookscope::load::Loader;
@@ -199,6 +201,39 @@ async fn fetching_again_aborts_the_fetch_it_replaces() {
     app.wait_for_text("Fetching webhook logs for call 5").await;
     assert!(closed.try_recv().is_err(), "the new fetch still runs");
 
+    app.press("q");
+    app.finished().await.unwrap();
+}
+
+/// A big body still arriving: its first rows are on screen with the progress line, and the
+/// list can be filtered and moved in before the rest has come.
+#[tokio::test]
+async fn rows_show_while_the_body_still_arrives() {
+    use http_server::{Reply, TestServer};
+    let text = synthetic::synthetic_logs_json(400, 9);
+    // The body's first half, then nothing more: the load stays in progress.
+    let half = &text[..text.len() / 2];
+    let server = TestServer::start(vec![
+        Reply::json(200, "OK", half).content_length(text.len()).then_stall(),
+        Reply::json(404, "Not Found", r#"{"detail": "Not Found"}"#).for_target("/api/v1/calls/5"),
+    ])
+    .await;
+    let config = hookscope::api::ApiConfig {
+        base_url: server.url(),
+        api_key: Some((hookscope::api::ApiKey::new("burki_test_key_0000").unwrap(), hookscope::api::KeySource::Flag)),
+        ..hookscope::api::ApiConfig::default()
+    };
+    let loader = Loader::api(config, hookscope::api::CallRef::Id(5), None, true).unwrap();
+    let mut app = screen::start(loader, Filter::default(), 120, 40);
+    let arriving = app.wait_for("rows and progress", |s| s.contains("receiving") && s.contains("Delivery ")).await;
+    let progress = arriving.lines().next().and_then(|line| line.split_once("receiving ")).map(|(_, rest)| rest);
+    let said =
+        progress.and_then(|rest| rest.split_once(" MB of 0.3 MB (")).is_some_and(|(_, rest)| rest.contains("%)"));
+    assert!(said, "the progress line says how much of the 0.3 MB body is in:\n{arriving}");
+    assert!(arriving.contains("deliveries"), "{arriving}");
+    app.press("f");
+    let failed = app.wait_for_text("failed only").await;
+    assert!(failed.contains("receiving") && !failed.contains(" ✓ "), "filtered while arriving:\n{failed}");
     app.press("q");
     app.finished().await.unwrap();
 }

@@ -137,3 +137,30 @@ async fn a_report_without_call_details_says_why_on_one_line() {
          key lacks permission for this call\n"
     );
 }
+
+/// A connection that drops part-way through the body: every log complete before the drop is
+/// printed, the drop is said, and the exit code is the network error's.
+#[tokio::test]
+async fn a_body_cut_short_prints_every_complete_log_and_exits_9() {
+    let text = crate::synthetic::synthetic_logs_json(300, 3);
+    let cut = text.len() * 2 / 3;
+    let sent = &text[..cut];
+    let server = TestServer::start(vec![
+        Reply::json(200, "OK", sent).content_length(text.len()).for_target(LOGS_TARGET),
+        Reply::json(200, "OK", sent).content_length(text.len()).for_target(LOGS_TARGET),
+    ])
+    .await;
+    let whole = hookscope::model::LogSet::parse(&text).unwrap();
+    let complete: Vec<i64> = whole.logs.iter().filter(|log| sent.contains(log.raw())).map(|log| log.id).collect();
+    assert!(complete.len() > 150 && complete.len() < 300, "{} complete", complete.len());
+
+    let run = fetch(&server, "101", &["--print", "ndjson"]).await;
+    assert_eq!(run.code, Some(9), "{run:?}");
+    let printed: Vec<i64> = run.stdout().lines().map(|line| ids(&format!("[{line}]"))[0]).collect();
+    assert_eq!(printed, complete);
+    assert!(run.stderr.contains("network error") && run.stderr.contains("end of file"), "{}", run.stderr);
+
+    let run = fetch(&server, "101", &["--print", "json"]).await;
+    assert_eq!(run.code, Some(9), "{run:?}");
+    assert_eq!(ids(run.stdout()), complete);
+}
