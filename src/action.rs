@@ -252,4 +252,7 @@ pub enum Effect {
     Export {
         logs: Vec<usize>,
     },
+    /// Make the HTML and XML grammars ready (~150 ms of a core, ~24 MiB), once a call has such
+    /// a body: most calls have none.
+    WarmUpMarkup,
 }

@@ -197,6 +197,10 @@ impl App {
                         let _ = tx.send(Msg::Searched { generation, matches: Arc::new(matches) });
                     });
                 }
+                Effect::WarmUpMarkup => {
+                    let highlighter = Arc::clone(&self.highlighter);
+                    tokio::task::spawn_blocking(move || highlighter.warm_up());
+                }
                 Effect::Highlight { doc, lines, language } => {
                     self.highlighting.store(doc, Ordering::SeqCst);
                     let current = Arc::clone(&self.highlighting);

@@ -206,15 +206,19 @@ fn load_file(path: &Path, sink: &mut impl LogSink) -> Ending {
         if stdin { "stdin".to_owned() } else { crate::sanitize::short(&path.display().to_string()).into_owned() };
     let cannot_read =
         |err: std::io::Error| file_failure(format!("cannot read {shown}: {err}"), "Check the path and permissions.");
-    let mut reader: Box<dyn Read> = if stdin {
-        Box::new(std::io::stdin().lock())
+    let (mut reader, expected): (Box<dyn Read>, _) = if stdin {
+        (Box::new(std::io::stdin().lock()), None)
     } else {
         match std::fs::File::open(path) {
-            Ok(file) => Box::new(file),
+            Ok(file) => {
+                let length = file.metadata().ok().filter(std::fs::Metadata::is_file).map(|meta| meta.len());
+                (Box::new(file), length.and_then(|length| usize::try_from(length).ok()))
+            }
             Err(err) => return cannot_read(err),
         }
     };
     let mut stream = LogStream::default();
+    let mut received = 0;
     let mut block = vec![0; READ_BLOCK];
     let mut first = true;
     loop {
@@ -235,6 +239,8 @@ fn load_file(path: &Path, sink: &mut impl LogSink) -> Ending {
             };
         }
         stream.push(&block[..n], sink);
+        received += n;
+        sink.progress(received, expected);
     }
     if let Some(at) = stream.invalid_utf8_at() {
         return not_utf8(&shown, at);

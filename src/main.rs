@@ -126,9 +126,6 @@ fn explore(runtime: &tokio::runtime::Runtime, loader: Loader, settings: Settings
         state.redact = settings.redact;
         let highlighter = tokio::task::spawn_blocking(move || Highlighter::new(theme_choice, color));
         let highlighter = Arc::new(highlighter.await.map_err(std::io::Error::other)?);
-        // The HTML and XML grammars compile on first use (~150 ms); do it before a body needs it.
-        let warming = Arc::clone(&highlighter);
-        tokio::task::spawn_blocking(move || warming.warm_up());
         let context = AppContext {
             loader: Arc::new(loader),
             highlighter,

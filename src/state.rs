@@ -112,6 +112,9 @@ pub struct State {
     pub spinner: usize,
     request: u64,
     next_doc: u64,
+    /// A response body in HTML or XML has been met, and the grammars to highlight it were asked
+    /// to be made ready.
+    markup_warmed: bool,
     /// Set when the user asked to quit; the app stops after this update.
     pub quitting: bool,
 }
@@ -149,6 +152,7 @@ impl State {
             request: 0,
             next_doc: 0,
             quitting: false,
+            markup_warmed: false,
         }
     }
 
@@ -305,7 +309,8 @@ impl State {
         self.load = Load::Loaded;
         self.selected = previous_id.and_then(|id| self.logs()?.logs.iter().position(|log| log.id == id));
         self.text_matches = None;
-        let mut effects = self.start_search();
+        let mut effects: Vec<Effect> = self.warm_up_for(&data.logs.logs).into_iter().collect();
+        effects.extend(self.start_search());
         effects.extend(self.refilter());
         effects
     }

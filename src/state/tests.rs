@@ -497,3 +497,29 @@ fn keys_rebound_in_the_config_file_are_the_keys_that_work() {
     send(&mut state, key('x'));
     assert!(state.quitting);
 }
+
+/// The HTML and XML grammars are made ready once, for a call that has such a body, and never
+/// for one that has none.
+#[test]
+fn markup_grammars_are_warmed_once_and_only_for_a_call_with_markup() {
+    let with_body = |id: u32, body: &str| {
+        format!(r#"{{"id": {id}, "webhook_url": "u", "webhook_type": "t", "success": false, "response_body": {body}}}"#)
+    };
+    let load = |entries: &[String]| {
+        let mut state = State::new("call 1".into(), Filter::default(), Keymap::default(), Rect::new(0, 0, 120, 40));
+        state.start();
+        let loaded = parse_document(format!("[{}]", entries.join(","))).unwrap();
+        let effects = send(&mut state, Msg::Loaded { request: 1, result: Box::new(Ok(loaded)), call_error: None });
+        (state, effects.iter().filter(|effect| **effect == Effect::WarmUpMarkup).count())
+    };
+    let plain = [with_body(1, r#""ok""#), with_body(2, r#""{\"a\": \"<b>\"}""#), with_body(3, "null")];
+    assert_eq!(load(&plain).1, 0);
+    let page = with_body(4, r#""\n  <html><title>502</title></html>""#);
+    let (mut state, warmed) = load(&[plain[0].clone(), page.clone()]);
+    assert_eq!(warmed, 1);
+    let again = send(&mut state, key('r'));
+    let loaded = parse_document(format!("[{page}]")).unwrap();
+    let mut effects = again;
+    effects.extend(send(&mut state, Msg::Loaded { request: 2, result: Box::new(Ok(loaded)), call_error: None }));
+    assert!(!effects.contains(&Effect::WarmUpMarkup), "once a session");
+}
