@@ -1,11 +1,12 @@
-//! `--print`: the logs the filters admit, written for scripts and tickets. NDJSON is written log
-//! by log as the body arrives; JSON and the table keep only the logs they print, to write them
-//! in order at the end; Markdown needs the whole call (its counts and timings).
+//! `--print`: the logs the filters admit, written for scripts and tickets. NDJSON and the table
+//! are written log by log as the body arrives; JSON keeps only the logs it prints, to write them
+//! at the end; Markdown needs the whole call (its counts and timings).
 //!
-//! Every format writes logs in attempt order. The server sends them in that order, so NDJSON
-//! holds back only a few logs ([`REORDER_WINDOW`]) to mend a small disorder (ties, clock
-//! skew between workers); a log that arrives later than that is written where it arrived, and
-//! said on stderr.
+//! Every format writes logs in attempt order. The server sends them in that order, so the
+//! streamed formats hold back only a few logs ([`REORDER_WINDOW`]) to mend a small disorder
+//! (ties, clock skew between workers); a log that arrives later than that is written where it
+//! arrived, and said on stderr. The table's columns fit the first logs written and those held
+//! back then: every log, for a call of no more than [`REORDER_WINDOW`].
 
 use std::collections::VecDeque;
 use std::io::{self, IsTerminal, Write};
@@ -18,7 +19,7 @@ use crate::model::{Decoded, LogSet, LogSink, WebhookLog};
 use crate::sanitize;
 use crate::ui::theme::Theme;
 
-/// How many admitted logs NDJSON holds back to write them in attempt order.
+/// How many admitted logs NDJSON and the table hold back to write them in attempt order.
 pub const REORDER_WINDOW: usize = 256;
 
 /// Exit code when writing the output fails.
@@ -49,9 +50,12 @@ struct Printer<W: Write> {
     search: Option<TextSearch>,
     format: PrintFormat,
     out: io::BufWriter<W>,
-    /// NDJSON lines written so far.
-    written: usize,
-    /// NDJSON logs held back, in attempt order, and the last one written.
+    /// The table's columns, once its first row is written; the terminal's width and whether to
+    /// colour the result column.
+    table: Option<export::TableRows>,
+    table_width: Option<usize>,
+    color: bool,
+    /// Logs held back (NDJSON, table), in attempt order, and the last one written.
     held: VecDeque<WebhookLog>,
     last_written: Option<WebhookLog>,
     /// Logs written out of attempt order, for a warning.
@@ -66,12 +70,15 @@ struct Printer<W: Write> {
 impl<W: Write> Printer<W> {
     fn new(filter: Filter, format: PrintFormat, out: W) -> Self {
         let search = TextSearch::new(&filter.text);
+        let on_terminal = io::stdout().is_terminal();
         Self {
             filter,
             search,
             format,
             out: io::BufWriter::with_capacity(256 * 1024, out),
-            written: 0,
+            table: None,
+            table_width: on_terminal.then(|| crossterm::terminal::size().ok()).flatten().map(|(w, _)| usize::from(w)),
+            color: on_terminal && !Theme::no_color_requested(),
             held: VecDeque::new(),
             last_written: None,
             out_of_order: Vec::new(),
@@ -81,7 +88,7 @@ impl<W: Write> Printer<W> {
         }
     }
 
-    /// Holds an admitted NDJSON log back, writing the first held one once too many are.
+    /// Holds an admitted log back, writing the first held one once too many are.
     fn hold(&mut self, log: WebhookLog) {
         if self.last_written.as_ref().is_some_and(|last| log.sorts_before(last)) {
             self.out_of_order.push(format!(
@@ -101,16 +108,29 @@ impl<W: Write> Printer<W> {
     }
 
     fn write(&mut self, log: WebhookLog) {
-        if self.write_error.is_none()
-            && let Err(err) = export::write_ndjson(&mut self.out, &[&log])
-        {
-            self.write_error = Some(err);
+        if self.write_error.is_none() {
+            let written = match self.format {
+                PrintFormat::Table => self.write_row(&log),
+                _ => export::write_ndjson(&mut self.out, &[&log]),
+            };
+            self.write_error = written.err();
         }
-        self.written += 1;
         if !log.problems.is_empty() {
             self.problems.add(Decoded::Log(log.clone()));
         }
         self.last_written = Some(log);
+    }
+
+    /// A table row; the header first, with columns fitted to this log and those held back.
+    fn write_row(&mut self, log: &WebhookLog) -> io::Result<()> {
+        if self.table.is_none() {
+            let fitted_to = std::iter::once(log).chain(&self.held);
+            let (table, header) = export::TableRows::fitted_to(fitted_to, self.table_width, self.color);
+            self.out.write_all(header.as_bytes())?;
+            self.table = Some(table);
+        }
+        let row = self.table.as_ref().map(|table| table.row(log)).unwrap_or_default();
+        self.out.write_all(row.as_bytes())
     }
 
     fn finish(mut self, ending: Ending, redact: bool) -> Printed {
@@ -119,7 +139,8 @@ impl<W: Write> Printer<W> {
         {
             return Printed { exit_code: ending.exit_code, messages: vec![failure.message.clone()] };
         }
-        for log in std::mem::take(&mut self.held) {
+        // One at a time, so that the table's columns fit the rows still held.
+        while let Some(log) = self.held.pop_front() {
             self.write(log);
         }
         let written = self.write_kept(ending.call.as_ref(), redact).and_then(|()| self.out.flush());
@@ -155,20 +176,17 @@ impl<W: Write> Printer<W> {
     fn write_kept(&mut self, call: Option<&crate::model::CallInfo>, redact: bool) -> io::Result<()> {
         let logs: Vec<&WebhookLog> = self.kept.logs.iter().collect();
         match self.format {
-            PrintFormat::Ndjson => Ok(()),
+            // A table of no rows is its header.
+            PrintFormat::Table if self.table.is_none() => {
+                self.out.write_all(export::table(&[], self.table_width, self.color).as_bytes())
+            }
+            PrintFormat::Ndjson | PrintFormat::Table => Ok(()),
             PrintFormat::Json => export::write_json_array(&mut self.out, &logs),
             PrintFormat::Markdown => {
                 let shown: Vec<&WebhookLog> =
                     self.filter.apply(&self.kept).into_iter().map(|i| &self.kept.logs[i]).collect();
                 let report = export::markdown_call_report(&self.kept, call, &shown, redact, export::REPORT_LIMIT);
                 self.out.write_all(report.as_bytes())
-            }
-            PrintFormat::Table => {
-                let on_terminal = io::stdout().is_terminal();
-                let width =
-                    on_terminal.then(|| crossterm::terminal::size().ok()).flatten().map(|(w, _)| usize::from(w));
-                let color = on_terminal && !Theme::no_color_requested();
-                self.out.write_all(export::table(&logs, width, color).as_bytes())
             }
         }
     }
@@ -182,7 +200,7 @@ impl<W: Write> LogSink for Printer<W> {
         };
         let admitted = self.format == PrintFormat::Markdown || self.filter.admits(&log, self.search.as_ref());
         match (admitted, self.format) {
-            (true, PrintFormat::Ndjson) => self.hold(log),
+            (true, PrintFormat::Ndjson | PrintFormat::Table) => self.hold(log),
             (true, _) => self.kept.add(Decoded::Log(log)),
             (false, _) if !log.problems.is_empty() => self.problems.add(Decoded::Log(log)),
             (false, _) => {}
@@ -191,7 +209,7 @@ impl<W: Write> LogSink for Printer<W> {
 
     fn progress(&mut self, _received: usize, _expected: Option<usize>) {
         // What has been written reaches the reader as the body arrives, not at the end.
-        if self.format == PrintFormat::Ndjson
+        if matches!(self.format, PrintFormat::Ndjson | PrintFormat::Table)
             && self.write_error.is_none()
             && let Err(err) = self.out.flush()
         {

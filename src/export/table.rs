@@ -29,23 +29,51 @@ const RESET: &str = "\x1b[0m";
 /// data goes through [`sanitize`].
 #[must_use]
 pub fn table(logs: &[&WebhookLog], width: Option<usize>, color: bool) -> String {
-    let rows: Vec<[String; COLUMNS]> = logs.iter().map(|log| row(log)).collect();
-    let mut widths: [usize; COLUMNS] = HEADERS.map(UnicodeWidthStr::width);
-    for row in &rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.width());
-        }
-    }
-    if let Some(limit) = width {
-        fit(&mut widths, limit);
-    }
-    let mut out = String::new();
-    push_line(&mut out, &HEADERS.map(str::to_owned), &widths, width, None);
-    for (row, log) in rows.iter().zip(logs) {
-        let sgr = color.then_some(if log.success { GREEN } else { RED });
-        push_line(&mut out, row, &widths, width, sgr);
+    let (table, mut out) = TableRows::fitted_to(logs.iter().copied(), width, color);
+    for log in logs {
+        out.push_str(&table.row(log));
     }
     out
+}
+
+/// A table written a row at a time, for `--print table` while the body arrives: its columns are
+/// as wide as the rows it was fitted to need, and a later, wider cell is cut with `…`.
+#[derive(Debug, Clone)]
+pub struct TableRows {
+    widths: [usize; COLUMNS],
+    limit: Option<usize>,
+    color: bool,
+}
+
+impl TableRows {
+    /// Columns fitted to `logs` (and to `width`), and the header line.
+    pub fn fitted_to<'l>(
+        logs: impl IntoIterator<Item = &'l WebhookLog>,
+        width: Option<usize>,
+        color: bool,
+    ) -> (Self, String) {
+        let mut widths: [usize; COLUMNS] = HEADERS.map(UnicodeWidthStr::width);
+        for log in logs {
+            for (width, cell) in widths.iter_mut().zip(row(log)) {
+                *width = (*width).max(cell.width());
+            }
+        }
+        if let Some(limit) = width {
+            fit(&mut widths, limit);
+        }
+        let mut header = String::new();
+        push_line(&mut header, &HEADERS.map(str::to_owned), &widths, width, None);
+        (Self { widths, limit: width, color }, header)
+    }
+
+    /// The line of one delivery.
+    #[must_use]
+    pub fn row(&self, log: &WebhookLog) -> String {
+        let mut out = String::new();
+        let sgr = self.color.then_some(if log.success { GREEN } else { RED });
+        push_line(&mut out, &row(log), &self.widths, self.limit, sgr);
+        out
+    }
 }
 
 fn row(log: &WebhookLog) -> [String; COLUMNS] {

@@ -300,3 +300,21 @@ fn filters_on_the_demo_match_its_data() {
         assert_eq!(ids(run.quiet_success()), expected, "{filters:?}");
     }
 }
+
+/// The table is written as the body arrives: its columns fit the first rows written and those
+/// held back then, and a later, wider cell is cut to its column.
+#[test]
+fn a_table_of_a_big_call_streams_with_columns_fitted_to_its_first_rows() {
+    let text = crate::synthetic::synthetic_logs_json(400, 5);
+    let wide = r#"{"id": 99000001, "webhook_url": "u", "webhook_type": "a-webhook-type-wider-than-any-before-it", "success": true, "attempted_at": "2025-08-24T23:59:59Z"}"#;
+    let body = format!("{}, {wide}]", text.trim_end().strip_suffix(']').expect("an array"));
+    let run = hookscope(["--file", "-", "--print", "table"]).stdin(body).run();
+    let lines: Vec<&str> = run.quiet_success().lines().collect();
+    assert_eq!(lines.len(), 402, "a header and a row a log");
+    let type_column = lines[0].find("TYPE").unwrap()..lines[0].find("STATUS").unwrap();
+    let last = lines[401];
+    assert!(last.contains("a-webhook-type") && !last.contains("wider-than-any-before-it"), "{last}");
+    assert!(last.contains('…'), "cut to its column: {last}");
+    let gap_after_type = |line: &&str| line.chars().skip(type_column.end - 2).take(2).collect::<String>();
+    assert!(lines[1..].iter().all(|line| gap_after_type(line) == "  "), "aligned");
+}
