@@ -45,6 +45,17 @@ pub struct FetchedCall {
     pub logs: LogSet,
 }
 
+/// What [`ApiClient::stream_call`] found beside the logs it handed to its sink.
+#[derive(Debug, Clone)]
+pub struct StreamedCall {
+    pub call_id: i64,
+    pub call: Option<CallInfo>,
+    /// Why the call details are missing: the logs are still worth showing without them.
+    pub call_error: Option<ApiError>,
+    /// What was wrong with the logs' body as a whole (see [`LogStream::finish`]).
+    pub body_problems: Vec<String>,
+}
+
 /// Cheap to clone: clones share one connection pool, so a spawned fetch can own one.
 #[derive(Clone)]
 pub struct ApiClient {
@@ -201,17 +212,44 @@ impl ApiClient {
     /// # Errors
     /// A failed SID lookup or a failed logs request.
     pub async fn fetch_call(&self, call: &CallRef, webhook_type: Option<&str>) -> Result<FetchedCall, ApiError> {
-        let (call_id, known) = self.resolve_call_id(call).await?;
-        if let Some(info) = known {
-            let logs = self.webhook_logs(call_id, webhook_type).await?;
-            return Ok(FetchedCall { call_id, call: Some(info), call_error: None, logs });
-        }
-        let (logs, details) = tokio::join!(self.webhook_logs(call_id, webhook_type), self.call_details(call_id));
-        let (call, call_error) = match details {
-            Ok(info) => (Some(info), None),
-            Err(err) => (None, Some(err)),
+        let (mut logs, streamed) = self.stream_call(call, webhook_type, true, LogSet::default()).await;
+        let streamed = streamed?;
+        logs.body_problems = streamed.body_problems;
+        Ok(FetchedCall { call_id: streamed.call_id, call: streamed.call, call_error: streamed.call_error, logs })
+    }
+
+    /// [`ApiClient::fetch_call`], handing each log to `sink` as it arrives (see
+    /// [`ApiClient::stream_webhook_logs`]); the call's details only `with_details`, unless a SID
+    /// lookup brought them anyway.
+    ///
+    /// # Errors
+    /// A failed SID lookup or a failed logs request; the sink keeps the logs that came before a
+    /// failure part-way through the body.
+    pub async fn stream_call<S: LogSink + Send + 'static>(
+        &self,
+        call: &CallRef,
+        webhook_type: Option<&str>,
+        with_details: bool,
+        sink: S,
+    ) -> (S, Result<StreamedCall, ApiError>) {
+        let (call_id, known) = match self.resolve_call_id(call).await {
+            Ok(resolved) => resolved,
+            Err(err) => return (sink, Err(err)),
         };
-        Ok(FetchedCall { call_id, call, call_error, logs: logs? })
+        let logs = self.stream_webhook_logs(call_id, webhook_type, sink);
+        let ((sink, logs), details) = if with_details && known.is_none() {
+            let (logs, details) = tokio::join!(logs, self.call_details(call_id));
+            (logs, Some(details))
+        } else {
+            (logs.await, None)
+        };
+        let (call, call_error) = match details {
+            Some(Ok(info)) => (Some(info), None),
+            Some(Err(err)) => (None, Some(err)),
+            None => (known, None),
+        };
+        let streamed = logs.map(|body_problems| StreamedCall { call_id, call, call_error, body_problems });
+        (sink, streamed)
     }
 
     fn url(&self, path: &str) -> Result<Url, ApiError> {

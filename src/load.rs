@@ -144,26 +144,15 @@ async fn load_api<S: LogSink + Send + 'static>(
     with_details: bool,
     sink: S,
 ) -> (S, Ending) {
-    let (call_id, known) = match client.resolve_call_id(call).await {
-        Ok(resolved) => resolved,
-        Err(err) => return (sink, Ending::failed(&err)),
-    };
-    let logs = client.stream_webhook_logs(call_id, server_type, Counted { sink, decoded: 0 });
-    let ((counted, logs), details) = if with_details && known.is_none() {
-        let (logs, details) = tokio::join!(logs, client.call_details(call_id));
-        (logs, Some(details))
-    } else {
-        (logs.await, None)
-    };
-    let (call, call_error) = match details {
-        Some(Ok(info)) => (Some(info), None),
-        Some(Err(err)) => (None, Some(err.to_string())),
-        None => (known, None),
-    };
-    let ending = Ending { call, call_error, cut_short: counted.decoded > 0, ..Ending::default() };
-    let ending = match logs {
-        Ok(body_problems) => Ending { body_problems, ..ending },
-        Err(err) => Ending { failure: Some(api_failure(&err)), exit_code: err.exit_code(), ..ending },
+    let (counted, streamed) = client.stream_call(call, server_type, with_details, Counted { sink, decoded: 0 }).await;
+    let ending = match streamed {
+        Ok(streamed) => Ending {
+            call: streamed.call,
+            call_error: streamed.call_error.map(|err| err.to_string()),
+            body_problems: streamed.body_problems,
+            ..Ending::default()
+        },
+        Err(err) => Ending { cut_short: counted.decoded > 0, ..Ending::failed(&err) },
     };
     (counted.sink, ending)
 }

@@ -121,7 +121,8 @@ async fn a_failed_fetch_says_so_and_r_fetches_again_from_a_real_server() {
     assert!(!failed.contains("secret_key"), "the key never shows");
 
     app.press("r");
-    let shown = app.wait_for_text("Delivery 7").await;
+    // Rows show as the body arrives; the call's details join the header when the load is whole.
+    let shown = app.wait_for("the log and the call", |s| s.contains("Delivery 7") && s.contains("CAfeed")).await;
     assert!(shown.contains("CAfeed") && shown.contains("completed"), "the call's details are in the header:\n{shown}");
     assert!(shown.contains("500 ✗ FAILED"), "{shown}");
 
