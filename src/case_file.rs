@@ -75,7 +75,7 @@ mod tests {
         assert!(loaded.call.is_some());
         assert!((25..=40).contains(&loaded.logs.logs.len()), "{}", loaded.logs.logs.len());
         assert!(loaded.logs.rejected.is_empty());
-        assert!(loaded.logs.logs.iter().all(|log| log.problems.is_empty()));
+        assert!(loaded.logs.logs.iter().all(|log| log.problems().is_empty()));
     }
 
     /// The demo is the app's showcase: if an edit drops a case, this says which.
@@ -197,7 +197,7 @@ mod tests {
         any("ended metadata", &|log| {
             log.metadata().is_some_and(|m| m.contains("ended_reason") && m.contains("recording_url"))
         });
-        any("an unknown field", &|log| log.extra_fields.iter().any(|(key, _)| key == "request_headers"));
+        any("an unknown field", &|log| log.extra_fields().iter().any(|(key, _)| key == "request_headers"));
         let raw_payloads: Vec<&str> = logs.iter().filter_map(|log| log.payload()).collect();
         let has = |needle: &str| raw_payloads.iter().any(|p| p.contains(needle));
         assert!(has("884213377120045521098765432101"), "a 30-digit integer");

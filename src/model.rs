@@ -49,10 +49,16 @@ pub struct WebhookLog {
     pub error_message: Option<Box<str>>,
     pub retry_count: u32,
     pub webhook_metadata: Option<Span>,
-    /// Fields this version of hookscope does not know, in the order sent.
-    pub extra_fields: Vec<(String, Span)>,
-    /// What was wrong with this entry's fields; the entry still loads.
-    pub problems: Vec<String>,
+    /// Unknown fields and problems, which most logs have none of: held apart, so that a log
+    /// without them costs one pointer for both.
+    oddities: Option<Box<Oddities>>,
+}
+
+/// What few logs have: fields this version of hookscope does not know, and what was wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Oddities {
+    pub(crate) extra_fields: Vec<(String, Span)>,
+    pub(crate) problems: Vec<String>,
 }
 
 impl WebhookLog {
@@ -76,6 +82,18 @@ impl WebhookLog {
                 || self.error_message.as_deref().is_some_and(|e| {
                     e.to_ascii_lowercase().contains("timeout") || e.to_ascii_lowercase().contains("timed out")
                 }))
+    }
+
+    /// Fields this version of hookscope does not know, in the order sent.
+    #[must_use]
+    pub fn extra_fields(&self) -> &[(String, Span)] {
+        self.oddities.as_ref().map_or(&[], |oddities| &oddities.extra_fields)
+    }
+
+    /// What was wrong with this entry's fields; the entry still loads.
+    #[must_use]
+    pub fn problems(&self) -> &[String] {
+        self.oddities.as_ref().map_or(&[], |oddities| &oddities.problems)
     }
 
     /// The whole entry as the server sent it.
@@ -197,7 +215,7 @@ impl LogSet {
         let mut lines = self.body_problems.clone();
         lines.extend(self.rejected.iter().map(|r| format!("log #{}: skipped: {}", r.index, r.reason)));
         for log in &self.logs {
-            for problem in &log.problems {
+            for problem in log.problems() {
                 lines.push(format!("log #{} (id {}): {problem}", log.index, log.id));
             }
         }

@@ -115,7 +115,7 @@ impl<W: Write> Printer<W> {
             };
             self.write_error = written.err();
         }
-        if !log.problems.is_empty() {
+        if !log.problems().is_empty() {
             self.problems.add(Decoded::Log(log.clone()));
         }
         self.last_written = Some(log);
@@ -152,7 +152,7 @@ impl<W: Write> Printer<W> {
         }
         let mut report = std::mem::take(&mut self.problems);
         report.body_problems = ending.body_problems;
-        for log in self.kept.logs.iter().filter(|log| !log.problems.is_empty()) {
+        for log in self.kept.logs.iter().filter(|log| !log.problems().is_empty()) {
             report.add(Decoded::Log(log.clone()));
         }
         let warnings = report.problem_report().into_iter().chain(self.out_of_order);
@@ -202,7 +202,7 @@ impl<W: Write> LogSink for Printer<W> {
         match (admitted, self.format) {
             (true, PrintFormat::Ndjson | PrintFormat::Table) => self.hold(log),
             (true, _) => self.kept.add(Decoded::Log(log)),
-            (false, _) if !log.problems.is_empty() => self.problems.add(Decoded::Log(log)),
+            (false, _) if !log.problems().is_empty() => self.problems.add(Decoded::Log(log)),
             (false, _) => {}
         }
     }

@@ -268,7 +268,7 @@ impl Seen {
 )]
 #[case::only_the_always_present_fields(
     format!("[{{\"id\": 7, \"webhook_url\": \"u\", \"webhook_type\": \"t\", \"success\": false}}, {}]", good(1)),
-    Expect::loads(2).check(|seen| assert!(seen.log(7).problems.is_empty()))
+    Expect::loads(2).check(|seen| assert!(seen.log(7).problems().is_empty()))
 )]
 #[case::required_strings_null(
     one_bad(&[("webhook_url", "null"), ("webhook_type", "null")]),
@@ -388,7 +388,7 @@ impl Seen {
 #[case::unknown_extra_fields(
     one_bad(&[("request_headers", r#"{"X-Burki-Signature": "abc"}"#), ("response_headers", "null"), ("zz_future", "[1, 2]")]),
     Expect::loads(3).check(|seen| {
-        let names: Vec<&str> = seen.log(7).extra_fields.iter().map(|(name, _)| name.as_str()).collect();
+        let names: Vec<&str> = seen.log(7).extra_fields().iter().map(|(name, _)| name.as_str()).collect();
         assert_eq!(names, ["request_headers", "response_headers", "zz_future"]);
         assert!(seen.any_screen("request_headers"), "the Info tab lists extra fields");
         assert!(seen.markdown.contains("X-Burki-Signature"));
@@ -669,7 +669,8 @@ fn exercise(loaded: LoadedCall) -> Seen {
     }
     // The exact copy reads back to the same logs, in the same order, with the same problems.
     let again = parse_document(json.clone()).expect("--print json reads back");
-    let ids = |loaded: &LoadedCall| loaded.logs.logs.iter().map(|log| (log.id, log.problems.len())).collect::<Vec<_>>();
+    let ids =
+        |loaded: &LoadedCall| loaded.logs.logs.iter().map(|log| (log.id, log.problems().len())).collect::<Vec<_>>();
     assert_eq!(ids(&again), ids(&loaded), "--print json round trip");
     assert!(again.logs.rejected.is_empty());
     // So does a case file (the explorer's `e`), call details included.

@@ -304,10 +304,10 @@ proptest! {
             }
         }
         let report = set.problem_report();
-        prop_assert_eq!(report.len(), set.rejected.len() + set.logs.iter().map(|log| log.problems.len()).sum::<usize>());
+        prop_assert_eq!(report.len(), set.rejected.len() + set.logs.iter().map(|log| log.problems().len()).sum::<usize>());
         for log in &set.logs {
             let named = format!("log #{} (id {}): field `", log.index, log.id);
-            prop_assert_eq!(report.iter().filter(|line| line.starts_with(&named)).count(), log.problems.len());
+            prop_assert_eq!(report.iter().filter(|line| line.starts_with(&named)).count(), log.problems().len());
         }
         let key = |log: &WebhookLog| (log.attempted_at.is_none(), log.attempted_at, log.id);
         prop_assert!(set.logs.windows(2).all(|pair| key(&pair[0]) <= key(&pair[1])), "sorted by (time, id)");
@@ -315,7 +315,7 @@ proptest! {
         let all: Vec<&WebhookLog> = set.logs.iter().collect();
         let json = export::json_array(&all);
         let again = parse_document(json).unwrap();
-        let ids = |set: &LogSet| set.logs.iter().map(|log| (log.id, log.problems.len())).collect::<Vec<_>>();
+        let ids = |set: &LogSet| set.logs.iter().map(|log| (log.id, log.problems().len())).collect::<Vec<_>>();
         prop_assert_eq!(ids(&again.logs), ids(set));
         prop_assert_eq!(export::ndjson(&all).lines().count(), all.len());
         let _ = export::table(&all, Some(80), true);

@@ -23,7 +23,7 @@ fn a_big_call_decodes_whole_with_the_advertised_size_and_failure_mix() {
     let set = LogSet::parse(&text).unwrap();
     assert_eq!(set.logs.len(), COUNT);
     assert!(set.rejected.is_empty(), "{:?}", set.rejected.first());
-    assert!(set.logs.iter().all(|log| log.problems.is_empty()), "{:?}", set.problem_report().first());
+    assert!(set.logs.iter().all(|log| log.problems().is_empty()), "{:?}", set.problem_report().first());
 
     let per_log = bytes / COUNT;
     assert!((420..=780).contains(&per_log), "{per_log} bytes a log");
@@ -41,7 +41,7 @@ fn a_big_call_decodes_whole_with_the_advertised_size_and_failure_mix() {
         assert!(count(&|log| log.response_status_code == Some(code)) > 3, "status {code}");
     }
     assert!(count(&|log| log.retry_count > 0) > 50);
-    assert!(count(&|log| !log.extra_fields.is_empty()) > 50);
+    assert!(count(&|log| !log.extra_fields().is_empty()) > 50);
     let mut kinds: Vec<&str> = logs.iter().map(|log| log.webhook_type.as_str()).collect();
     kinds.sort_unstable();
     kinds.dedup();
@@ -59,7 +59,7 @@ fn the_big_payload_pretty_prints_to_the_asked_size() {
     let target = 1_500_000;
     let log = big_payload_log_json(target);
     let set = LogSet::parse(format!("[{log}]")).unwrap();
-    assert!(set.logs[0].problems.is_empty(), "{:?}", set.logs[0].problems);
+    assert!(set.logs[0].problems().is_empty(), "{:?}", set.logs[0].problems());
     let pretty = hookscope::json_text::pretty(set.logs[0].payload().unwrap()).len();
     assert!(pretty.abs_diff(target) * 20 <= target, "{pretty} bytes pretty-printed");
 }

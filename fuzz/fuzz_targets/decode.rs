@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let set = &loaded.logs;
     let report = set.problem_report();
-    let problems = set.logs.iter().map(|log| log.problems.len()).sum::<usize>();
+    let problems = set.logs.iter().map(|log| log.problems().len()).sum::<usize>();
     assert_eq!(report.len(), set.body_problems.len() + set.rejected.len() + problems);
     let logs: Vec<_> = set.logs.iter().collect();
     for log in &logs {

@@ -249,8 +249,8 @@ fn push_log_body(
     if let Some(metadata) = metadata.as_deref().filter(|m| m.len() <= 120 && !m.contains('\n')) {
         items.push(("Metadata", code_span(metadata)));
     }
-    if !log.problems.is_empty() {
-        let problems = log.problems.iter().map(|p| code_span(p)).collect::<Vec<_>>().join("; ");
+    if !log.problems().is_empty() {
+        let problems = log.problems().iter().map(|p| code_span(p)).collect::<Vec<_>>().join("; ");
         items.push(("Decoding problems", problems));
     }
     push_items(out, &items);
@@ -263,9 +263,9 @@ fn push_log_body(
         out.push_str("\n**Metadata**\n\n");
         push_fenced(out, "json", &json_text::pretty(metadata), options.limit);
     }
-    if !log.extra_fields.is_empty() {
+    if !log.extra_fields().is_empty() {
         let mut object = String::from("{");
-        for (n, (key, span)) in log.extra_fields.iter().enumerate() {
+        for (n, (key, span)) in log.extra_fields().iter().enumerate() {
             if n > 0 {
                 object.push(',');
             }

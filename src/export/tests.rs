@@ -37,7 +37,7 @@ const LOGS: &str = r#"[
 fn fixture() -> (LogSet, CallInfo) {
     let set = LogSet::parse(LOGS).expect("fixture parses");
     assert!(
-        set.rejected.is_empty() && set.logs.iter().all(|log| log.problems.is_empty()),
+        set.rejected.is_empty() && set.logs.iter().all(|log| log.problems().is_empty()),
         "{:?}",
         set.problem_report()
     );
@@ -74,8 +74,8 @@ fn essence(set: &LogSet) -> Vec<Essence> {
                     log.id,
                     log.webhook_type,
                     log.attempted_at,
-                    log.extra_fields.len(),
-                    log.problems
+                    log.extra_fields().len(),
+                    log.problems()
                 ),
             )
         })

@@ -13,7 +13,7 @@ use serde_json::value::RawValue;
 
 use super::name::Names;
 use super::time::parse_timestamp;
-use super::{RejectedLog, WebhookLog};
+use super::{Oddities, RejectedLog, Span, WebhookLog};
 use crate::json_text;
 
 /// The first `f64` past `u64::MAX`.
@@ -314,8 +314,10 @@ fn decode_entry<const LENIENT_NAMES: bool>(
     };
     let request_payload = object_or_null(REQUEST_PAYLOAD);
     let webhook_metadata = object_or_null(WEBHOOK_METADATA);
-    let extra_fields =
+    let extra_fields: Vec<(String, Span)> =
         members.extra.iter().map(|(name, value)| (name.clone().into_owned(), span_of(value.get()))).collect();
+    let oddities =
+        (!extra_fields.is_empty() || !problems.is_empty()).then(|| Box::new(Oddities { extra_fields, problems }));
 
     Ok(WebhookLog {
         index,
@@ -335,8 +337,7 @@ fn decode_entry<const LENIENT_NAMES: bool>(
         error_message,
         retry_count,
         webhook_metadata,
-        extra_fields,
-        problems,
+        oddities,
     })
 }
 
@@ -445,14 +446,14 @@ mod tests {
         let escaped = forward.replace(r#""id""#, r#""\u0069d""#).replace(r#""success""#, r#""succ\u0065ss""#);
         for entry in [&forward, &backward, &with_other, &spaced, &escaped] {
             let Decoded::Log(log) = decode(entry) else { panic!("{entry}") };
-            assert!(log.problems.is_empty(), "{:?}", log.problems);
+            assert!(log.problems().is_empty(), "{:?}", log.problems());
             let seen = (log.id, log.webhook_type.as_str(), log.success, log.response_status_code);
             assert_eq!(seen, (7, "transcript", false, Some(502)), "{entry}");
             assert_eq!(log.webhook_url, "https://h/x");
             assert!(log.attempted_at.is_some());
         }
         let Decoded::Log(log) = decode(&with_other) else { panic!() };
-        let extra: Vec<_> = log.extra_fields.iter().map(|(name, span)| (name.as_str(), log.slice(span))).collect();
+        let extra: Vec<_> = log.extra_fields().iter().map(|(name, span)| (name.as_str(), log.slice(span))).collect();
         assert_eq!(extra, [("x", "1"), ("y", "[1]")]);
     }
 
@@ -481,6 +482,6 @@ mod tests {
             panic!("rejected")
         };
         assert_eq!(log.id, 3);
-        assert!(log.extra_fields[0].0.starts_with("x\u{fffd}"), "{:?}", log.extra_fields);
+        assert!(log.extra_fields()[0].0.starts_with("x\u{fffd}"), "{:?}", log.extra_fields());
     }
 }

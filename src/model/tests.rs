@@ -21,7 +21,7 @@ fn a_complete_log_decodes_with_payload_kept_as_sent() {
     assert_eq!(log.metadata(), Some(r#"{"status": "in-progress"}"#));
     assert_eq!(log.outcome(), Outcome::Status(200));
     assert_eq!(log.url_host(), "hooks.example.com:8443");
-    assert!(log.problems.is_empty(), "{:?}", log.problems);
+    assert!(log.problems().is_empty(), "{:?}", log.problems());
     assert_eq!(log.raw(), GOOD);
 }
 
@@ -33,7 +33,7 @@ fn every_nullable_field_may_be_null_or_missing() {
         "attempted_at": null, "error_message": "", "retry_count": null, "webhook_metadata": null}]"#,
     );
     let log = &set.logs[0];
-    assert!(log.problems.is_empty(), "{:?}", log.problems);
+    assert!(log.problems().is_empty(), "{:?}", log.problems());
     assert_eq!(log.outcome(), Outcome::NoResponse);
     assert!(log.looks_like_timeout());
     assert_eq!((log.request_payload.clone(), log.response_body.clone(), log.attempted_at), (None, None, None));
@@ -46,9 +46,9 @@ fn unknown_types_and_fields_are_kept() {
     );
     let log = &set.logs[0];
     assert_eq!(log.webhook_type, "sms-error");
-    assert_eq!(log.extra_fields.len(), 1);
-    assert_eq!(log.extra_fields[0].0, "request_headers");
-    assert_eq!(log.slice(&log.extra_fields[0].1), r#"{"a": "b"}"#);
+    assert_eq!(log.extra_fields().len(), 1);
+    assert_eq!(log.extra_fields()[0].0, "request_headers");
+    assert_eq!(log.slice(&log.extra_fields()[0].1), r#"{"a": "b"}"#);
 }
 
 #[test]
@@ -63,7 +63,7 @@ fn a_malformed_log_is_reported_and_the_others_load() {
     let partly_bad = set.logs.iter().find(|log| log.id == 9).unwrap();
     assert!(partly_bad.success, "derived from 201");
     assert_eq!(
-        partly_bad.problems,
+        partly_bad.problems(),
         [
             "field `retry_count`: expected a non-negative integer, got -1",
             "field `success` is not a boolean; taken as true from the status code"
@@ -93,7 +93,7 @@ fn non_object_payloads_and_non_string_bodies_are_shown_as_sent() {
     assert_eq!(log.payload(), Some(r#"[1, "two"]"#));
     assert_eq!(log.response_body_text().as_deref(), Some(r#"{"detail": "x"}"#));
     assert_eq!(
-        log.problems,
+        log.problems(),
         [
             "field `response_body`: expected a string, got an object; shown as sent",
             "field `request_payload`: expected an object, got an array; shown as sent"
@@ -113,7 +113,7 @@ fn a_truncated_body_is_recognised() {
 fn duplicate_keys_take_the_last_value_and_say_so() {
     let set = parse(r#"[{"id": 1, "webhook_url": "u", "webhook_type": "a", "webhook_type": "b", "success": true}]"#);
     assert_eq!(set.logs[0].webhook_type, "b");
-    assert_eq!(set.logs[0].problems, ["field `webhook_type` appears more than once; the last value is used"]);
+    assert_eq!(set.logs[0].problems(), ["field `webhook_type` appears more than once; the last value is used"]);
 }
 
 #[test]
@@ -147,7 +147,7 @@ fn a_lone_surrogate_in_a_string_field_keeps_the_rest_of_it() {
     let log = &set.logs[0];
     assert_eq!((log.webhook_type.as_str(), log.error_message.as_deref()), ("t\u{fffd}", Some("refused \u{fffd}")));
     assert_eq!(log.outcome(), Outcome::TransportError);
-    assert!(log.problems.is_empty(), "{:?}", log.problems);
+    assert!(log.problems().is_empty(), "{:?}", log.problems());
 }
 
 #[test]

@@ -192,20 +192,20 @@ fn info_text(set: &LogSet, index: usize) -> String {
         None => out.push_str("  (none)"),
     }
     out.push_str("\n\n");
-    if log.extra_fields.is_empty() {
+    if log.extra_fields().is_empty() {
         out.push_str("extra fields: none\n");
     } else {
         out.push_str("extra fields (not in the documented API):\n");
-        for (name, span) in &log.extra_fields {
+        for (name, span) in log.extra_fields() {
             let _ = writeln!(out, "{name}: {}", json_text::pretty(log.slice(span)));
         }
     }
     out.push('\n');
-    if log.problems.is_empty() {
+    if log.problems().is_empty() {
         out.push_str("problems: none");
     } else {
         out.push_str("problems reading this entry:\n");
-        for problem in &log.problems {
+        for problem in log.problems() {
             let _ = writeln!(out, "  ⚠ {problem}");
         }
     }

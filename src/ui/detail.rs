@@ -51,10 +51,10 @@ pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Th
     if let Some(assistant) = log.assistant_id {
         let _ = write!(facts, " · assistant {assistant}");
     }
-    let problems = if log.problems.is_empty() {
+    let problems = if log.problems().is_empty() {
         Span::raw("")
     } else {
-        Span::styled(format!(" · ⚠ {} problem(s): i shows them", log.problems.len()), theme.warn)
+        Span::styled(format!(" · ⚠ {} problem(s): i shows them", log.problems().len()), theme.warn)
     };
     let summary = vec![
         Line::from(vec![Span::styled("POST ", theme.dim), Span::raw(sanitize::line(&log.webhook_url).into_owned())]),

@@ -34,7 +34,7 @@ pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Th
         let outcome_style = if log.success { theme.ok } else { theme.failed };
         let time = log.attempted_at.map_or_else(|| "—".to_owned(), |ts| state.time.clock(ts));
         let retries = if log.retry_count > 0 { format!("↻{}", log.retry_count) } else { String::new() };
-        let problems = if log.problems.is_empty() { "" } else { "⚠" };
+        let problems = if log.problems().is_empty() { "" } else { "⚠" };
         let row = Row::new([
             Cell::from(Span::styled(time, theme.dim)),
             Cell::from(sanitize::short(&log.webhook_type).into_owned()),
