@@ -45,8 +45,8 @@ pub(super) fn decode_element(text: Arc<str>, index: usize, names: &mut [Names; 2
     Decoded::Rejected(RejectedLog { index, raw: text, reason })
 }
 
-/// Reads the element at the start of `bytes` if it is a whole, valid object, saying how long it
-/// is: one pass of `serde_json` over the bytes, where finding the element's end first would be two.
+/// Reads the element at the start of `text` if it is a whole, valid object, saying how long it
+/// is: one pass of `serde_json` over the text, where finding the element's end first would be two.
 /// `None` otherwise (cut short, broken, not an object): the splitter then finds where the
 /// element ends, and [`decode_element`] says what is wrong with it.
 pub(super) fn decode_object_at(text: &str, index: usize, names: &mut [Names; 2]) -> Option<(usize, Decoded)> {
@@ -65,8 +65,8 @@ pub(super) fn decode_object_at(text: &str, index: usize, names: &mut [Names; 2])
     Some((end, decoded))
 }
 
-/// serde's messages end in `at line 1 column 57`; columns inside one entry mean little to a
-/// reader, who is told which log instead.
+/// serde's messages end in `at line 1 column 57`: within one entry, which the message names
+/// anyway, a character count reads better.
 fn without_position_suffix(err: &serde_json::Error) -> String {
     let message = err.to_string();
     match message.rfind(" at line ") {
