@@ -2,10 +2,12 @@
 //! `EventStream` in production, a channel in tests); background work reports back on one
 //! message channel, each reply tagged so that `update` can drop the ones it no longer wants.
 
+mod arriving;
+
 use std::io;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers};
 use futures::{Stream, StreamExt};
@@ -13,15 +15,15 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
-use crate::action::{Effect, Msg, Progress};
+use crate::action::{Effect, Msg};
 use crate::clipboard::{COPY_TIMEOUT, ClipboardSink, ClipboardWorker};
 use crate::export;
 use crate::filter::TextSearch;
 use crate::highlight::Highlighter;
 use crate::load::Loader;
-use crate::model::{Decoded, LogSet, LogSink};
 use crate::state::{Load, State};
 use crate::ui::{self, theme::Theme};
+use arriving::{ArrivingLogs, SharedArrivals};
 
 /// What the app works with, given by `main` (or a test).
 pub struct AppContext {
@@ -50,6 +52,8 @@ pub struct App {
     /// The fetch in flight, aborted when another one starts (`r` again): its reply would be
     /// dropped anyway, and it would hold a connection and decode a body for nothing.
     fetching: Option<tokio::task::AbortHandle>,
+    /// Where the running fetch leaves the logs of a body still arriving, and its request.
+    arrivals: Option<(u64, SharedArrivals)>,
     clipboard: ClipboardWorker,
 }
 
@@ -69,6 +73,7 @@ impl App {
             rx,
             highlighting: Arc::new(AtomicU64::new(0)),
             fetching: None,
+            arrivals: None,
             clipboard: ClipboardWorker::start(clipboard, COPY_TIMEOUT),
         }
     }
@@ -107,12 +112,14 @@ impl App {
                     None => break,
                 },
                 Some(msg) = self.rx.recv() => self.handle(msg),
+                () = ring(self.arrivals.as_ref()) => {}
                 _ = ticker.tick(), if animating => self.handle(Msg::Tick),
             }
             // Handle everything else already waiting before drawing once.
             while let Ok(msg) = self.rx.try_recv() {
                 self.handle(msg);
             }
+            self.take_arrivals();
             if self.state.quitting {
                 break;
             }
@@ -161,8 +168,24 @@ impl App {
     }
 
     fn handle(&mut self, msg: Msg) {
+        if let Msg::Loaded { request, .. } = &msg
+            && self.arrivals.as_ref().is_some_and(|(arriving, _)| arriving == request)
+        {
+            // Everything the screen had not taken comes with this message.
+            self.arrivals = None;
+        }
         let effects = self.state.update(msg);
         self.perform(effects);
+    }
+
+    /// Hands the logs that arrived since the last frame to the state.
+    fn take_arrivals(&mut self) {
+        let Some((request, shared)) = &self.arrivals else { return };
+        let request = *request;
+        let arrived = arriving::take(shared);
+        if let Some(progress) = arrived.progress {
+            self.handle(Msg::Arriving { request, decoded: arrived.decoded, progress });
+        }
     }
 
     fn perform(&mut self, effects: Vec<Effect>) {
@@ -172,10 +195,12 @@ impl App {
                     if let Some(superseded) = self.fetching.take() {
                         superseded.abort();
                     }
+                    let shared = arriving.then(SharedArrivals::default);
+                    self.arrivals = shared.clone().map(|shared| (request, shared));
                     let loader = Arc::clone(&self.loader);
                     let tx = self.tx.clone();
                     let fetch = tokio::spawn(async move {
-                        let sink = ArrivingLogs::new(tx.clone(), request, arriving);
+                        let sink = ArrivingLogs::new(shared);
                         let (sink, ending) = loader.load_into(sink).await;
                         let whole = ending.conclude(sink.into_rest());
                         let _ = tx.send(Msg::Loaded {
@@ -272,6 +297,14 @@ fn export_case_file(
     }
 }
 
+/// Waits for the running fetch's sink to leave logs for the screen; forever when nothing arrives.
+async fn ring(arrivals: Option<&(u64, SharedArrivals)>) {
+    match arrivals {
+        Some((_, shared)) => shared.bell.notified().await,
+        None => std::future::pending().await,
+    }
+}
+
 /// Runs blocking work off the UI thread; a panic in it becomes a status-line message instead of
 /// a dead task nobody hears about.
 fn spawn_reporting(tx: &UnboundedSender<Msg>, on_panic: Msg, work: impl FnOnce() + Send + 'static) {
@@ -281,55 +314,4 @@ fn spawn_reporting(tx: &UnboundedSender<Msg>, on_panic: Msg, work: impl FnOnce()
             let _ = tx.send(on_panic);
         }
     });
-}
-
-/// How often logs decoded while a body arrives are sent to the screen: often enough that rows
-/// and the progress line move smoothly, rarely enough that a fast body is not re-filtered for
-/// every network chunk.
-const ARRIVING_EVERY: Duration = Duration::from_millis(50);
-
-/// The sink a fetch decodes into. With `arriving`, it sends what it has to the state as the
-/// body arrives; `rest` keeps what is not sent yet (everything, for a refresh).
-struct ArrivingLogs {
-    tx: UnboundedSender<Msg>,
-    request: u64,
-    arriving: bool,
-    pending: Vec<Decoded>,
-    rest: LogSet,
-    /// When logs were last sent; `None` before the first, which goes at once.
-    sent_at: Option<Instant>,
-}
-
-impl ArrivingLogs {
-    fn new(tx: UnboundedSender<Msg>, request: u64, arriving: bool) -> Self {
-        Self { tx, request, arriving, pending: Vec::new(), rest: LogSet::default(), sent_at: None }
-    }
-
-    /// What has not been sent, to go with [`Msg::Loaded`].
-    fn into_rest(mut self) -> LogSet {
-        for decoded in self.pending {
-            self.rest.add(decoded);
-        }
-        self.rest
-    }
-}
-
-impl LogSink for ArrivingLogs {
-    fn decoded(&mut self, decoded: Decoded) {
-        if self.arriving {
-            self.pending.push(decoded);
-        } else {
-            self.rest.add(decoded);
-        }
-    }
-
-    fn progress(&mut self, received: usize, expected: Option<usize>) {
-        if !self.arriving || self.sent_at.is_some_and(|at| at.elapsed() < ARRIVING_EVERY) {
-            return;
-        }
-        self.sent_at = Some(Instant::now());
-        let decoded = std::mem::take(&mut self.pending);
-        let progress = Progress { received, expected };
-        let _ = self.tx.send(Msg::Arriving { request: self.request, decoded, progress });
-    }
 }
