@@ -86,6 +86,16 @@ async fn export_writes_a_case_file_that_reopens() {
 #[allow(dead_code, reason = "the flows use only part of the scripted server")]
 mod http_server;
 
+/// Call 5 from the server at `url`, with its details when `with_details`.
+fn call_5_at(url: String, with_details: bool) -> Loader {
+    let config = hookscope::api::ApiConfig {
+        base_url: url,
+        api_key: Some((hookscope::api::ApiKey::new("burki_test_key_0000").unwrap(), hookscope::api::KeySource::Flag)),
+        ..hookscope::api::ApiConfig::default()
+    };
+    Loader::api(config, hookscope::api::CallRef::Id(5), None, with_details).unwrap()
+}
+
 #[tokio::test]
 async fn a_failed_fetch_says_so_and_r_fetches_again_from_a_real_server() {
     use http_server::{Reply, TestServer};
@@ -147,12 +157,7 @@ async fn q_quits_at_once_while_a_fetch_hangs() {
         Reply::json(200, "OK", "[]").content_length(1000).then_stall(),
     ])
     .await;
-    let config = hookscope::api::ApiConfig {
-        base_url: server.url(),
-        api_key: Some((hookscope::api::ApiKey::new("burki_test_key_0000").unwrap(), hookscope::api::KeySource::Flag)),
-        ..hookscope::api::ApiConfig::default()
-    };
-    let loader = Loader::api(config, hookscope::api::CallRef::Id(5), None, true).unwrap();
+    let loader = call_5_at(server.url(), true);
     let mut app = screen::start(loader, Filter::default(), 80, 24);
     app.wait_for_text("Fetching webhook logs for call 5").await;
     server.wait_for_requests(1, std::time::Duration::from_secs(5)).await;
@@ -185,12 +190,7 @@ async fn fetching_again_aborts_the_fetch_it_replaces() {
             });
         }
     });
-    let config = hookscope::api::ApiConfig {
-        base_url: url,
-        api_key: Some((hookscope::api::ApiKey::new("burki_test_key_0000").unwrap(), hookscope::api::KeySource::Flag)),
-        ..hookscope::api::ApiConfig::default()
-    };
-    let loader = Loader::api(config, hookscope::api::CallRef::Id(5), None, false).unwrap();
+    let loader = call_5_at(url, false);
     let mut app = screen::start(loader, Filter::default(), 80, 24);
     let within = |seconds| std::time::Duration::from_secs(seconds);
     assert_eq!(tokio::time::timeout(within(10), opened.recv()).await.unwrap(), Some(1));
@@ -219,12 +219,7 @@ async fn rows_show_while_the_body_still_arrives() {
         Reply::json(404, "Not Found", r#"{"detail": "Not Found"}"#).for_target("/api/v1/calls/5"),
     ])
     .await;
-    let config = hookscope::api::ApiConfig {
-        base_url: server.url(),
-        api_key: Some((hookscope::api::ApiKey::new("burki_test_key_0000").unwrap(), hookscope::api::KeySource::Flag)),
-        ..hookscope::api::ApiConfig::default()
-    };
-    let loader = Loader::api(config, hookscope::api::CallRef::Id(5), None, true).unwrap();
+    let loader = call_5_at(server.url(), true);
     let mut app = screen::start(loader, Filter::default(), 120, 40);
     // Every log complete in what was sent shows while the rest has not come.
     let complete =
