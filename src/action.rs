@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::case_file::LoadedCall;
 use crate::export::CopyItem;
 use crate::highlight::LineStyles;
-use crate::model::Decoded;
+use crate::model::{CallInfo, Decoded};
 
 /// What a key asks for while browsing the list and the detail. `[keys]` in the config file
 /// names these in snake case (`cycle_status`, `copy_menu`), read by serde from the variants.
@@ -184,6 +184,11 @@ pub enum Msg {
         request: u64,
         decoded: Vec<Decoded>,
         progress: Progress,
+    },
+    /// The call's details of fetch `request`, in while its logs still arrive.
+    CallFound {
+        request: u64,
+        call: Box<CallInfo>,
     },
     /// A fetch finished; `request` says which one, so a superseded fetch is ignored. After
     /// [`Msg::Arriving`], it carries the logs not sent yet.

@@ -236,11 +236,22 @@ impl ApiClient {
             Ok(resolved) => resolved,
             Err(err) => return (sink, Err(err)),
         };
+        let hook = sink.call_hook();
         let logs = self.stream_webhook_logs(call_id, webhook_type, sink);
         let ((sink, logs), details) = if with_details && known.is_none() {
-            let (logs, details) = tokio::join!(logs, self.call_details(call_id));
+            let details = async {
+                let details = self.call_details(call_id).await;
+                if let (Ok(info), Some(hook)) = (&details, hook) {
+                    hook(info);
+                }
+                details
+            };
+            let (logs, details) = tokio::join!(logs, details);
             (logs, Some(details))
         } else {
+            if let (Some(info), Some(hook)) = (&known, hook) {
+                hook(info);
+            }
             (logs.await, None)
         };
         let (call, call_error) = match details {

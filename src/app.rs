@@ -186,6 +186,9 @@ impl App {
         if let Some(progress) = arrived.progress {
             self.handle(Msg::Arriving { request, decoded: arrived.decoded, progress });
         }
+        if let Some(call) = arrived.call {
+            self.handle(Msg::CallFound { request, call: Box::new(call) });
+        }
     }
 
     fn perform(&mut self, effects: Vec<Effect>) {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::action::{LoadFailure, LoadResult};
 use crate::api::{ApiClient, ApiConfig, ApiError, CallRef};
 use crate::case_file::{DEMO_CALL, LoadedCall, parse_document};
-use crate::model::{CallInfo, Decoded, LogSet, LogSink, LogStream};
+use crate::model::{CallHook, CallInfo, Decoded, LogSet, LogSink, LogStream};
 
 #[derive(Debug)]
 pub enum Loader {
@@ -171,6 +171,10 @@ impl<S: LogSink> LogSink for Counted<S> {
 
     fn progress(&mut self, received: usize, expected: Option<usize>) {
         self.sink.progress(received, expected);
+    }
+
+    fn call_hook(&self) -> Option<CallHook> {
+        self.sink.call_hook()
     }
 }
 

@@ -19,7 +19,7 @@ pub use call::CallInfo;
 pub use entry::Decoded;
 use jiff::Timestamp;
 pub use name::Name;
-pub use stream::{DecodeError, LogSink, LogStream};
+pub use stream::{CallHook, DecodeError, LogSink, LogStream};
 
 /// A byte range into one log's entry text. Entries are far below 4 GiB (bodies are capped), and
 /// a call holds three or more of these a log: 32 bits each keep a 100,000-log call smaller.

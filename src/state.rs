@@ -16,7 +16,7 @@ pub use arrival::Arrival;
 pub use detail::{Detail, Doc, Tab};
 pub use summary::Summary;
 
-use crate::action::{Action, Effect, LoadFailure, Msg};
+use crate::action::{Action, Effect, LoadFailure, Msg, Progress};
 use crate::case_file::LoadedCall;
 use crate::export::{Clip, CopyItem};
 use crate::filter::{Filter, TextSearch};
@@ -211,6 +211,21 @@ impl State {
                     return Vec::new();
                 }
                 self.on_arriving(request, decoded, progress)
+            }
+            Msg::CallFound { request, call } => {
+                if request != self.request {
+                    return Vec::new();
+                }
+                // Only a load whose rows arrive hears of its call early: the call starts it
+                // arriving if no row has yet.
+                let mut effects = Vec::new();
+                if self.arrival.is_none_or(|arrival| arrival.request != request) {
+                    effects = self.on_arriving(request, Vec::new(), Progress { received: 0, expected: None });
+                }
+                if let Some(data) = self.data.as_mut() {
+                    Arc::make_mut(data).call = Some(*call);
+                }
+                effects
             }
             Msg::Loaded { request, result, call_error } => {
                 if request != self.request {

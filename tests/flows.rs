@@ -216,7 +216,8 @@ async fn rows_show_while_the_body_still_arrives() {
     let half = &text[..text.len() / 2];
     let server = TestServer::start(vec![
         Reply::json(200, "OK", half).content_length(text.len()).then_stall(),
-        Reply::json(404, "Not Found", r#"{"detail": "Not Found"}"#).for_target("/api/v1/calls/5"),
+        Reply::json(200, "OK", r#"{"id": 5, "call_sid": "CAarriving", "status": "ongoing"}"#)
+            .for_target("/api/v1/calls/5"),
     ])
     .await;
     let loader = call_5_at(server.url(), true);
@@ -225,7 +226,12 @@ async fn rows_show_while_the_body_still_arrives() {
     let complete =
         hookscope::model::LogSet::parse(&text).unwrap().logs.iter().filter(|log| half.contains(log.raw())).count();
     let count = format!("{complete} deliveries");
-    let arriving = app.wait_for("rows and progress", |s| s.contains("receiving") && s.contains(&count)).await;
+    // The call's details are in the header while the rows still arrive.
+    let arriving = app
+        .wait_for("rows, progress and the call", |s| {
+            s.contains("receiving") && s.contains(&count) && s.contains("CAarriving · ongoing")
+        })
+        .await;
     assert!(arriving.contains("Delivery "), "{arriving}");
     let progress = arriving.lines().next().and_then(|line| line.split_once("receiving ")).map(|(_, rest)| rest);
     let said =

@@ -8,12 +8,14 @@ use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::Notify;
 
 use crate::action::Progress;
-use crate::model::{Decoded, LogSet, LogSink};
+use crate::model::{CallHook, CallInfo, Decoded, LogSet, LogSink};
 
 /// What has arrived since the screen last looked.
 #[derive(Debug, Default)]
 pub(super) struct Arrived {
     pub(super) decoded: Vec<Decoded>,
+    /// The call's details, when they came while the logs still arrive.
+    pub(super) call: Option<CallInfo>,
     /// Set when anything new came: a log, or only bytes.
     pub(super) progress: Option<Progress>,
 }
@@ -74,6 +76,14 @@ impl LogSink for ArrivingLogs {
         arrived.progress = Some(Progress { received, expected });
         drop(arrived);
         shared.bell.notify_one();
+    }
+
+    fn call_hook(&self) -> Option<CallHook> {
+        let shared = Arc::clone(self.shared.as_ref()?);
+        Some(Box::new(move |call: &CallInfo| {
+            shared.arrived.lock().unwrap_or_else(PoisonError::into_inner).call = Some(call.clone());
+            shared.bell.notify_one();
+        }))
     }
 }
 

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use serde_json::value::RawValue;
 
+use super::CallInfo;
 use super::entry::{Decoded, decode_element, decode_object_at, kind_of};
 use super::name::Names;
 use super::split::{Splitter, Start};
@@ -28,7 +29,17 @@ pub trait LogSink {
 
     /// `received` bytes of the body are in, of `expected` when the server said how many.
     fn progress(&mut self, _received: usize, _expected: Option<usize>) {}
+
+    /// What to tell when the call's details come, which may be while the logs still arrive
+    /// (the sink itself is busy with them then); `None` when the sink does not want to know
+    /// before the load ends.
+    fn call_hook(&self) -> Option<CallHook> {
+        None
+    }
 }
+
+/// Told the call's details as soon as they are in.
+pub type CallHook = Box<dyn FnOnce(&CallInfo) + Send>;
 
 /// Characters of the body an error quotes.
 const HEAD_CHARS: usize = 60;

@@ -131,6 +131,24 @@ fn rows_arrive_while_the_body_does_and_the_selection_and_filters_work_from_the_f
 }
 
 #[test]
+fn the_call_found_while_rows_arrive_is_shown_with_them() {
+    let mut state = State::new("call 1".into(), Filter::default(), Keymap::default(), Rect::new(0, 0, 120, 40));
+    state.start();
+    let call = || Box::new(crate::model::CallInfo::from_json(r#"{"id": 1, "call_sid": "CAx"}"#).unwrap());
+    send(&mut state, Msg::CallFound { request: 2, call: call() });
+    assert!(state.data.is_none(), "another fetch's call is ignored");
+    send(&mut state, Msg::CallFound { request: 1, call: call() });
+    assert!(state.arrival.is_some() && state.logs().is_some_and(|set| set.logs.is_empty()), "arriving, no row yet");
+    send(&mut state, arriving(arriving_logs()[..1].to_vec(), 100));
+    assert_eq!(state.logs().unwrap().logs.len(), 1);
+    assert_eq!(
+        state.data.as_ref().unwrap().call.as_ref().unwrap().call_sid.as_deref(),
+        Some("CAx"),
+        "kept as rows arrive"
+    );
+}
+
+#[test]
 fn a_refresh_keeps_the_call_on_screen_and_one_during_arrival_starts_over() {
     let mut state = loaded(Filter::default());
     assert_eq!(send(&mut state, key('r')), [Effect::Fetch { request: 2, arriving: false }]);
