@@ -16,7 +16,14 @@ use crate::units::millis;
 pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let mut first = vec![Span::styled("hookscope ", theme.title)];
     let call = state.data.as_ref().and_then(|data| data.call.as_ref());
-    let mut facts: Vec<String> = vec![state.source_label.clone()];
+    first.push(Span::raw(state.source_label.clone()));
+    // While rows arrive, how much has come matters more than the call's facts, which a narrow
+    // terminal cuts.
+    if let Some(arriving) = arrival_text(state) {
+        first.push(Span::styled(" · ", theme.dim));
+        first.push(Span::styled(arriving, theme.accent));
+    }
+    let mut facts: Vec<String> = Vec::new();
     if let Some(call) = call {
         facts.extend(call.call_sid.as_deref().map(|sid| sanitize::short(sid).into_owned()));
         facts.extend(call.assistant_name.as_deref().map(|name| sanitize::short(name).into_owned()));
@@ -25,10 +32,8 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
     } else if state.call_error.is_some() {
         facts.push("call details unavailable".to_owned());
     }
-    first.push(Span::raw(facts.join(" · ")));
-    if let Some(arriving) = arrival_text(state) {
-        first.push(Span::styled(" · ", theme.dim));
-        first.push(Span::styled(arriving, theme.accent));
+    for fact in facts {
+        first.push(Span::raw(format!(" · {fact}")));
     }
     let mut flags = vec![state.time.label()];
     if state.redact {
