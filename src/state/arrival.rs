@@ -82,6 +82,8 @@ fn body_looks_like_markup(log: &WebhookLog) -> bool {
 /// body's problems) joined to them.
 pub(super) fn join(arrived: Arc<LoadedCall>, rest: LoadedCall) -> LoadedCall {
     let arrived = Arc::unwrap_or_clone(arrived);
+    // A load cut short ends without the call's details; those found while it arrived stay.
+    let call = rest.call.or(arrived.call);
     // The smaller joins the larger, so that a big call is not held twice while it does.
     let (mut whole, joining) = if arrived.logs.logs.len() >= rest.logs.logs.len() {
         (arrived.logs, rest.logs)
@@ -96,7 +98,7 @@ pub(super) fn join(arrived: Arc<LoadedCall>, rest: LoadedCall) -> LoadedCall {
         whole.add(Decoded::Rejected(rejected));
     }
     whole.rejected.sort_by_key(|rejected| rejected.index);
-    LoadedCall { call: rest.call, logs: whole }
+    LoadedCall { call, logs: whole }
 }
 
 /// Counts `log` under its webhook type, a new type going last (the order types are first met).

@@ -146,6 +146,11 @@ fn the_call_found_while_rows_arrive_is_shown_with_them() {
         Some("CAx"),
         "kept as rows arrive"
     );
+    // A load cut short ends without the call's details: those found while it arrived stay.
+    let rest = LoadedCall { call: None, logs: crate::model::LogSet::default() };
+    send(&mut state, Msg::Loaded { request: 1, result: Box::new(Ok(rest)), call_error: None });
+    let sid = state.data.as_ref().unwrap().call.as_ref().unwrap().call_sid.clone();
+    assert_eq!(sid.as_deref(), Some("CAx"), "kept at the end");
 }
 
 #[test]
