@@ -62,7 +62,7 @@ impl Ending {
             Some(failure) => Err(failure),
             None => Ok(LoadedCall { call: self.call, logs }),
         };
-        Loaded { result, call_error: self.call_error, exit_code: self.exit_code }
+        Loaded { result, call_error: self.call_error }
     }
 }
 
@@ -71,8 +71,6 @@ impl Ending {
 pub struct Loaded {
     pub result: LoadResult,
     pub call_error: Option<String>,
-    /// The process exit code: non-zero when the load failed, even if some logs were read.
-    pub exit_code: u8,
 }
 
 /// Exit code for a file that cannot be read or decoded.
@@ -106,12 +104,6 @@ impl Loader {
             Self::Api { call: CallRef::Id(id), .. } => format!("call {id}"),
             Self::Api { call: CallRef::Sid(sid), .. } => format!("call {}", crate::sanitize::short(sid)),
         }
-    }
-
-    /// Loads the whole call.
-    pub async fn load(&self) -> Loaded {
-        let (logs, ending) = self.load_into(LogSet::default()).await;
-        ending.conclude(logs)
     }
 
     /// Loads the call, handing each log to `sink` as soon as it is decoded, and gives the sink
@@ -270,5 +262,27 @@ fn from_document(text: String, name: &str, sink: &mut impl LogSink) -> Ending {
             Ending { call: loaded.call, body_problems: loaded.logs.body_problems, ..Ending::default() }
         }
         Err(err) => file_failure(format!("{name}: {err}"), DOCUMENT_HINT),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure() -> Option<LoadFailure> {
+        Some(LoadFailure { message: "network error: end of file".to_owned(), hint: String::new() })
+    }
+
+    /// A failure part-way through a body shows the logs before it, and says so below them; one
+    /// that refuses the source whole is the load's failure.
+    #[test]
+    fn a_load_cut_short_keeps_its_logs_and_one_refused_whole_does_not() {
+        let logs = LogSet::parse(r#"[{"id": 1, "webhook_url": "u", "webhook_type": "t", "success": true}]"#).unwrap();
+        let cut = Ending { failure: failure(), cut_short: true, exit_code: 9, ..Ending::default() };
+        let Ok(loaded) = cut.conclude(logs.clone()).result else { panic!("the logs are lost") };
+        assert_eq!(loaded.logs.logs.len(), 1);
+        assert_eq!(loaded.logs.body_problems, ["the body was cut short, 1 log(s) in: network error: end of file"]);
+        let refused = Ending { failure: failure(), exit_code: 11, ..Ending::default() };
+        assert_eq!(refused.conclude(logs).result.err(), failure());
     }
 }
