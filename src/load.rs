@@ -269,8 +269,8 @@ fn from_document(text: String, name: &str, sink: &mut impl LogSink) -> Ending {
 mod tests {
     use super::*;
 
-    fn failure() -> Option<LoadFailure> {
-        Some(LoadFailure { message: "network error: end of file".to_owned(), hint: String::new() })
+    fn failure() -> LoadFailure {
+        LoadFailure { message: "network error: end of file".to_owned(), hint: String::new() }
     }
 
     /// A failure part-way through a body shows the logs before it, and says so below them; one
@@ -278,11 +278,11 @@ mod tests {
     #[test]
     fn a_load_cut_short_keeps_its_logs_and_one_refused_whole_does_not() {
         let logs = LogSet::parse(r#"[{"id": 1, "webhook_url": "u", "webhook_type": "t", "success": true}]"#).unwrap();
-        let cut = Ending { failure: failure(), cut_short: true, exit_code: 9, ..Ending::default() };
+        let cut = Ending { failure: Some(failure()), cut_short: true, exit_code: 9, ..Ending::default() };
         let Ok(loaded) = cut.conclude(logs.clone()).result else { panic!("the logs are lost") };
         assert_eq!(loaded.logs.logs.len(), 1);
         assert_eq!(loaded.logs.body_problems, ["the body was cut short, 1 log(s) in: network error: end of file"]);
-        let refused = Ending { failure: failure(), exit_code: 11, ..Ending::default() };
-        assert_eq!(refused.conclude(logs).result.err(), failure());
+        let refused = Ending { failure: Some(failure()), exit_code: 11, ..Ending::default() };
+        assert_eq!(refused.conclude(logs).result.err(), Some(failure()));
     }
 }
