@@ -234,9 +234,9 @@ async fn rows_show_while_the_body_still_arrives() {
         .await;
     assert!(arriving.contains("Delivery "), "{arriving}");
     let progress = arriving.lines().next().and_then(|line| line.split_once("receiving ")).map(|(_, rest)| rest);
-    let said =
-        progress.and_then(|rest| rest.split_once(" MB of 0.3 MB (")).is_some_and(|(_, rest)| rest.contains("%)"));
-    assert!(said, "the progress line says how much of the 0.3 MB body is in:\n{arriving}");
+    let whole = format!(" of {} (", hookscope::units::size(text.len()));
+    let said = progress.and_then(|rest| rest.split_once(whole.as_str())).is_some_and(|(_, rest)| rest.contains("%)"));
+    assert!(said, "the progress line says how much of the body is in:\n{arriving}");
     app.press("f");
     let failed = app.wait_for_text("failed only").await;
     assert!(failed.contains("receiving") && !failed.contains(" ✓ "), "filtered while arriving:\n{failed}");

@@ -11,7 +11,7 @@ use super::theme::Theme;
 use crate::filter::StatusFilter;
 use crate::sanitize;
 use crate::state::{Load, State};
-use crate::units::millis;
+use crate::units::{millis, size};
 
 pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let mut first = vec![Span::styled("hookscope ", theme.title)];
@@ -87,27 +87,24 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
 /// `receiving 3.2 of 13.5 MB (24%) · 2.1 MB/s · 1.5 s` while the rows of the first load arrive.
 pub(super) fn arrival_text(state: &State) -> Option<String> {
     let arrival = state.arrival?;
-    let elapsed = arrival.since.elapsed();
     let received = arrival.progress.received;
-    let mut text = format!("receiving {}", megabytes(received));
+    let mut text = format!("receiving {}", size(received));
     if let Some(expected) = arrival.progress.expected.filter(|&expected| expected > 0) {
         let percent = received.saturating_mul(100) / expected;
-        text = format!("receiving {} of {} ({percent}%)", megabytes(received), megabytes(expected));
+        let _ = write!(text, " of {} ({percent}%)", size(expected));
     }
-    let seconds = elapsed.as_secs_f64();
+    let seconds = arrival.since.elapsed().as_secs_f64();
     if seconds >= 0.2 {
-        #[expect(clippy::cast_precision_loss, reason = "a rate shown to one decimal")]
-        let rate = received as f64 / seconds / 1e6;
-        let _ = write!(text, " · {rate:.1} MB/s · {seconds:.1} s");
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            clippy::cast_precision_loss,
+            reason = "a rate, shown rounded"
+        )]
+        let rate = (received as f64 / seconds) as usize;
+        let _ = write!(text, " · {}/s · {seconds:.1} s", size(rate));
     }
     Some(text)
-}
-
-/// `3.2 MB`, to one decimal.
-fn megabytes(bytes: usize) -> String {
-    #[expect(clippy::cast_precision_loss, reason = "shown to one decimal")]
-    let megabytes = bytes as f64 / 1e6;
-    format!("{megabytes:.1} MB")
 }
 
 /// `type=transcript,tool_call · failed · /"timeout" (searching…)`.
