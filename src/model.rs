@@ -5,6 +5,7 @@
 //! fields are decoded up front. Memory stays near 1× the response (DESIGN.md, Data), and nothing
 //! the server sent is ever re-serialised.
 
+pub mod attempts;
 mod call;
 mod entry;
 mod name;

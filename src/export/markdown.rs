@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 use jiff::Timestamp;
 
 use crate::json_text::{self, exact};
+use crate::model::attempts::{SameEvent, later_attempts};
 use crate::model::time::{TimeDisplay, offset_label};
 use crate::model::{CallInfo, LogSet, WebhookLog};
 use crate::outcome::Ending;
@@ -30,13 +31,14 @@ const SERVER_CUT_AT: usize = 10_240;
 pub fn markdown_report(set: &LogSet, call: Option<&CallInfo>, log: &WebhookLog, redact: bool, limit: usize) -> String {
     let mut out = String::new();
     let options = Options { redact, limit };
-    let _ = writeln!(out, "## Webhook delivery {}", heading_tail(log));
+    let later = if log.success { Vec::new() } else { later_attempts(set, log) };
+    let _ = writeln!(out, "## Webhook delivery {}", heading_tail(log, &later));
     out.push('\n');
     if redact {
         out.push_str(REDACTION_NOTE);
     }
-    let call_line = call_summary(call, log.call_id, options);
-    push_log_body(&mut out, log, Some(&call_line), set.first_attempt(), options);
+    let about_call = [("Call", call_summary(call, log.call_id, options)), ("Assistant", assistant(call, log))];
+    push_log_body(&mut out, log, &about_call, &later, set.first_attempt(), options);
     out
 }
 
@@ -64,11 +66,13 @@ pub fn markdown_call_report(
     }
     push_summary(&mut out, set, logs);
     push_overview(&mut out, set, logs);
-    // Once, not per log: it scans every log, and a call can have 100,000.
+    // Once, not per log: they scan every log, and a call can have 100,000.
     let first = set.first_attempt();
+    let events = SameEvent::index(set);
     for (n, log) in logs.iter().enumerate() {
-        let _ = writeln!(out, "\n## {}. Delivery {}\n", n + 1, heading_tail(log));
-        push_log_body(&mut out, log, None, first, options);
+        let later = if log.success { Vec::new() } else { events.later_attempts(log) };
+        let _ = writeln!(out, "\n## {}. Delivery {}\n", n + 1, heading_tail(log, &later));
+        push_log_body(&mut out, log, &[], &later, first, options);
     }
     out
 }
@@ -87,10 +91,82 @@ impl Options {
     }
 }
 
-/// ``7: `call_started` — FAILED, 500``
-fn heading_tail(log: &WebhookLog) -> String {
+/// ``7: `call_started` — FAILED, 500``, and for a failure a later attempt delivered,
+/// ``…, delivered later by log 9``.
+fn heading_tail(log: &WebhookLog, later: &[&WebhookLog]) -> String {
     let result = if log.success { "ok" } else { "FAILED" };
-    format!("{}: {} — {result}, {}", log.id, code_span(&log.webhook_type), Ending::of(log).phrase())
+    let mut tail = format!("{}: {} — {result}, {}", log.id, code_span(&log.webhook_type), Ending::of(log).phrase());
+    if let Some(delivered) = later.iter().find(|attempt| attempt.success) {
+        let _ = write!(tail, ", delivered later by log {}", delivered.id);
+    }
+    tail
+}
+
+/// The assistant that sent the webhook: the call's name for it, or the log's assistant id.
+fn assistant(call: Option<&CallInfo>, log: &WebhookLog) -> String {
+    let name = call.and_then(|call| call.assistant_name.as_deref());
+    let id = call.and_then(|call| call.assistant_id).or(log.assistant_id);
+    match (name, id) {
+        (Some(name), Some(id)) => format!("{} (id {id})", code_span(name)),
+        (Some(name), None) => code_span(name),
+        (None, Some(id)) => format!("id {id}"),
+        (None, None) => "unknown".to_owned(),
+    }
+}
+
+/// What came of a failed delivery: whether a later attempt of the same type and payload
+/// delivered it, in one line.
+fn what_happened_next(log: &WebhookLog, later: &[&WebhookLog]) -> String {
+    let Some(last) = later.last() else {
+        return "no later attempt of the same type and payload in these logs".to_owned();
+    };
+    let attempts = match later.len() {
+        1 => "1 later attempt".to_owned(),
+        n => format!("{n} later attempts"),
+    };
+    match later.iter().find(|attempt| attempt.success) {
+        Some(delivered) => format!(
+            "delivered{} by log {} ({}); {attempts} of the same type and payload below",
+            after(log, delivered),
+            delivered.id,
+            Ending::of(delivered).phrase()
+        ),
+        None => format!(
+            "still not delivered: {attempts} of the same type and payload failed too, the last{} ({}); below",
+            after(log, last),
+            Ending::of(last).phrase()
+        ),
+    }
+}
+
+/// ` 5.3 s later`, when both times are known.
+fn after(log: &WebhookLog, attempt: &WebhookLog) -> String {
+    match (log.attempted_at, attempt.attempted_at) {
+        (Some(from), Some(at)) => {
+            let millis = u64::try_from(at.as_millisecond() - from.as_millisecond()).unwrap_or(0);
+            format!(" {} later", crate::units::millis(millis))
+        }
+        _ => String::new(),
+    }
+}
+
+/// The later attempts of a failed delivery, one a line: id, time, status and result.
+fn push_later_attempts(out: &mut String, log: &WebhookLog, later: &[&WebhookLog]) {
+    if later.is_empty() {
+        return;
+    }
+    out.push_str("\n**Later attempts of the same type and payload**\n\n");
+    for attempt in later {
+        let when = attempt.attempted_at.map_or_else(|| "time unknown".to_owned(), |at| TimeDisplay::Utc.full(at));
+        let result = if attempt.success { "ok" } else { "**FAILED**" };
+        let _ = writeln!(
+            out,
+            "- log {}: {when},{} — {result}, {}",
+            attempt.id,
+            after(log, attempt),
+            Ending::of(*attempt).phrase()
+        );
+    }
 }
 
 fn call_summary(call: Option<&CallInfo>, log_call_id: Option<i64>, options: Options) -> String {
@@ -208,20 +284,19 @@ fn push_overview(out: &mut String, set: &LogSet, logs: &[&WebhookLog]) {
     }
 }
 
-/// `first` is the call's first attempt ([`LogSet::first_attempt`]), the origin of `T+` offsets.
+/// The heading says the log's id, type, result and status; this says the rest. `about_call`
+/// opens the list (a one-delivery report names the call and assistant); `later` are the later
+/// attempts of a failed delivery's event. `first` is the call's first attempt
+/// ([`LogSet::first_attempt`]), the origin of `T+` offsets.
 fn push_log_body(
     out: &mut String,
     log: &WebhookLog,
-    call_line: Option<&str>,
+    about_call: &[(&'static str, String)],
+    later: &[&WebhookLog],
     first: Option<Timestamp>,
     options: Options,
 ) {
-    let mut items: Vec<(&str, String)> = Vec::new();
-    if let Some(call_line) = call_line {
-        items.push(("Call", call_line.to_owned()));
-    }
-    items.push(("Log id", log.id.to_string()));
-    items.push(("Type", code_span(&log.webhook_type)));
+    let mut items: Vec<(&str, String)> = about_call.to_vec();
     let when = log.attempted_at.map_or_else(
         || "unknown".to_owned(),
         |at| match first {
@@ -234,8 +309,9 @@ fn push_log_body(
     items.push(("Attempted", when));
     let url = if options.redact { redact::redact_url(&log.webhook_url) } else { log.webhook_url.to_string() };
     items.push(("URL", code_span(&url)));
-    items.push(("Status", Ending::of(log).phrase()));
-    items.push(("Success", if log.success { "yes" } else { "**no**" }.to_owned()));
+    if !log.success {
+        items.push(("Then", what_happened_next(log, later)));
+    }
     items.push(("Response time", log.response_time_ms.map_or_else(|| "unknown".to_owned(), |ms| format!("{ms} ms"))));
     items.push(("Retries", log.retry_count.to_string()));
     let error = log.error_message.as_deref().map(|error| options.text(error));
@@ -254,6 +330,7 @@ fn push_log_body(
         items.push(("Decoding problems", problems));
     }
     push_items(out, &items);
+    push_later_attempts(out, log, later);
 
     if let Some(error) = error.as_deref().filter(|e| e.contains('\n')) {
         out.push_str("\n**Error**\n\n");

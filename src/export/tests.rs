@@ -108,10 +108,10 @@ fn written_to_a_stream_json_and_ndjson_are_the_same_bytes_as_the_strings() {
     let (set, _) = fixture();
     for logs in [all(&set), all(&set)[..1].to_vec(), Vec::new()] {
         let mut array = Vec::new();
-        write_json_array(&mut array, &logs).unwrap();
+        write_json_array(&mut array, &logs, false).unwrap();
         assert_eq!(String::from_utf8(array).unwrap(), json_array(&logs));
         let mut lines = Vec::new();
-        write_ndjson(&mut lines, &logs).unwrap();
+        write_ndjson(&mut lines, &logs, false).unwrap();
         assert_eq!(String::from_utf8(lines).unwrap(), ndjson(&logs));
     }
 }
@@ -441,4 +441,80 @@ fn a_response_body_nested_deeper_than_serde_json_value_allows_is_still_pretty_pr
     let set = LogSet::parse(format!("[{entry}]")).unwrap();
     let report = markdown_report(&set, None, &set.logs[0], false, usize::MAX);
     assert!(report.contains("```json\n[\n  [\n    [\n"), "{report}");
+}
+
+/// One `status-update` sent five times: failed at :06 (500) and :11 (no response), delivered at
+/// :21; before it, an attempt of the same event; beside it, the same type with another payload
+/// and the same payload as another type, which are other events.
+const RETRIED: &str = r#"[
+{"id":19,"call_id":101,"assistant_id":3,"webhook_url":"https://h.example/in","webhook_type":"status-update","request_payload":{"status":"ringing"},"response_status_code":503,"response_body":"busy","response_time_ms":20,"attempted_at":"2025-08-24T19:22:01Z","success":false,"error_message":null,"retry_count":0},
+{"id":20,"call_id":101,"assistant_id":3,"webhook_url":"https://h.example/in","webhook_type":"status-update","request_payload":{"status":"ringing"},"response_status_code":500,"response_body":"oops","response_time_ms":31,"attempted_at":"2025-08-24T19:22:06Z","success":false,"error_message":null,"retry_count":0},
+{"id":21,"call_id":101,"assistant_id":3,"webhook_url":"https://h.example/in","webhook_type":"status-update","request_payload":{"status":"ringing"},"response_status_code":null,"response_body":null,"response_time_ms":30002,"attempted_at":"2025-08-24T19:22:11.500Z","success":false,"error_message":"","retry_count":1},
+{"id":23,"call_id":101,"assistant_id":3,"webhook_url":"https://h.example/in","webhook_type":"status-update","request_payload":{"status":"in-progress"},"response_status_code":200,"response_body":"ok","response_time_ms":25,"attempted_at":"2025-08-24T19:22:15Z","success":true,"error_message":null,"retry_count":0},
+{"id":24,"call_id":101,"assistant_id":3,"webhook_url":"https://h.example/in","webhook_type":"call_started","request_payload":{"status":"ringing"},"response_status_code":200,"response_body":"ok","response_time_ms":25,"attempted_at":"2025-08-24T19:22:16Z","success":true,"error_message":null,"retry_count":0},
+{"id":22,"call_id":101,"assistant_id":3,"webhook_url":"https://h.example/in","webhook_type":"status-update","request_payload":{"status":"ringing"},"response_status_code":200,"response_body":"ok","response_time_ms":40,"attempted_at":"2025-08-24T19:22:21Z","success":true,"error_message":null,"retry_count":2},
+{"id":30,"call_id":101,"assistant_id":3,"webhook_url":"https://h.example/in","webhook_type":"call_ended","request_payload":{"reason":"hangup"},"response_status_code":404,"response_body":"no route","response_time_ms":9,"attempted_at":"2025-08-24T19:25:00Z","success":false,"error_message":null,"retry_count":0}
+]"#;
+
+#[test]
+fn a_failed_delivery_delivered_later_says_so_and_lists_the_later_attempts() {
+    let set = LogSet::parse(RETRIED).unwrap();
+    let call = CallInfo::from_json(CALL).unwrap();
+    let report = markdown_report(&set, Some(&call), log(&set, 20), false, 10_000);
+    assert!(report.starts_with("## Webhook delivery 20: `status-update` — FAILED, 500, delivered later by log 22\n"));
+    assert!(report.contains("- **Assistant:** `Support bot` (id 3)\n"), "{report}");
+    assert!(
+        report.contains(
+            "- **Then:** delivered 15.0 s later by log 22 (200); 2 later attempts of the same type and payload below\n"
+        ),
+        "{report}"
+    );
+    let listed: Vec<&str> = report.lines().filter(|line| line.starts_with("- log ")).collect();
+    assert_eq!(
+        listed,
+        [
+            "- log 21: 2025-08-24 19:22:11.500 UTC, 5.5 s later — **FAILED**, no response (timeout?)",
+            "- log 22: 2025-08-24 19:22:21.000 UTC, 15.0 s later — ok, 200",
+        ]
+    );
+    // Said once each: the heading holds the id, the type and the result.
+    for repeated in ["Log id", "**Success:**", "**Type:**", "**Status:**"] {
+        assert!(!report.contains(repeated), "{repeated}:\n{report}");
+    }
+    assert_snapshot!(report);
+}
+
+#[test]
+fn a_failed_delivery_never_delivered_says_that() {
+    let set = LogSet::parse(RETRIED).unwrap();
+    let retried = markdown_report(&set, None, log(&set, 21), false, 10_000);
+    assert!(retried.contains("- **Then:** delivered 9.5 s later by log 22 (200); 1 later attempt of"), "{retried}");
+    let first = markdown_report(&set, None, log(&set, 19), false, 10_000);
+    assert!(first.contains("- **Then:** delivered 20.0 s later by log 22 (200); 3 later attempts"), "{first}");
+    assert!(retried.contains("- **Assistant:** id 3\n"), "the log's assistant without call details: {retried}");
+    let alone = markdown_report(&set, None, log(&set, 30), false, 10_000);
+    assert!(alone.contains("- **Then:** no later attempt of the same type and payload in these logs\n"), "{alone}");
+    assert!(!alone.contains("Later attempts"), "{alone}");
+    let mut never = RETRIED.replace(r#""response_status_code":200,"response_body":"ok","response_time_ms":40"#, r#""response_status_code":502,"response_body":"bad","response_time_ms":40"#);
+    never = never.replace(r#""success":true,"error_message":null,"retry_count":2"#, r#""success":false,"error_message":null,"retry_count":2"#);
+    let never = LogSet::parse(never).unwrap();
+    let failed_again = markdown_report(&never, None, log(&never, 20), false, 10_000);
+    assert!(failed_again.starts_with("## Webhook delivery 20: `status-update` — FAILED, 500\n"), "{failed_again}");
+    assert!(
+        failed_again.contains("- **Then:** still not delivered: 2 later attempts of the same type and payload failed too, the last 15.0 s later (502); below\n"),
+        "{failed_again}"
+    );
+    let ok = markdown_report(&set, None, log(&set, 22), false, 10_000);
+    assert!(!ok.contains("Then") && !ok.contains("Later attempts"), "{ok}");
+}
+
+#[test]
+fn a_call_report_says_what_came_of_each_failure() {
+    let set = LogSet::parse(RETRIED).unwrap();
+    let failed: Vec<_> = set.logs.iter().filter(|log| !log.success).collect();
+    let report = markdown_call_report(&set, None, &failed, false, 300);
+    assert!(report.contains("## 1. Delivery 19: `status-update` — FAILED, 503, delivered later by log 22\n"), "{report}");
+    assert!(report.contains("## 3. Delivery 21: `status-update` — FAILED, no response (timeout?), delivered later by log 22\n"), "{report}");
+    assert!(report.contains("## 4. Delivery 30: `call_ended` — FAILED, 404\n"), "{report}");
+    assert_eq!(report.matches("- log 22: ").count(), 3, "{report}");
 }
