@@ -94,7 +94,8 @@ pub struct Cli {
     #[arg(long, value_enum)]
     pub theme: Option<Theme>,
 
-    /// Where copies go: auto picks OSC 52 over SSH or without a display, else the system clipboard.
+    /// Where copies go. Inside tmux the terminal's clipboard is tmux itself: its paste buffer and,
+    /// through tmux, your terminal's clipboard.
     #[arg(long, value_enum)]
     pub clipboard: Option<ClipboardKind>,
 
@@ -140,9 +141,13 @@ pub enum Theme {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ClipboardKind {
+    /// The terminal's clipboard over SSH or without a display, else the system clipboard
     Auto,
+    /// The system clipboard of this machine (X11, Wayland, macOS, Windows)
     System,
+    /// The terminal's clipboard: OSC 52, or inside tmux `tmux load-buffer -w`
     Osc52,
+    /// --clipboard-command, which gets the text on stdin
     Command,
 }
 

@@ -2,9 +2,15 @@
 //!
 //! Three ways, because none works everywhere: the system clipboard (arboard, X11 here) needs a
 //! display on this machine; OSC 52 asks the user's terminal to set its own clipboard, which is
-//! what works over SSH, if the terminal allows it; a user command (`wl-copy`, `pbcopy`,
-//! `tmux load-buffer -`) covers the rest. Auto picks OSC 52 over SSH or without a display and
-//! the system clipboard otherwise, falling back to OSC 52 when that fails.
+//! what works over SSH, if the terminal allows it; a user command (`wl-copy`, `pbcopy`) covers
+//! the rest. Auto picks OSC 52 over SSH or without a display and the system clipboard
+//! otherwise, falling back to OSC 52 when that fails.
+//!
+//! Inside tmux the terminal the app talks to is tmux, so "OSC 52" means handing the text to
+//! tmux itself ([`TmuxSink`]): `tmux load-buffer -w -` puts it in tmux's paste buffer and has
+//! tmux pass it on to the outer terminal's clipboard, with tmux's default settings. An OSC 52
+//! sequence written inside tmux is taken by tmux and, wrapped in its DCS passthrough, dropped
+//! unless the user set `allow-passthrough on`.
 
 use std::ffi::OsString;
 use std::io::{self, Read as _, Write};
@@ -17,8 +23,10 @@ use base64::prelude::{BASE64_STANDARD, Engine as _};
 
 use crate::sanitize;
 
+mod tmux;
 mod worker;
 
+pub use tmux::{TMUX_PROGRAM, TmuxSink};
 pub use worker::{COPY_TIMEOUT, ClipboardWorker, CopyReport};
 
 /// Some terminals (hterm, older xterm builds) drop or cut OSC 52 payloads over this many bytes
@@ -48,6 +56,15 @@ pub enum CopiedVia {
     System,
     Osc52 { warn_large: bool },
     Command(String),
+    /// `tmux load-buffer -w`: tmux's paste buffer, and the outer terminal's clipboard by tmux
+    /// (with OSC 52 of its own, hence the same size warning).
+    Tmux { warn_large: bool },
+    /// tmux took the text into its buffer but refused `-w` (tmux before 3.2, whose DCS
+    /// passthrough is always open): the terminal's clipboard got OSC 52 through passthrough.
+    TmuxBufferAndPassthrough { refused: String, warn_large: bool },
+    /// tmux could not be reached at all: OSC 52 went out in tmux's DCS passthrough, which
+    /// reaches the terminal only where passthrough is allowed. Not known to have landed.
+    Passthrough { why: String, warn_large: bool },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -95,7 +112,7 @@ pub struct EnvFacts {
     /// `DISPLAY` or `WAYLAND_DISPLAY` is set; always true on macOS and Windows, which have a
     /// clipboard without either.
     pub display: bool,
-    /// `TMUX` is set: OSC 52 must be wrapped to pass through tmux.
+    /// `TMUX` is set: the terminal the app talks to is tmux, and copies go to tmux itself.
     pub tmux: bool,
 }
 
@@ -115,7 +132,8 @@ impl EnvFacts {
     }
 }
 
-/// The backend a choice leads to in an environment.
+/// The backend a choice leads to in an environment. `Osc52` is the terminal's clipboard: a
+/// plain OSC 52 sequence, or inside tmux the text handed to tmux ([`TmuxSink`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Plan {
     System { fall_back_to_osc52: bool },
@@ -157,16 +175,34 @@ pub fn open_with(
     osc52_out: impl FnOnce() -> Box<dyn Write + Send>,
     system: impl FnOnce() -> Result<Box<dyn SystemClipboard>, String>,
 ) -> Box<dyn ClipboardSink> {
+    open_in(choice, env, osc52_out, system, TMUX_PROGRAM)
+}
+
+/// [`open_with`] with the program run as tmux (a stand-in, in tests).
+fn open_in(
+    choice: &ClipboardChoice,
+    env: &EnvFacts,
+    osc52_out: impl FnOnce() -> Box<dyn Write + Send>,
+    system: impl FnOnce() -> Result<Box<dyn SystemClipboard>, String>,
+    tmux_program: &str,
+) -> Box<dyn ClipboardSink> {
+    let terminal_clipboard = |out: Box<dyn Write + Send>| -> Box<dyn ClipboardSink> {
+        if env.tmux {
+            Box::new(TmuxSink::new(tmux_program.to_owned(), out))
+        } else {
+            Box::new(Osc52Sink::new(out, false))
+        }
+    };
     match plan(choice, *env) {
-        Plan::Osc52 => Box::new(Osc52Sink::new(osc52_out(), env.tmux)),
+        Plan::Osc52 => terminal_clipboard(osc52_out()),
         Plan::Command(command) => Box::new(CommandSink::new(command, COMMAND_TIMEOUT)),
         Plan::System { fall_back_to_osc52 } => match system() {
             Ok(clipboard) if fall_back_to_osc52 => Box::new(FallbackSink {
                 first: Box::new(SystemSink { clipboard }),
-                then: Box::new(Osc52Sink::new(osc52_out(), env.tmux)),
+                then: terminal_clipboard(osc52_out()),
             }),
             Ok(clipboard) => Box::new(SystemSink { clipboard }),
-            Err(_) if fall_back_to_osc52 => Box::new(Osc52Sink::new(osc52_out(), env.tmux)),
+            Err(_) if fall_back_to_osc52 => terminal_clipboard(osc52_out()),
             Err(reason) => Box::new(UnavailableSink(reason)),
         },
     }
@@ -244,13 +280,13 @@ impl ClipboardSink for Osc52Sink {
     }
 }
 
-/// `ESC ] 52 ; c ; <base64> BEL`, inside tmux wrapped in its DCS passthrough (`ESC P tmux;`,
-/// every ESC doubled, `ESC \`), which needs `set -g allow-passthrough on` in tmux 3.3+. Also
-/// whether the payload is over [`OSC52_SAFE_BASE64_BYTES`].
+/// `ESC ] 52 ; c ; <base64> BEL`; with `tmux`, wrapped in tmux's DCS passthrough (`ESC P tmux;`,
+/// every ESC doubled, `ESC \`), which tmux 3.3+ drops unless `allow-passthrough` is on: only
+/// [`TmuxSink`]'s fallbacks use it. Also whether the payload is over [`OSC52_SAFE_BASE64_BYTES`].
 #[must_use]
 pub fn osc52_sequence(text: &str, tmux: bool) -> (Vec<u8>, bool) {
     let encoded = BASE64_STANDARD.encode(text);
-    let warn_large = encoded.len() > OSC52_SAFE_BASE64_BYTES;
+    let warn_large = osc52_too_large(text.len());
     let sequence = format!("\x1b]52;c;{encoded}\x07");
     let bytes = if tmux {
         format!("\x1bPtmux;{}\x1b\\", sequence.replace('\x1b', "\x1b\x1b")).into_bytes()
@@ -258,6 +294,12 @@ pub fn osc52_sequence(text: &str, tmux: bool) -> (Vec<u8>, bool) {
         sequence.into_bytes()
     };
     (bytes, warn_large)
+}
+
+/// Whether `bytes` of text make an OSC 52 payload over [`OSC52_SAFE_BASE64_BYTES`].
+#[must_use]
+pub fn osc52_too_large(bytes: usize) -> bool {
+    bytes.div_ceil(3) * 4 > OSC52_SAFE_BASE64_BYTES
 }
 
 /// Runs `sh -c <command>` with the text on stdin.

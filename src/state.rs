@@ -276,7 +276,7 @@ impl State {
                 Vec::new()
             }
             Msg::Copied(report) => {
-                self.status = Some(StatusLine { text: report.toast(), ok: report.result.is_ok() });
+                self.status = Some(StatusLine { text: report.toast(), ok: report.landed() });
                 Vec::new()
             }
             Msg::Tick => {

@@ -64,7 +64,7 @@ fn osc52_bytes_exactly() {
 }
 
 #[test]
-fn osc52_inside_tmux_is_wrapped_with_escapes_doubled() {
+fn osc52_for_tmux_passthrough_is_wrapped_with_escapes_doubled() {
     let terminal = Recorder::default();
     let mut sink = Osc52Sink::new(terminal.boxed(), true);
     sink.copy("hi").unwrap();
@@ -214,12 +214,82 @@ fn auto_falls_back_to_osc52_when_the_system_clipboard_refuses() {
     assert_eq!(terminal.bytes(), b"\x1b]52;c;aGk=\x07");
 }
 
-#[test]
-fn auto_over_ssh_never_touches_the_system_clipboard() {
+/// A stand-in for tmux in `dir`: `load-buffer [-w] -` saves stdin to `dir/buffer` (and notes
+/// `-w` in `dir/flags`), unless it is told to refuse `-w` (as tmux before 3.2 does) or to
+/// refuse everything (as without a server).
+fn fake_tmux(dir: &std::path::Path, refuse_w: bool, no_server: bool) -> String {
+    let script = dir.join("tmux");
+    let refuse = match (no_server, refuse_w) {
+        (true, _) => "echo \"no server running on /tmp/tmux-1/default\" >&2; exit 1",
+        (false, true) => "[ \"$2\" = -w ] && { echo \"unknown flag -w\" >&2; exit 1; }",
+        (false, false) => ":",
+    };
+    let dir = dir.display();
+    std::fs::write(&script, format!("#!/bin/sh\n{refuse}\necho \"$@\" > {dir}/flags\ncat > {dir}/buffer\n")).unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    script.display().to_string()
+}
+
+#[rstest]
+#[case::auto_over_ssh(ClipboardChoice::Auto, SSH_IN_TMUX)]
+#[case::osc52_asked_for(ClipboardChoice::Osc52, EnvFacts { tmux: true, ..LOCAL_DESKTOP })]
+#[case::auto_headless(ClipboardChoice::Auto, EnvFacts { tmux: true, ..HEADLESS })]
+fn inside_tmux_the_text_goes_to_tmux_itself(#[case] choice: ClipboardChoice, #[case] env: EnvFacts) {
+    let dir = tempfile::tempdir().unwrap();
+    let tmux = fake_tmux(dir.path(), false, false);
     let terminal = Recorder::default();
-    let mut sink = open_with(&ClipboardChoice::Auto, &SSH_IN_TMUX, || terminal.boxed(), || panic!("not needed"));
-    sink.copy("hi").unwrap();
+    let mut sink = open_in(&choice, &env, || terminal.boxed(), || panic!("not needed"), &tmux);
+    assert_eq!(sink.copy("hi ☎").unwrap(), CopiedVia::Tmux { warn_large: false });
+    assert_eq!(std::fs::read_to_string(dir.path().join("buffer")).unwrap(), "hi ☎");
+    assert_eq!(std::fs::read_to_string(dir.path().join("flags")).unwrap(), "load-buffer -w -\n");
+    assert!(terminal.bytes().is_empty(), "no passthrough sequence for tmux to drop: {:?}", terminal.bytes());
+}
+
+#[test]
+fn inside_tmux_on_a_desktop_the_system_clipboard_falls_back_to_tmux() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmux = fake_tmux(dir.path(), false, false);
+    let env = EnvFacts { tmux: true, ..LOCAL_DESKTOP };
+    let refusing = FakeSystem { refuse: true, ..FakeSystem::default() };
+    let mut sink = open_in(&ClipboardChoice::Auto, &env, || Recorder::default().boxed(), || Ok(Box::new(refusing)), &tmux);
+    assert_eq!(sink.copy("hi").unwrap(), CopiedVia::Tmux { warn_large: false });
+    assert_eq!(std::fs::read_to_string(dir.path().join("buffer")).unwrap(), "hi");
+}
+
+#[test]
+fn a_tmux_that_refuses_w_gets_the_buffer_and_the_terminal_gets_passthrough() {
+    let dir = tempfile::tempdir().unwrap();
+    let terminal = Recorder::default();
+    let mut sink = TmuxSink::new(fake_tmux(dir.path(), true, false), terminal.boxed());
+    let via = sink.copy("hi").unwrap();
+    assert_eq!(via, CopiedVia::TmuxBufferAndPassthrough { refused: "unknown flag -w".into(), warn_large: false });
+    assert_eq!(std::fs::read_to_string(dir.path().join("buffer")).unwrap(), "hi");
+    assert_eq!(std::fs::read_to_string(dir.path().join("flags")).unwrap(), "load-buffer -\n");
     assert_eq!(terminal.bytes(), b"\x1bPtmux;\x1b\x1b]52;c;aGk=\x07\x1b\\");
+}
+
+#[test]
+fn an_unreachable_tmux_leaves_only_passthrough_and_says_it_may_not_land() {
+    let dir = tempfile::tempdir().unwrap();
+    let terminal = Recorder::default();
+    let mut sink = TmuxSink::new(fake_tmux(dir.path(), false, true), terminal.boxed());
+    let via = sink.copy("hi").unwrap();
+    assert_eq!(
+        via,
+        CopiedVia::Passthrough { why: "no server running on /tmp/tmux-1/default".into(), warn_large: false }
+    );
+    assert_eq!(terminal.bytes(), b"\x1bPtmux;\x1b\x1b]52;c;aGk=\x07\x1b\\");
+    let report = CopyReport { what: "payload".into(), bytes: 2, result: Ok(via) };
+    assert!(!report.landed());
+    assert!(report.toast().starts_with("⚠ payload (2 B) sent as OSC 52 through tmux"), "{}", report.toast());
+}
+
+#[test]
+fn a_missing_tmux_program_is_unreachable_too() {
+    let terminal = Recorder::default();
+    let mut sink = TmuxSink::new("hookscope-no-such-tmux".to_owned(), terminal.boxed());
+    let CopiedVia::Passthrough { why, .. } = sink.copy("hi").unwrap() else { panic!() };
+    assert!(why.contains("not found"), "{why}");
 }
 
 #[test]

@@ -13,6 +13,9 @@ use super::{ClipboardError, ClipboardSink, CopiedVia};
 /// How long a copy may take before the status line gives up on it.
 pub const COPY_TIMEOUT: Duration = Duration::from_secs(3);
 
+/// Said after a copy whose OSC 52 sequence is over [`super::OSC52_SAFE_BASE64_BYTES`].
+const LARGE_WARNING: &str = " — over 75 KB: some terminals keep only part of it";
+
 /// What came of one copy: what was copied, how big it was, and how it went out or why not.
 #[derive(Debug)]
 pub struct CopyReport {
@@ -23,23 +26,45 @@ pub struct CopyReport {
 }
 
 impl CopyReport {
-    /// The status line's words for this copy, the one place they are made.
+    /// The status line's words for this copy, the one place they are made: where the text
+    /// went, and nothing more than is known.
     #[must_use]
     pub fn toast(&self) -> String {
         let (what, size) = (&self.what, crate::units::size(self.bytes));
+        let large = |warn: bool| if warn { LARGE_WARNING } else { "" };
         match &self.result {
             Ok(CopiedVia::System) => format!("✓ copied {what} ({size}) to the system clipboard"),
             Ok(CopiedVia::Osc52 { warn_large: false }) => {
                 format!("✓ copied {what} ({size}) via OSC 52 (terminal clipboard)")
             }
-            Ok(CopiedVia::Osc52 { warn_large: true }) => {
-                format!("✓ copied {what} ({size}) via OSC 52 — over 75 KB: some terminals keep only part of it")
-            }
+            Ok(CopiedVia::Osc52 { warn_large: true }) => format!("✓ copied {what} ({size}) via OSC 52{LARGE_WARNING}"),
             Ok(CopiedVia::Command(command)) => {
                 format!("✓ copied {what} ({size}) with `{}`", crate::sanitize::short(command))
             }
+            Ok(CopiedVia::Tmux { warn_large }) => {
+                format!("✓ copied {what} ({size}) to tmux buffer + your terminal's clipboard{}", large(*warn_large))
+            }
+            Ok(CopiedVia::TmuxBufferAndPassthrough { refused, warn_large }) => format!(
+                "✓ copied {what} ({size}) to tmux buffer + your terminal's clipboard via OSC 52 passthrough \
+                 (this tmux refused `load-buffer -w`: {}){}",
+                crate::sanitize::short(refused),
+                large(*warn_large)
+            ),
+            Ok(CopiedVia::Passthrough { why, warn_large }) => format!(
+                "⚠ {what} ({size}) sent as OSC 52 through tmux, which drops it unless `allow-passthrough` is on: \
+                 tmux itself did not take it ({}){}",
+                crate::sanitize::short(why),
+                large(*warn_large)
+            ),
             Err(err) => format!("✗ copy failed: {err}"),
         }
+    }
+
+    /// Whether the text is known to have reached a clipboard: a passthrough tmux may drop
+    /// is not.
+    #[must_use]
+    pub fn landed(&self) -> bool {
+        matches!(&self.result, Ok(via) if !matches!(via, CopiedVia::Passthrough { .. }))
     }
 }
 
