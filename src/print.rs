@@ -39,9 +39,9 @@ pub async fn print(
     redact: bool,
     out: impl Write + Send + 'static,
 ) -> Printed {
-    let printer = Printer::new(filter.clone(), format, out);
+    let printer = Printer::new(filter.clone(), format, redact, out);
     let (printer, ending) = loader.load_into(printer).await;
-    printer.finish(ending, redact)
+    printer.finish(ending)
 }
 
 /// The sink `--print` decodes into.
@@ -49,6 +49,8 @@ struct Printer<W: Write> {
     filter: Filter,
     search: Option<TextSearch>,
     format: PrintFormat,
+    /// `--redact`: every format masks phone numbers, e-mail addresses and secrets.
+    redact: bool,
     out: io::BufWriter<W>,
     /// The table's columns, once its first row is written; the terminal's width and whether to
     /// colour the result column.
@@ -68,13 +70,14 @@ struct Printer<W: Write> {
 }
 
 impl<W: Write> Printer<W> {
-    fn new(filter: Filter, format: PrintFormat, out: W) -> Self {
+    fn new(filter: Filter, format: PrintFormat, redact: bool, out: W) -> Self {
         let search = TextSearch::new(&filter.text);
         let on_terminal = io::stdout().is_terminal();
         Self {
             filter,
             search,
             format,
+            redact,
             out: io::BufWriter::with_capacity(256 * 1024, out),
             table: None,
             table_width: on_terminal.then(|| crossterm::terminal::size().ok()).flatten().map(|(w, _)| usize::from(w)),
@@ -111,7 +114,7 @@ impl<W: Write> Printer<W> {
         if self.write_error.is_none() {
             let written = match self.format {
                 PrintFormat::Table => self.write_row(&log),
-                _ => export::write_ndjson(&mut self.out, &[&log]),
+                _ => export::write_ndjson(&mut self.out, &[&log], self.redact),
             };
             self.write_error = written.err();
         }
@@ -125,7 +128,7 @@ impl<W: Write> Printer<W> {
     fn write_row(&mut self, log: &WebhookLog) -> io::Result<()> {
         if self.table.is_none() {
             let fitted_to = std::iter::once(log).chain(&self.held);
-            let (table, header) = export::TableRows::fitted_to(fitted_to, self.table_width, self.color);
+            let (table, header) = export::TableRows::fitted_to(fitted_to, self.table_width, self.color, self.redact);
             self.out.write_all(header.as_bytes())?;
             self.table = Some(table);
         }
@@ -133,7 +136,7 @@ impl<W: Write> Printer<W> {
         self.out.write_all(row.as_bytes())
     }
 
-    fn finish(mut self, ending: Ending, redact: bool) -> Printed {
+    fn finish(mut self, ending: Ending) -> Printed {
         if let Some(failure) = &ending.failure
             && !ending.cut_short
         {
@@ -143,7 +146,7 @@ impl<W: Write> Printer<W> {
         while let Some(log) = self.held.pop_front() {
             self.write(log);
         }
-        let written = self.write_kept(ending.call.as_ref(), redact).and_then(|()| self.out.flush());
+        let written = self.write_kept(ending.call.as_ref()).and_then(|()| self.out.flush());
         let written = self.write_error.take().map_or(written, Err);
 
         let mut messages = Vec::new();
@@ -173,7 +176,7 @@ impl<W: Write> Printer<W> {
         Printed { exit_code, messages }
     }
 
-    fn write_kept(&mut self, call: Option<&crate::model::CallInfo>, redact: bool) -> io::Result<()> {
+    fn write_kept(&mut self, call: Option<&crate::model::CallInfo>) -> io::Result<()> {
         let logs: Vec<&WebhookLog> = self.kept.logs.iter().collect();
         match self.format {
             // A table of no rows is its header.
@@ -181,11 +184,11 @@ impl<W: Write> Printer<W> {
                 self.out.write_all(export::table(&[], self.table_width, self.color).as_bytes())
             }
             PrintFormat::Ndjson | PrintFormat::Table => Ok(()),
-            PrintFormat::Json => export::write_json_array(&mut self.out, &logs),
+            PrintFormat::Json => export::write_json_array(&mut self.out, &logs, self.redact),
             PrintFormat::Markdown => {
                 let shown: Vec<&WebhookLog> =
                     self.filter.apply(&self.kept).into_iter().map(|i| &self.kept.logs[i]).collect();
-                let report = export::markdown_call_report(&self.kept, call, &shown, redact, export::REPORT_LIMIT);
+                let report = export::markdown_call_report(&self.kept, call, &shown, self.redact, export::REPORT_LIMIT);
                 self.out.write_all(report.as_bytes())
             }
         }

@@ -28,7 +28,7 @@ pub fn case_file(call: Option<&CallInfo>, logs: &[&WebhookLog], exported_at: Tim
          \"hookscope_version\": \"{}\",\n\"call\": {call},\n\"logs\": ",
         env!("CARGO_PKG_VERSION"),
     );
-    push_array(&mut out, logs);
+    push_array(&mut out, logs, false);
     out.push_str("}\n");
     out
 }

@@ -5,20 +5,21 @@ use std::io;
 
 use crate::json_text::{self, exact};
 use crate::model::WebhookLog;
+use crate::redact;
 
 /// A JSON array with one log per line, each the entry as the server sent it, so that `--file`
 /// reads back the same logs, key order and number text included.
 #[must_use]
 pub fn json_array(logs: &[&WebhookLog]) -> String {
     let mut out = String::with_capacity(logs.iter().map(|log| log.raw().len() + 2).sum::<usize>() + 4);
-    push_array(&mut out, logs);
+    push_array(&mut out, logs, false);
     out.push('\n');
     out
 }
 
 /// Appends `[`, the raw logs one a line, and `]` (no final newline), for the array and case files.
-pub(super) fn push_array(out: &mut String, logs: &[&WebhookLog]) {
-    out.extend(array_pieces(logs));
+pub(super) fn push_array(out: &mut String, logs: &[&WebhookLog], redact: bool) {
+    out.extend(array_pieces(logs, redact));
 }
 
 /// One log a line: an entry the server sent on one line (the Burki server sends compact JSON)
@@ -27,38 +28,45 @@ pub(super) fn push_array(out: &mut String, logs: &[&WebhookLog]) {
 #[must_use]
 pub fn ndjson(logs: &[&WebhookLog]) -> String {
     let mut out = String::with_capacity(logs.iter().map(|log| log.raw().len() + 1).sum());
-    out.extend(ndjson_pieces(logs));
+    out.extend(ndjson_pieces(logs, false));
     out
 }
 
 /// [`json_array`] written straight to `out`, for `--print`: a big call is never held twice.
+/// With `redact`, each entry is masked as [`redact::redact_json`] masks (still valid JSON, one
+/// log a line, everything not masked as sent).
 ///
 /// # Errors
 /// When `out` fails.
-pub fn write_json_array(out: &mut impl io::Write, logs: &[&WebhookLog]) -> io::Result<()> {
-    array_pieces(logs).chain([Cow::Borrowed("\n")]).try_for_each(|piece| out.write_all(piece.as_bytes()))
+pub fn write_json_array(out: &mut impl io::Write, logs: &[&WebhookLog], redact: bool) -> io::Result<()> {
+    array_pieces(logs, redact).chain([Cow::Borrowed("\n")]).try_for_each(|piece| out.write_all(piece.as_bytes()))
 }
 
-/// [`ndjson`] written straight to `out`, for `--print`.
+/// [`ndjson`] written straight to `out`, for `--print`; `redact` as in [`write_json_array`].
 ///
 /// # Errors
 /// When `out` fails.
-pub fn write_ndjson(out: &mut impl io::Write, logs: &[&WebhookLog]) -> io::Result<()> {
-    ndjson_pieces(logs).try_for_each(|piece| out.write_all(piece.as_bytes()))
+pub fn write_ndjson(out: &mut impl io::Write, logs: &[&WebhookLog], redact: bool) -> io::Result<()> {
+    ndjson_pieces(logs, redact).try_for_each(|piece| out.write_all(piece.as_bytes()))
 }
 
 /// The array's text in order: `[`, each entry on its own line, `]`. One definition for the
 /// string and the stream forms.
-fn array_pieces<'a>(logs: &'a [&'a WebhookLog]) -> impl Iterator<Item = Cow<'a, str>> {
+fn array_pieces<'a>(logs: &'a [&'a WebhookLog], redact: bool) -> impl Iterator<Item = Cow<'a, str>> {
     let open = if logs.is_empty() { "[" } else { "[\n" };
     let entries = logs.iter().enumerate().flat_map(move |(n, log)| {
-        [exact(log.raw(), false), Cow::Borrowed(if n + 1 < logs.len() { ",\n" } else { "\n" })]
+        [masked(exact(log.raw(), false), redact), Cow::Borrowed(if n + 1 < logs.len() { ",\n" } else { "\n" })]
     });
     std::iter::once(Cow::Borrowed(open)).chain(entries).chain([Cow::Borrowed("]")])
 }
 
-fn ndjson_pieces<'a>(logs: &'a [&'a WebhookLog]) -> impl Iterator<Item = Cow<'a, str>> {
-    logs.iter().flat_map(move |log| [one_line(log.raw()), Cow::Borrowed("\n")])
+fn ndjson_pieces<'a>(logs: &'a [&'a WebhookLog], redact: bool) -> impl Iterator<Item = Cow<'a, str>> {
+    logs.iter().flat_map(move |log| [masked(one_line(log.raw()), redact), Cow::Borrowed("\n")])
+}
+
+/// An entry's text, masked when redacting. Masking changes only strings, so a line stays a line.
+fn masked(entry: Cow<'_, str>, redact: bool) -> Cow<'_, str> {
+    if redact { Cow::Owned(redact::redact_json(&entry)) } else { entry }
 }
 
 /// An entry as one line of NDJSON. Valid JSON holds a raw line break only between tokens (never

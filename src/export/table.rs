@@ -29,7 +29,7 @@ const RESET: &str = "\x1b[0m";
 /// data goes through [`sanitize`].
 #[must_use]
 pub fn table(logs: &[&WebhookLog], width: Option<usize>, color: bool) -> String {
-    let (table, mut out) = TableRows::fitted_to(logs.iter().copied(), width, color);
+    let (table, mut out) = TableRows::fitted_to(logs.iter().copied(), width, color, false);
     for log in logs {
         out.push_str(&table.row(log));
     }
@@ -43,6 +43,8 @@ pub struct TableRows {
     widths: [usize; COLUMNS],
     limit: Option<usize>,
     color: bool,
+    /// `--redact`: the URL, the one cell that can carry personal data or a secret, is masked.
+    redact: bool,
 }
 
 impl TableRows {
@@ -51,10 +53,11 @@ impl TableRows {
         logs: impl IntoIterator<Item = &'l WebhookLog>,
         width: Option<usize>,
         color: bool,
+        redact: bool,
     ) -> (Self, String) {
         let mut widths: [usize; COLUMNS] = HEADERS.map(UnicodeWidthStr::width);
         for log in logs {
-            for (width, cell) in widths.iter_mut().zip(row(log)) {
+            for (width, cell) in widths.iter_mut().zip(row(log, redact)) {
                 *width = (*width).max(cell.width());
             }
         }
@@ -63,7 +66,7 @@ impl TableRows {
         }
         let mut header = String::new();
         push_line(&mut header, &HEADERS.map(str::to_owned), &widths, width, None);
-        (Self { widths, limit: width, color }, header)
+        (Self { widths, limit: width, color, redact }, header)
     }
 
     /// The line of one delivery.
@@ -71,12 +74,12 @@ impl TableRows {
     pub fn row(&self, log: &WebhookLog) -> String {
         let mut out = String::new();
         let sgr = self.color.then_some(if log.success { GREEN } else { RED });
-        push_line(&mut out, &row(log), &self.widths, self.limit, sgr);
+        push_line(&mut out, &row(log, self.redact), &self.widths, self.limit, sgr);
         out
     }
 }
 
-fn row(log: &WebhookLog) -> [String; COLUMNS] {
+fn row(log: &WebhookLog, redact: bool) -> [String; COLUMNS] {
     let time = log.attempted_at.map_or_else(
         || "-".to_owned(),
         |ts| ts.to_zoned_datetime(TimeZone::UTC).strftime("%Y-%m-%d %H:%M:%S%.3f").to_string(),
@@ -88,7 +91,11 @@ fn row(log: &WebhookLog) -> [String; COLUMNS] {
         if log.success { "ok" } else { "FAILED" }.to_owned(),
         log.response_time_ms.map_or_else(|| "-".to_owned(), |ms| ms.to_string()),
         log.retry_count.to_string(),
-        sanitize::line(&log.webhook_url).into_owned(),
+        if redact {
+            sanitize::line(&crate::redact::redact_url(&log.webhook_url)).into_owned()
+        } else {
+            sanitize::line(&log.webhook_url).into_owned()
+        },
     ]
 }
 

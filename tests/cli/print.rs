@@ -318,3 +318,39 @@ fn a_table_of_a_big_call_streams_with_columns_fitted_to_its_first_rows() {
     let gap_after_type = |line: &&str| line.chars().skip(type_column.end - 2).take(2).collect::<String>();
     assert!(lines[1..].iter().all(|line| gap_after_type(line) == "  "), "aligned");
 }
+
+/// A delivery whose payload, URL and body carry a phone number, an e-mail address and secrets.
+const PERSONAL: &str = concat!(
+    r#"[{"id": 3, "call_id": 9, "webhook_url": "https://bot:hunter2@hooks.example.com/in?to=+15035550187", "#,
+    r#""webhook_type": "call_ended", "request_payload": {"customer_phone_number": "+15035550187", "#,
+    r#""email": "ann@example.com", "api_key": "burki_live_s3cret", "n": 123456789012345678901234567890}, "#,
+    r#""response_status_code": 200, "response_body": "{\"echo\":\"+15035550187\"}", "#,
+    r#""attempted_at": "2025-08-24T19:22:04Z", "success": true, "error_message": null, "retry_count": 0}]"#,
+);
+
+#[rstest]
+#[case::json("json")]
+#[case::ndjson("ndjson")]
+#[case::table("table")]
+#[case::markdown("markdown")]
+fn redact_masks_every_format(#[case] format: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "personal.json", PERSONAL).display().to_string();
+    let plain = print(&["--file".to_owned(), file.clone()], format);
+    assert!(plain.quiet_success().contains("+15035550187"), "without --redact the data is as sent: {plain:?}");
+
+    let run = print(&["--file".to_owned(), file, "--redact".to_owned()], format);
+    let stdout = run.quiet_success();
+    for secret in ["+15035550187", "ann@example.com", "burki_live_s3cret", "hunter2"] {
+        assert!(!stdout.contains(secret), "{format} leaks {secret}:\n{stdout}");
+    }
+    assert!(stdout.contains("[REDACTED]"), "{stdout}");
+    if format != "table" && format != "markdown" {
+        // Still the JSON it was, number text and key order included, with only strings masked.
+        let entry = stdout.lines().find(|line| line.starts_with('{')).expect("an entry a line");
+        let value: serde_json::Value = serde_json::from_str(entry).unwrap_or_else(|err| panic!("{err}: {entry}"));
+        assert_eq!(value["request_payload"]["api_key"], "[REDACTED]");
+        assert!(entry.contains(r#""n": 123456789012345678901234567890"#), "{entry}");
+        assert!(entry.find("customer_phone_number") < entry.find("email"), "{entry}");
+    }
+}
