@@ -34,6 +34,20 @@ pub fn is_json(text: &str) -> bool {
 /// Invalid input is not rejected: it is re-indented as far as the brackets allow.
 #[must_use]
 pub fn pretty(raw: &str) -> String {
+    pretty_with(raw, false)
+}
+
+/// [`pretty`] for reading on screen: a `\uXXXX` escape inside a string (`"\u65e5\u672c"`) is
+/// shown as the character it stands for (`"日本"`), a surrogate pair as one character. An
+/// escape is kept as sent where the character would not be shown as itself (a control,
+/// `\u001b`; a bidi override, `\u202e`; a lone surrogate, `\ud800`), or is a quote or
+/// backslash, which a JSON string must escape. Views "as sent" and copies use [`pretty`].
+#[must_use]
+pub fn pretty_readable(raw: &str) -> String {
+    pretty_with(raw, true)
+}
+
+fn pretty_with(raw: &str, readable: bool) -> String {
     let mut out = String::with_capacity(raw.len() + raw.len() / 2);
     let mut depth = 0usize;
     let mut tokens = Tokens::new(raw).filter(|token| token.kind != Kind::Whitespace).peekable();
@@ -58,11 +72,57 @@ pub fn pretty(raw: &str) -> String {
                 newline(&mut out, depth);
             }
             Kind::Colon => out.push_str(": "),
+            Kind::String { .. } if readable => push_unicode_escapes_shown(&mut out, token.text),
             // Strings, numbers and literals are copied untouched, so number text is kept exactly.
             _ => out.push_str(token.text),
         }
     }
     out
+}
+
+/// Appends a string literal with each `\uXXXX` escape (or surrogate pair) that stands for a
+/// character shown as itself replaced by that character; everything else as it is.
+fn push_unicode_escapes_shown(out: &mut String, literal: &str) {
+    if !literal.contains("\\u") {
+        out.push_str(literal);
+        return;
+    }
+    let mut rest = literal;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let len = match unicode_escape(rest) {
+            Some((c, len)) if c != '"' && c != '\\' && crate::sanitize::is_shown_as_itself(c) => {
+                out.push(c);
+                len
+            }
+            // Any other escape as sent: the backslash and the character it escapes (so that
+            // `\\u00e9` stays an escaped backslash); a kept `\u` escape's digits follow as text.
+            _ => {
+                let escaped = rest[1..].chars().next().map_or(0, char::len_utf8);
+                out.push_str(&rest[..=escaped]);
+                1 + escaped
+            }
+        };
+        rest = &rest[len..];
+    }
+    out.push_str(rest);
+}
+
+/// The character a `\uXXXX` escape at the start of `text` stands for, joined with a following
+/// low surrogate escape when it is a high one, and the escape's length. `None` for a lone
+/// surrogate or a bad escape.
+fn unicode_escape(text: &str) -> Option<(char, usize)> {
+    let unit = u16::from_str_radix(text.strip_prefix("\\u")?.get(..4)?, 16).ok()?;
+    if !(0xD800..0xE000).contains(&unit) {
+        return char::from_u32(u32::from(unit)).map(|c| (c, 6));
+    }
+    let low = u16::from_str_radix(text.get(6..)?.strip_prefix("\\u")?.get(..4)?, 16).ok()?;
+    if !(0xD800..0xDC00).contains(&unit) || !(0xDC00..0xE000).contains(&low) {
+        return None;
+    }
+    let code = 0x10000 + ((u32::from(unit) - 0xD800) << 10) + (u32::from(low) - 0xDC00);
+    char::from_u32(code).map(|c| (c, 12))
 }
 
 fn newline(out: &mut String, depth: usize) {
@@ -178,6 +238,39 @@ mod tests {
         for not_json in ["", "{", "[1,]", "{\"a\" 1}", "\"raw\u{1}control\"", "1 2", "NaN", "{\"a\":1} ... [TRUNCATED]"]
         {
             assert!(!is_json(not_json), "{not_json:?}");
+        }
+    }
+
+    #[rstest::rstest]
+    #[case::cjk(r#"{"t":"\u65e5\u672c\u8a9e"}"#, "{\n  \"t\": \"日本語\"\n}")]
+    #[case::in_a_key(r#"{"\u00e9t\u00e9":1}"#, "{\n  \"été\": 1\n}")]
+    #[case::upper_case_hex(r#"["\u00C9"]"#, "[\n  \"É\"\n]")]
+    #[case::surrogate_pair(r#"["\ud83d\ude00!"]"#, "[\n  \"😀!\"\n]")]
+    #[case::escape_kept(r#"["a\u001b[31m"]"#, "[\n  \"a\\u001b[31m\"\n]")]
+    #[case::bidi_kept(r#"["\u202eevil"]"#, "[\n  \"\\u202eevil\"\n]")]
+    #[case::tab_kept(r#"["\u0009"]"#, "[\n  \"\\u0009\"\n]")]
+    #[case::quote_and_backslash_kept(r#"["\u0022\u005c"]"#, "[\n  \"\\u0022\\u005c\"\n]")]
+    #[case::lone_high_surrogate(r#"["\ud800x"]"#, "[\n  \"\\ud800x\"\n]")]
+    #[case::lone_low_surrogate(r#"["\udc00\u00e9"]"#, "[\n  \"\\udc00é\"\n]")]
+    #[case::high_then_high(r#"["\ud800\ud800"]"#, "[\n  \"\\ud800\\ud800\"\n]")]
+    #[case::escaped_backslash_before_u(r#"["\\u00e9"]"#, "[\n  \"\\\\u00e9\"\n]")]
+    #[case::other_escapes_as_sent(r#"["\n\"\/\u00e9"]"#, "[\n  \"\\n\\\"\\/é\"\n]")]
+    #[case::cut_escape(r#"["\u00"#, "[\n  \"\\u00")]
+    #[case::escape_before_a_wide_character(r#"["\é\u0é"]"#, "[\n  \"\\é\\u0é\"\n]")]
+    #[case::backslash_at_the_end(r#"["\"#, "[\n  \"\\")]
+    #[case::numbers_untouched(r#"[1.50e3]"#, "[\n  1.50e3\n]")]
+    fn readable_pretty_shows_unicode_escapes_as_characters(#[case] raw: &str, #[case] shown: &str) {
+        assert_eq!(pretty_readable(raw), shown);
+        assert_eq!(pretty(raw).matches("\\u").count(), raw.matches("\\u").count(), "pretty keeps every escape");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn readable_pretty_takes_any_text(text in r#"(\\u[0-9a-fA-FdD]{0,4}|\\|"|[a-zé\[\]{},:]){0,40}"#) {
+            let shown = pretty_readable(&text);
+            if !text.contains("\\u") {
+                proptest::prop_assert_eq!(shown, pretty(&text));
+            }
         }
     }
 

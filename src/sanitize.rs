@@ -45,6 +45,12 @@ fn classify(c: char) -> Shown {
     }
 }
 
+/// Whether `c` is shown as itself, not as a picture, a code point or spaces.
+#[must_use]
+pub fn is_shown_as_itself(c: char) -> bool {
+    matches!(classify(c), Shown::Itself)
+}
+
 fn is_plain_ascii(text: &str) -> bool {
     text.bytes().all(|b| (0x20..0x7f).contains(&b))
 }

@@ -89,7 +89,17 @@ screens! {
     help_scrolled_to_the_popups: |w, h| { let mut s = demo(w, h); press(&mut s, &format!("?{}", "j".repeat(37))); s };
     search_line: |w, h| { let mut s = demo(w, h); press(&mut s, "/refu"); s };
     scrolled_sideways: |w, h| { let mut s = demo(w, h); press(&mut s, "fj\na>"); s };
+    unicode_escapes_shown_as_characters: |w, h| loaded_from(ESCAPED, w, h);
+    unicode_escapes_kept_as_sent: |w, h| { let mut s = loaded_from(ESCAPED, w, h); press(&mut s, "\na"); s };
 }
+
+/// A payload whose strings are sent as `\u` escapes: text, a surrogate pair, a lone surrogate,
+/// and an escape sequence and a bidi override that must never reach the terminal raw.
+const ESCAPED: &str = r#"[{"id": 1, "call_id": 101, "webhook_url": "https://hooks.example.com/x",
+  "webhook_type": "transcript", "request_payload": {"text": "\u65e5\u672c\u8a9e", "name": "Jos\u00e9",
+  "emoji": "\ud83d\ude00", "lone": "\ud800", "evil": "\u001b[2J\u202eexe", "quote": "\u0022"},
+  "response_status_code": 200, "response_body": "{\"echo\": \"\\u00e9\"}", "response_time_ms": 12,
+  "attempted_at": "2025-08-24T19:22:04Z", "success": true, "error_message": null, "retry_count": 0}]"#;
 
 #[test]
 fn failures_are_red_and_marked_without_colour_too() {

@@ -162,7 +162,7 @@ fn build_doc(set: &LogSet, index: usize, tab: Tab, id: u64) -> Doc {
     let log = &set.logs[index];
     match tab {
         Tab::Payload => match log.payload() {
-            Some(raw) => Doc::new(id, &json_text::pretty(raw), Language::Json, size(raw.len())),
+            Some(raw) => Doc::new(id, &json_text::pretty_readable(raw), Language::Json, size(raw.len())),
             None => Doc::new(id, "(no request payload: the server stored null)", Language::Plain, String::new()),
         },
         Tab::Response => match log.response_body_text() {
@@ -172,11 +172,12 @@ fn build_doc(set: &LogSet, index: usize, tab: Tab, id: u64) -> Doc {
                 let language = detect_language(&body);
                 let cut = if log.response_truncated { " · cut by server at 10240 chars" } else { "" };
                 let note = format!("{} · {}{cut}", language_name(language), size(body.len()));
-                let text = if language == Language::Json { json_text::pretty(&body) } else { body };
+                let text = if language == Language::Json { json_text::pretty_readable(&body) } else { body };
                 Doc::new(id, &text, language, note)
             }
         },
         Tab::Info => Doc::new(id, &info_text(set, index), Language::Plain, String::new()),
+        // As sent: escapes stay escapes.
         Tab::Raw => {
             let raw = log.raw();
             Doc::new(id, &json_text::pretty(raw), Language::Json, size(raw.len()))
@@ -188,7 +189,7 @@ fn info_text(set: &LogSet, index: usize) -> String {
     let log = &set.logs[index];
     let mut out = String::from("webhook_metadata:\n");
     match log.metadata() {
-        Some(raw) => out.push_str(&json_text::pretty(raw)),
+        Some(raw) => out.push_str(&json_text::pretty_readable(raw)),
         None => out.push_str("  (none)"),
     }
     out.push_str("\n\n");
@@ -197,7 +198,7 @@ fn info_text(set: &LogSet, index: usize) -> String {
     } else {
         out.push_str("extra fields (not in the documented API):\n");
         for (name, span) in log.extra_fields() {
-            let _ = writeln!(out, "{name}: {}", json_text::pretty(log.slice(span)));
+            let _ = writeln!(out, "{name}: {}", json_text::pretty_readable(log.slice(span)));
         }
     }
     out.push('\n');
