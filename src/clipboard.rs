@@ -54,17 +54,27 @@ pub enum ClipboardChoice {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CopiedVia {
     System,
-    Osc52 { warn_large: bool },
+    Osc52 {
+        warn_large: bool,
+    },
     Command(String),
     /// `tmux load-buffer -w`: tmux's paste buffer, and the outer terminal's clipboard by tmux
     /// (with OSC 52 of its own, hence the same size warning).
-    Tmux { warn_large: bool },
+    Tmux {
+        warn_large: bool,
+    },
     /// tmux took the text into its buffer but refused `-w` (tmux before 3.2, whose DCS
     /// passthrough is always open): the terminal's clipboard got OSC 52 through passthrough.
-    TmuxBufferAndPassthrough { refused: String, warn_large: bool },
+    TmuxBufferAndPassthrough {
+        refused: String,
+        warn_large: bool,
+    },
     /// tmux could not be reached at all: OSC 52 went out in tmux's DCS passthrough, which
     /// reaches the terminal only where passthrough is allowed. Not known to have landed.
-    Passthrough { why: String, warn_large: bool },
+    Passthrough {
+        why: String,
+        warn_large: bool,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -175,25 +185,21 @@ pub fn open_with(
     osc52_out: impl FnOnce() -> Box<dyn Write + Send>,
     system: impl FnOnce() -> Result<Box<dyn SystemClipboard>, String>,
 ) -> Box<dyn ClipboardSink> {
-    open_in(choice, env, osc52_out, system, TMUX_PROGRAM)
+    open_in(choice, *env, osc52_out, system, TMUX_PROGRAM)
 }
 
 /// [`open_with`] with the program run as tmux (a stand-in, in tests).
 fn open_in(
     choice: &ClipboardChoice,
-    env: &EnvFacts,
+    env: EnvFacts,
     osc52_out: impl FnOnce() -> Box<dyn Write + Send>,
     system: impl FnOnce() -> Result<Box<dyn SystemClipboard>, String>,
     tmux_program: &str,
 ) -> Box<dyn ClipboardSink> {
     let terminal_clipboard = |out: Box<dyn Write + Send>| -> Box<dyn ClipboardSink> {
-        if env.tmux {
-            Box::new(TmuxSink::new(tmux_program.to_owned(), out))
-        } else {
-            Box::new(Osc52Sink::new(out, false))
-        }
+        if env.tmux { Box::new(TmuxSink::new(tmux_program, out)) } else { Box::new(Osc52Sink::new(out, false)) }
     };
-    match plan(choice, *env) {
+    match plan(choice, env) {
         Plan::Osc52 => terminal_clipboard(osc52_out()),
         Plan::Command(command) => Box::new(CommandSink::new(command, COMMAND_TIMEOUT)),
         Plan::System { fall_back_to_osc52 } => match system() {

@@ -258,7 +258,7 @@ mod tests {
     #[case::cut_escape(r#"["\u00"#, "[\n  \"\\u00")]
     #[case::escape_before_a_wide_character(r#"["\é\u0é"]"#, "[\n  \"\\é\\u0é\"\n]")]
     #[case::backslash_at_the_end(r#"["\"#, "[\n  \"\\")]
-    #[case::numbers_untouched(r#"[1.50e3]"#, "[\n  1.50e3\n]")]
+    #[case::numbers_untouched("[1.50e3]", "[\n  1.50e3\n]")]
     fn readable_pretty_shows_unicode_escapes_as_characters(#[case] raw: &str, #[case] shown: &str) {
         assert_eq!(pretty_readable(raw), shown);
         assert_eq!(pretty(raw).matches("\\u").count(), raw.matches("\\u").count(), "pretty keeps every escape");

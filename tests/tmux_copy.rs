@@ -129,7 +129,10 @@ fn a_copy_inside_tmux_with_default_settings_lands_in_its_buffer(#[case] clipboar
     let copied = server.wait_for_buffer();
     assert_eq!(copied, "{\n  \"note\": \"copied through tmux\",\n  \"lang\": \"\\u65e5\\u672c\\u8a9e\"\n}");
     let screen = server.wait_for_screen("the copy's report", |screen| screen.contains("copied payload"));
-    let toast = format!("✓ copied payload ({}) to tmux buffer + your terminal's clipboard", hookscope::units::size(copied.len()));
+    let toast = format!(
+        "✓ copied payload ({}) to tmux buffer + your terminal's clipboard",
+        hookscope::units::size(copied.len())
+    );
     assert!(screen.contains(&toast), "{screen}");
     server.tmux(&["send-keys", "q"]);
 }

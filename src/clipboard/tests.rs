@@ -238,7 +238,7 @@ fn inside_tmux_the_text_goes_to_tmux_itself(#[case] choice: ClipboardChoice, #[c
     let dir = tempfile::tempdir().unwrap();
     let tmux = fake_tmux(dir.path(), false, false);
     let terminal = Recorder::default();
-    let mut sink = open_in(&choice, &env, || terminal.boxed(), || panic!("not needed"), &tmux);
+    let mut sink = open_in(&choice, env, || terminal.boxed(), || panic!("not needed"), &tmux);
     assert_eq!(sink.copy("hi ☎").unwrap(), CopiedVia::Tmux { warn_large: false });
     assert_eq!(std::fs::read_to_string(dir.path().join("buffer")).unwrap(), "hi ☎");
     assert_eq!(std::fs::read_to_string(dir.path().join("flags")).unwrap(), "load-buffer -w -\n");
@@ -251,7 +251,8 @@ fn inside_tmux_on_a_desktop_the_system_clipboard_falls_back_to_tmux() {
     let tmux = fake_tmux(dir.path(), false, false);
     let env = EnvFacts { tmux: true, ..LOCAL_DESKTOP };
     let refusing = FakeSystem { refuse: true, ..FakeSystem::default() };
-    let mut sink = open_in(&ClipboardChoice::Auto, &env, || Recorder::default().boxed(), || Ok(Box::new(refusing)), &tmux);
+    let mut sink =
+        open_in(&ClipboardChoice::Auto, env, || Recorder::default().boxed(), || Ok(Box::new(refusing)), &tmux);
     assert_eq!(sink.copy("hi").unwrap(), CopiedVia::Tmux { warn_large: false });
     assert_eq!(std::fs::read_to_string(dir.path().join("buffer")).unwrap(), "hi");
 }
@@ -260,7 +261,7 @@ fn inside_tmux_on_a_desktop_the_system_clipboard_falls_back_to_tmux() {
 fn a_tmux_that_refuses_w_gets_the_buffer_and_the_terminal_gets_passthrough() {
     let dir = tempfile::tempdir().unwrap();
     let terminal = Recorder::default();
-    let mut sink = TmuxSink::new(fake_tmux(dir.path(), true, false), terminal.boxed());
+    let mut sink = TmuxSink::new(&fake_tmux(dir.path(), true, false), terminal.boxed());
     let via = sink.copy("hi").unwrap();
     assert_eq!(via, CopiedVia::TmuxBufferAndPassthrough { refused: "unknown flag -w".into(), warn_large: false });
     assert_eq!(std::fs::read_to_string(dir.path().join("buffer")).unwrap(), "hi");
@@ -272,7 +273,7 @@ fn a_tmux_that_refuses_w_gets_the_buffer_and_the_terminal_gets_passthrough() {
 fn an_unreachable_tmux_leaves_only_passthrough_and_says_it_may_not_land() {
     let dir = tempfile::tempdir().unwrap();
     let terminal = Recorder::default();
-    let mut sink = TmuxSink::new(fake_tmux(dir.path(), false, true), terminal.boxed());
+    let mut sink = TmuxSink::new(&fake_tmux(dir.path(), false, true), terminal.boxed());
     let via = sink.copy("hi").unwrap();
     assert_eq!(
         via,
@@ -287,7 +288,7 @@ fn an_unreachable_tmux_leaves_only_passthrough_and_says_it_may_not_land() {
 #[test]
 fn a_missing_tmux_program_is_unreachable_too() {
     let terminal = Recorder::default();
-    let mut sink = TmuxSink::new("hookscope-no-such-tmux".to_owned(), terminal.boxed());
+    let mut sink = TmuxSink::new("hookscope-no-such-tmux", terminal.boxed());
     let CopiedVia::Passthrough { why, .. } = sink.copy("hi").unwrap() else { panic!() };
     assert!(why.contains("not found"), "{why}");
 }

@@ -29,7 +29,7 @@ pub struct TmuxSink {
 impl TmuxSink {
     /// `program` is a shell word naming tmux ([`TMUX_PROGRAM`]); OSC 52 fallbacks go to `out`.
     #[must_use]
-    pub fn new(program: String, out: Box<dyn Write + Send>) -> Self {
+    pub fn new(program: &str, out: Box<dyn Write + Send>) -> Self {
         Self {
             buffer_and_clipboard: CommandSink::new(format!("{program} load-buffer -w -"), TMUX_TIMEOUT),
             buffer: CommandSink::new(format!("{program} load-buffer -"), TMUX_TIMEOUT),

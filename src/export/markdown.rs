@@ -164,7 +164,7 @@ fn push_later_attempts(out: &mut String, log: &WebhookLog, later: &[&WebhookLog]
             "- log {}: {when},{} — {result}, {}",
             attempt.id,
             after(log, attempt),
-            Ending::of(*attempt).phrase()
+            Ending::of(attempt).phrase()
         );
     }
 }

@@ -495,8 +495,14 @@ fn a_failed_delivery_never_delivered_says_that() {
     let alone = markdown_report(&set, None, log(&set, 30), false, 10_000);
     assert!(alone.contains("- **Then:** no later attempt of the same type and payload in these logs\n"), "{alone}");
     assert!(!alone.contains("Later attempts"), "{alone}");
-    let mut never = RETRIED.replace(r#""response_status_code":200,"response_body":"ok","response_time_ms":40"#, r#""response_status_code":502,"response_body":"bad","response_time_ms":40"#);
-    never = never.replace(r#""success":true,"error_message":null,"retry_count":2"#, r#""success":false,"error_message":null,"retry_count":2"#);
+    let mut never = RETRIED.replace(
+        r#""response_status_code":200,"response_body":"ok","response_time_ms":40"#,
+        r#""response_status_code":502,"response_body":"bad","response_time_ms":40"#,
+    );
+    never = never.replace(
+        r#""success":true,"error_message":null,"retry_count":2"#,
+        r#""success":false,"error_message":null,"retry_count":2"#,
+    );
     let never = LogSet::parse(never).unwrap();
     let failed_again = markdown_report(&never, None, log(&never, 20), false, 10_000);
     assert!(failed_again.starts_with("## Webhook delivery 20: `status-update` — FAILED, 500\n"), "{failed_again}");
@@ -513,8 +519,16 @@ fn a_call_report_says_what_came_of_each_failure() {
     let set = LogSet::parse(RETRIED).unwrap();
     let failed: Vec<_> = set.logs.iter().filter(|log| !log.success).collect();
     let report = markdown_call_report(&set, None, &failed, false, 300);
-    assert!(report.contains("## 1. Delivery 19: `status-update` — FAILED, 503, delivered later by log 22\n"), "{report}");
-    assert!(report.contains("## 3. Delivery 21: `status-update` — FAILED, no response (timeout?), delivered later by log 22\n"), "{report}");
+    assert!(
+        report.contains("## 1. Delivery 19: `status-update` — FAILED, 503, delivered later by log 22\n"),
+        "{report}"
+    );
+    assert!(
+        report.contains(
+            "## 3. Delivery 21: `status-update` — FAILED, no response (timeout?), delivered later by log 22\n"
+        ),
+        "{report}"
+    );
     assert!(report.contains("## 4. Delivery 30: `call_ended` — FAILED, 404\n"), "{report}");
     assert_eq!(report.matches("- log 22: ").count(), 3, "{report}");
 }
