@@ -103,7 +103,8 @@ pub struct Cli {
     #[arg(long, value_name = "COMMAND")]
     pub clipboard_command: Option<String>,
 
-    /// Start with redaction of phone numbers, e-mails and secrets in copies and exports on.
+    /// Redact phone numbers, e-mails and secrets: in every --print format, and in the explorer's
+    /// copies and exports from the start (R toggles it there).
     #[arg(long)]
     pub redact: bool,
 

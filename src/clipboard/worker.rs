@@ -193,6 +193,19 @@ mod tests {
         "✓ copied URL (1.2 KB) via OSC 52 — over 75 KB: some terminals keep only part of it"
     )]
     #[case::command(CopiedVia::Command("wl-copy\x1b[2J".into()), "✓ copied URL (1.2 KB) with `wl-copy␛[2J`")]
+    #[case::tmux(CopiedVia::Tmux { warn_large: false }, "✓ copied URL (1.2 KB) to tmux buffer + your terminal's clipboard")]
+    #[case::tmux_large(
+        CopiedVia::Tmux { warn_large: true },
+        "✓ copied URL (1.2 KB) to tmux buffer + your terminal's clipboard — over 75 KB: some terminals keep only part of it"
+    )]
+    #[case::old_tmux(
+        CopiedVia::TmuxBufferAndPassthrough { refused: "unknown flag -w\x1b[0m".into(), warn_large: false },
+        "✓ copied URL (1.2 KB) to tmux buffer + your terminal's clipboard via OSC 52 passthrough (this tmux refused `load-buffer -w`: unknown flag -w␛[0m)"
+    )]
+    #[case::tmux_unreachable(
+        CopiedVia::Passthrough { why: "no server running".into(), warn_large: false },
+        "⚠ URL (1.2 KB) sent as OSC 52 through tmux, which drops it unless `allow-passthrough` is on: tmux itself did not take it (no server running)"
+    )]
     fn toasts_say_how_the_copy_went_out(#[case] via: CopiedVia, #[case] toast: &str) {
         let report = CopyReport { what: "URL".into(), bytes: 1200, result: Ok(via) };
         assert_eq!(report.toast(), toast);

@@ -452,6 +452,11 @@ fn z_switches_between_utc_and_local_time() {
 
 #[rstest]
 #[case::copied(Ok(crate::clipboard::CopiedVia::System), "✓ copied payload (1.2 KB) to the system clipboard", true)]
+#[case::not_known_to_have_landed(
+    Ok(crate::clipboard::CopiedVia::Passthrough { why: "no server running".into(), warn_large: false }),
+    "⚠ payload (1.2 KB) sent as OSC 52 through tmux, which drops it unless `allow-passthrough` is on: tmux itself did not take it (no server running)",
+    false
+)]
 #[case::failed(
     Err(crate::clipboard::ClipboardError::Stopped),
     "✗ copy failed: the clipboard stopped unexpectedly (a bug: please report it)",
