@@ -159,7 +159,10 @@ impl<W: Write> Printer<W> {
             report.add(Decoded::Log(log.clone()));
         }
         let warnings = report.problem_report().into_iter().chain(self.out_of_order);
-        messages.extend(warnings.map(|warning| format!("warning: {warning}")));
+        // A problem quotes the bad value, which can be personal data.
+        let redact = self.redact;
+        let masked = |warning: String| if redact { crate::redact::redact_text(&warning) } else { warning };
+        messages.extend(warnings.map(|warning| format!("warning: {}", masked(warning))));
         let mut exit_code = 0;
         // A closed pipe (`| head`) is not an error worth a message.
         if let Err(err) = written

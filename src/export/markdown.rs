@@ -64,7 +64,7 @@ pub fn markdown_call_report(
     if let Some(call) = call {
         push_call_details(&mut out, call, options);
     }
-    push_summary(&mut out, set, logs);
+    push_summary(&mut out, set, logs, options);
     push_overview(&mut out, set, logs);
     // Once, not per log: they scan every log, and a call can have 100,000.
     let first = set.first_attempt();
@@ -210,7 +210,7 @@ fn push_call_details(out: &mut String, call: &CallInfo, options: Options) {
     push_items(out, &items);
 }
 
-fn push_summary(out: &mut String, set: &LogSet, logs: &[&WebhookLog]) {
+fn push_summary(out: &mut String, set: &LogSet, logs: &[&WebhookLog], options: Options) {
     let ok = logs.iter().filter(|log| log.success).count();
     let mut deliveries = format!("{} ({ok} ok, {} failed)", logs.len(), logs.len() - ok);
     if logs.len() != set.logs.len() {
@@ -242,8 +242,9 @@ fn push_summary(out: &mut String, set: &LogSet, logs: &[&WebhookLog]) {
     let problems = set.problem_report();
     if !problems.is_empty() {
         out.push_str("\nThe response had entries hookscope could not fully read:\n\n");
+        // A problem quotes the bad value, which can be personal data.
         for problem in problems {
-            let _ = writeln!(out, "- {}", code_span(&problem));
+            let _ = writeln!(out, "- {}", code_span(&options.text(&problem)));
         }
     }
 }
@@ -326,7 +327,7 @@ fn push_log_body(
         items.push(("Metadata", code_span(metadata)));
     }
     if !log.problems().is_empty() {
-        let problems = log.problems().iter().map(|p| code_span(p)).collect::<Vec<_>>().join("; ");
+        let problems = log.problems().iter().map(|p| code_span(&options.text(p))).collect::<Vec<_>>().join("; ");
         items.push(("Decoding problems", problems));
     }
     push_items(out, &items);

@@ -354,3 +354,17 @@ fn redact_masks_every_format(#[case] format: &str) {
         assert!(entry.find("customer_phone_number") < entry.find("email"), "{entry}");
     }
 }
+
+#[test]
+fn redact_masks_the_values_problems_quote() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = PERSONAL.replace(r#""call_id": 9"#, r#""call_id": "+15035550187""#);
+    let file = write(dir.path(), "bad.json", bad).display().to_string();
+    let plain = print(&["--file".to_owned(), file.clone()], "markdown");
+    assert!(plain.stderr.contains("+15035550187"), "the problem quotes the value: {plain:?}");
+    for format in ["markdown", "ndjson"] {
+        let run = print(&["--file".to_owned(), file.clone(), "--redact".to_owned()], format);
+        assert!(run.stderr.contains("field `call_id`"), "{run:?}");
+        assert!(!run.success().contains("+15035550187") && !run.stderr.contains("+15035550187"), "{format}: {run:?}");
+    }
+}
