@@ -39,10 +39,8 @@ impl TmuxSink {
 
     /// Sends the wrapped OSC 52 sequence; whether it was over the safe size.
     fn pass_through(&mut self, text: &str) -> Result<bool, ClipboardError> {
-        match self.passthrough.copy(text)? {
-            CopiedVia::Osc52 { warn_large } => Ok(warn_large),
-            _ => Ok(false),
-        }
+        self.passthrough.copy(text)?;
+        Ok(osc52_too_large(text.len()))
     }
 }
 
