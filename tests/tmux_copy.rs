@@ -15,9 +15,10 @@ use std::time::{Duration, Instant};
 use base64::prelude::{BASE64_STANDARD, Engine as _};
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
-/// A tmux server of its own, stopped when dropped.
+/// A tmux server of its own, stopped (and its socket file removed) when dropped.
 struct TmuxServer {
     socket: String,
+    socket_path: Option<String>,
 }
 
 impl TmuxServer {
@@ -27,12 +28,14 @@ impl TmuxServer {
             return None;
         }
         let socket = format!("hookscope-test-{name}-{}", std::process::id());
-        let server = Self { socket };
+        let mut server = Self { socket, socket_path: None };
         let size = [width.to_string(), height.to_string()];
         let mut args = vec!["new-session", "-d", "-x", &size[0], "-y", &size[1], "--"];
         args.extend(command);
         let started = server.tmux(&args);
         assert!(started.status.success(), "tmux did not start: {}", String::from_utf8_lossy(&started.stderr));
+        let path = server.tmux(&["display-message", "-p", "#{socket_path}"]).stdout;
+        server.socket_path = Some(String::from_utf8_lossy(&path).trim().to_owned()).filter(|path| !path.is_empty());
         Some(server)
     }
 
@@ -129,6 +132,9 @@ impl Drop for OuterTerminal {
 impl Drop for TmuxServer {
     fn drop(&mut self) {
         let _ = self.tmux(&["kill-server"]);
+        if let Some(path) = &self.socket_path {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
 
