@@ -34,17 +34,13 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) {
             let waited = since.elapsed().as_secs();
             let waited = if waited > 0 { format!(" {waited} s") } else { String::new() };
             let text = format!("{spinner} Fetching webhook logs for {}…{waited}", state.source_label);
-            message(
-                frame,
-                body,
-                theme,
-                "Loading",
-                &[
-                    Line::styled(text, theme.accent),
-                    Line::raw(""),
-                    action_hints(state, theme, &[(Action::Quit, "quit")]),
-                ],
-            );
+            // A wait before a retry can be long: say why nothing comes, and for how long.
+            let retrying = state.retrying.as_ref().map(|retrying| retrying.text(std::time::Instant::now()));
+            let mut lines = vec![Line::styled(text, theme.accent)];
+            lines.extend(retrying.map(|text| Line::styled(text, theme.warn)));
+            lines.push(Line::raw(""));
+            lines.push(action_hints(state, theme, &[(Action::Quit, "quit")]));
+            message(frame, body, theme, "Loading", &lines);
         }
         Load::Failed(failure) => {
             let lines = [
@@ -79,10 +75,13 @@ fn render_logs(frame: &mut Frame, areas: &layout::Areas, state: &State, theme: &
         ];
         message(frame, body, theme, "No deliveries", &lines);
     } else if state.shown.is_empty() && !state.searching {
+        let present = state.types.iter().map(|t| (t.name.as_str(), t.count));
+        let absent = crate::absent_types::hint(&state.filter.types, present);
         let lines = [
             Line::raw(format!("None of the {total} deliveries matches the filters.")),
             Line::raw(""),
             Line::styled(header::filter_summary(state), theme.dim),
+            absent.map_or_else(Line::default, |hint| Line::styled(hint, theme.warn)),
             Line::raw(""),
             action_hints(
                 state,

@@ -73,7 +73,7 @@ screens! {
     loading: state;
     fetch_error: |w, h| {
         let mut s = state(w, h);
-        let failure = LoadFailure { message: "401 Unauthorized: the key from BURKI_API_KEY (burki_live_…) was refused".into(), hint: "Fix the key, then r tries again.".into() };
+        let failure = LoadFailure { message: "401 Unauthorized: the key from BURKI_API_KEY (burki_live_…) was refused".into(), hint: "Fix the key, then r tries again.".into(), exit_code: 4 };
         s.update(Msg::Loaded { request: 1, result: Box::new(Err(failure)), call_error: None });
         s
     };
@@ -126,7 +126,7 @@ fn hints_name_the_keys_as_the_config_file_bound_them() {
     let keymap = Keymap::with_overrides(&overrides).unwrap();
     let mut state = State::new("call 101".into(), Filter::default(), keymap, Rect::new(0, 0, 80, 24));
     state.start();
-    let failure = LoadFailure { message: "500 Internal Server Error".into(), hint: String::new() };
+    let failure = LoadFailure { message: "500 Internal Server Error".into(), hint: String::new(), exit_code: 8 };
     state.update(Msg::Loaded { request: 1, result: Box::new(Err(failure)), call_error: None });
     let screen = screen(&state);
     assert!(screen.contains("F5 try again  x quit"), "the error panel:\n{screen}");

@@ -112,8 +112,17 @@ pub struct Detail {
 
 impl Detail {
     #[must_use]
-    pub fn build(set: &LogSet, index: usize, tab: Tab, id: u64, search: Option<&TextSearch>) -> Self {
-        let doc = build_doc(set, index, tab, id);
+    /// The detail of log `index`; `call_error` is why the call's details are missing, for the
+    /// info tab.
+    pub fn build(
+        set: &LogSet,
+        index: usize,
+        tab: Tab,
+        id: u64,
+        search: Option<&TextSearch>,
+        call_error: Option<&str>,
+    ) -> Self {
+        let doc = build_doc(set, index, tab, id, call_error);
         let match_lines = search.map_or_else(Vec::new, |search| {
             doc.lines
                 .iter()
@@ -158,7 +167,7 @@ impl Detail {
     }
 }
 
-fn build_doc(set: &LogSet, index: usize, tab: Tab, id: u64) -> Doc {
+fn build_doc(set: &LogSet, index: usize, tab: Tab, id: u64, call_error: Option<&str>) -> Doc {
     let log = &set.logs[index];
     match tab {
         Tab::Payload => match log.payload() {
@@ -176,7 +185,7 @@ fn build_doc(set: &LogSet, index: usize, tab: Tab, id: u64) -> Doc {
                 Doc::new(id, &text, language, note)
             }
         },
-        Tab::Info => Doc::new(id, &info_text(set, index), Language::Plain, String::new()),
+        Tab::Info => Doc::new(id, &info_text(set, index, call_error), Language::Plain, String::new()),
         Tab::Raw => {
             let raw = log.raw();
             Doc::new(id, &json_text::pretty(raw), Language::Json, size(raw.len()))
@@ -184,7 +193,7 @@ fn build_doc(set: &LogSet, index: usize, tab: Tab, id: u64) -> Doc {
     }
 }
 
-fn info_text(set: &LogSet, index: usize) -> String {
+fn info_text(set: &LogSet, index: usize, call_error: Option<&str>) -> String {
     let log = &set.logs[index];
     let mut out = String::from("webhook_metadata:\n");
     match log.metadata() {
@@ -208,6 +217,19 @@ fn info_text(set: &LogSet, index: usize) -> String {
         for problem in log.problems() {
             let _ = writeln!(out, "  ⚠ {problem}");
         }
+    }
+    // What concerns the whole call rather than this log.
+    if !set.body_problems.is_empty() || call_error.is_some() {
+        out.truncate(out.trim_end().len());
+    }
+    if !set.body_problems.is_empty() {
+        out.push_str("\n\nthe response as a whole:");
+        for problem in &set.body_problems {
+            let _ = write!(out, "\n  ⚠ {problem}");
+        }
+    }
+    if let Some(why) = call_error {
+        let _ = write!(out, "\n\ncall details unavailable (the header shows none):\n  {why}");
     }
     out
 }

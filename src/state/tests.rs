@@ -83,7 +83,7 @@ fn loading_selects_the_first_log_and_counts_types_in_order_of_appearance() {
 fn a_superseded_fetch_is_ignored() {
     let mut state = loaded(Filter::default());
     assert_eq!(send(&mut state, key('r')), [Effect::Fetch { request: 2, arriving: false }]);
-    let superseded_reply = Box::new(Err(LoadFailure { message: "old".into(), hint: String::new() }));
+    let superseded_reply = Box::new(Err(LoadFailure { message: "old".into(), hint: String::new(), exit_code: 9 }));
     send(&mut state, Msg::Loaded { request: 1, result: superseded_reply, call_error: None });
     assert!(matches!(state.load, Load::Loading { .. }), "the reply to fetch 1 must not count");
 }
