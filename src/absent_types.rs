@@ -27,6 +27,20 @@ pub fn hint<'a>(chosen: &BTreeSet<String>, present: impl IntoIterator<Item = (&'
     Some(format!("no delivery has {types} {}; this call has {}", absent.join(", "), has.join(", ")))
 }
 
+/// [`hint`] for a screen, where a call's many types would not fit: the type picker lists them.
+#[must_use]
+pub fn short_hint(chosen: &BTreeSet<String>, present: &[(&str, usize)], picker_key: &str) -> Option<String> {
+    hint(chosen, present.iter().copied())?;
+    let absent: Vec<String> = chosen
+        .iter()
+        .filter(|name| !present.iter().any(|(have, _)| have == name))
+        .map(|name| sanitize::short(name).into_owned())
+        .collect();
+    let types = if absent.len() == 1 { "type" } else { "types" };
+    let count = present.len();
+    Some(format!("No delivery has {types} {}: {picker_key} lists the {count} types this call has.", absent.join(", ")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -184,6 +184,12 @@ impl ApiClient {
                 Ok(None) => break Ok(()),
                 // The body had begun: the connection ending now cuts it, it is not a wrong URL.
                 Err(ApiError::Network { detail, .. }) => {
+                    // hyper's words for a body shorter than its `Content-Length`.
+                    let detail = if detail.contains("end of file before message length reached") {
+                        "the connection closed early".to_owned()
+                    } else {
+                        detail
+                    };
                     break Err(ApiError::CutOff { received, expected: declared, detail });
                 }
                 Err(err) => break Err(err),

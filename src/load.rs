@@ -57,7 +57,7 @@ impl Ending {
             Some(failure) if self.cut_short => {
                 let before = logs.logs.len();
                 logs.body_problems
-                    .push(format!("{}: the list holds only the {before} log(s) before the cut", failure.message));
+                    .push(format!("{}; the list holds only the {before} log(s) before the cut", failure.message));
                 Ok(LoadedCall { call: self.call, logs })
             }
             Some(failure) => Err(failure),
@@ -302,7 +302,7 @@ mod tests {
         assert_eq!(loaded.logs.logs.len(), 1);
         assert_eq!(
             loaded.logs.body_problems,
-            ["network error: end of file: the list holds only the 1 log(s) before the cut"]
+            ["network error: end of file; the list holds only the 1 log(s) before the cut"]
         );
         let refused = Ending { failure: Some(failure()), exit_code: 11, ..Ending::default() };
         assert_eq!(refused.conclude(logs).result.err(), Some(failure()));

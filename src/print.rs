@@ -175,7 +175,7 @@ impl<W: Write> Printer<W> {
         }
         // The logs read before a failure were printed; the failure still decides the exit code.
         if let Some(failure) = ending.failure {
-            messages.push(format!("{}: printed only what the logs before the cut hold", failure.message));
+            messages.push(format!("{}; printed only the logs before the cut", failure.message));
             exit_code = ending.exit_code;
         } else if self.matched == 0 {
             let (note, code) = self.nothing_matched();

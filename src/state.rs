@@ -312,7 +312,12 @@ impl State {
                     return Vec::new();
                 }
                 self.retrying = None;
-                let arrived = self.arrival.take().filter(|arrival| arrival.request == request).and(self.data.take());
+                // Only the rows of this load's arrival are joined; a refresh's old rows stay in
+                // `data`, to be compared with what came.
+                let arrived = match self.arrival.take() {
+                    Some(arrival) if arrival.request == request => self.data.take(),
+                    _ => None,
+                };
                 match (*result, arrived) {
                     (Ok(rest), Some(arrived)) => {
                         self.data = Some(Arc::new(arrival::join(arrived, rest)));

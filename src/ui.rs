@@ -75,8 +75,9 @@ fn render_logs(frame: &mut Frame, areas: &layout::Areas, state: &State, theme: &
         ];
         message(frame, body, theme, "No deliveries", &lines);
     } else if state.shown.is_empty() && !state.searching {
-        let present = state.types.iter().map(|t| (t.name.as_str(), t.count));
-        let absent = crate::absent_types::hint(&state.filter.types, present);
+        let present: Vec<(&str, usize)> = state.types.iter().map(|t| (t.name.as_str(), t.count)).collect();
+        let picker = state.keymap.browse.key_label(Action::TypePicker).unwrap_or_default();
+        let absent = crate::absent_types::short_hint(&state.filter.types, &present, &picker);
         let lines = [
             Line::raw(format!("None of the {total} deliveries matches the filters.")),
             Line::raw(""),

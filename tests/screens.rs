@@ -4,6 +4,7 @@
 mod keys;
 
 use hookscope::action::{LoadFailure, Msg};
+use hookscope::api::RetryWait;
 use hookscope::case_file::{DEMO_CALL, parse_document};
 use hookscope::cli::Theme as ThemeName;
 use hookscope::filter::Filter;
@@ -89,6 +90,46 @@ screens! {
     help_scrolled_to_the_popups: |w, h| { let mut s = demo(w, h); press(&mut s, &format!("?{}", "j".repeat(37))); s };
     search_line: |w, h| { let mut s = demo(w, h); press(&mut s, "/refu"); s };
     scrolled_sideways: |w, h| { let mut s = demo(w, h); press(&mut s, "fj\na>"); s };
+    rate_limited: |w, h| {
+        let mut s = state(w, h);
+        let wait = RetryWait { status: 429, wait: std::time::Duration::from_secs(20), next_attempt: 2, attempts: 4 };
+        s.update(Msg::Retrying { request: 1, wait });
+        s
+    };
+    call_details_unavailable: |w, h| {
+        let mut s = state(w, h);
+        let mut loaded = parse_document(DEMO_CALL.to_owned()).unwrap();
+        loaded.call = None;
+        let result = Box::new(Ok(loaded));
+        let why = "Call with ID 101 not found in your organization (404): check the call id or SID, and that the API key belongs to the call's organization";
+        s.update(Msg::Loaded { request: 1, result, call_error: Some(why.into()) });
+        press(&mut s, "i");
+        s
+    };
+    absent_type: |w, h| {
+        let mut s = State::new("call 101".into(), Filter { types: ["nosuch".to_owned()].into(), ..Filter::default() }, Keymap::default(), Rect::new(0, 0, w, h));
+        s.start();
+        s.update(Msg::Loaded { request: 1, result: Box::new(Ok(parse_document(DEMO_CALL.to_owned()).unwrap())), call_error: None });
+        s
+    };
+    cut_off: |w, h| {
+        let mut s = state(w, h);
+        let mut loaded = parse_document(DEMO_CALL.to_owned()).unwrap();
+        loaded.logs.body_problems.push("the response was cut off at byte 6144 of 9216: the connection closed early; the list holds only the 12 log(s) before the cut".into());
+        s.update(Msg::Loaded { request: 1, result: Box::new(Ok(loaded)), call_error: None });
+        s
+    };
+    refreshed: |w, h| {
+        // The first fetch lacks the call's first delivery; `r` brings it.
+        let mut s = state(w, h);
+        let mut partial = parse_document(DEMO_CALL.to_owned()).unwrap();
+        partial.logs.logs.remove(0);
+        s.update(Msg::Loaded { request: 1, result: Box::new(Ok(partial)), call_error: None });
+        press(&mut s, "r");
+        let whole = parse_document(DEMO_CALL.to_owned()).unwrap();
+        s.update(Msg::Loaded { request: 2, result: Box::new(Ok(whole)), call_error: None });
+        s
+    };
 }
 
 #[test]

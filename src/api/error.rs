@@ -70,7 +70,7 @@ pub enum ApiError {
     Network { addr: String, detail: String },
     /// The body ended before it was whole: the connection closed early, or the array stops
     /// part-way. What came before the cut is good.
-    #[error("the response was cut off at byte {received}{} ({detail})", of_expected(*.expected))]
+    #[error("the response was cut off at byte {received}{}: {detail}", of_expected(*.expected))]
     CutOff { received: usize, expected: Option<usize>, detail: String },
 
     /// A 404 whose `detail` is the framework's bare "Not Found", or a proxy's page without any

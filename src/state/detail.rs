@@ -229,9 +229,33 @@ fn info_text(set: &LogSet, index: usize, call_error: Option<&str>) -> String {
         }
     }
     if let Some(why) = call_error {
-        let _ = write!(out, "\n\ncall details unavailable (the header shows none):\n  {why}");
+        out.push_str("\n\ncall details unavailable (the header shows none):");
+        for line in wrap_words(why, REASON_WIDTH) {
+            let _ = write!(out, "\n  {line}");
+        }
     }
     out
+}
+
+/// Columns a reason is wrapped to in the info tab: it reads whole in an 80-column terminal.
+const REASON_WIDTH: usize = 70;
+
+/// `text` in lines of at most `width` characters, broken between words (a longer word is a
+/// line of its own).
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.extend((!line.is_empty()).then_some(line));
+    lines
 }
 
 fn language_name(language: Language) -> &'static str {

@@ -66,8 +66,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
         }
         // The toast that told of them expires: the info tab keeps them.
         if !set.body_problems.is_empty() {
-            let problems = set.body_problems.len();
-            second.push(Span::styled(format!(" · ⚠ response: {problems} problem(s), i tells"), theme.warn));
+            second.push(Span::styled(" · ⚠ response (i)", theme.warn));
         }
         if state.arrival.is_none() && matches!(state.load, Load::Loading { .. }) {
             let again = match &state.retrying {
