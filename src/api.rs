@@ -204,9 +204,10 @@ impl ApiClient {
             if let Some(body) = unread {
                 self.refuse_markup(&body, LOGS_WHAT)?;
             }
-            // An array that stops part-way was cut, even when the connection ended cleanly (a
-            // body without `Content-Length`, a proxy that gave up).
-            if ended_early {
+            // Without `Content-Length` a body ends when the connection does: an array that stops
+            // part-way was cut there. (A body as long as it said is whole, if broken: its
+            // problems are the body's.)
+            if ended_early && declared.is_none() {
                 let detail = "the body ends before its array does".to_owned();
                 return Err(ApiError::CutOff { received, expected: declared, detail });
             }
