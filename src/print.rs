@@ -177,7 +177,7 @@ impl<W: Write> Printer<W> {
         if let Some(failure) = ending.failure {
             messages.push(format!("{}; printed only the logs before the cut", failure.message));
             exit_code = ending.exit_code;
-        } else if self.matched == 0 {
+        } else if self.matched == 0 && !self.filter.is_empty() {
             let (note, code) = self.nothing_matched();
             messages.push(note);
             exit_code = exit_code.max(code);
