@@ -295,7 +295,10 @@ async fn a_body_cut_off_says_where_and_keeps_the_logs_before(#[case] cut_in_log:
     let server = TestServer::start(vec![Reply::json(200, "OK", &text[..cut]).content_length(text.len())]).await;
     let (logs, result) = client(&server).stream_webhook_logs(101, None, hookscope::model::LogSet::default()).await;
     let err = result.unwrap_err();
-    assert_eq!(err, ApiError::CutOff { received: cut, expected: Some(text.len()), detail: "the connection closed early".into() });
+    assert_eq!(
+        err,
+        ApiError::CutOff { received: cut, expected: Some(text.len()), detail: "the connection closed early".into() }
+    );
     assert_eq!(
         err.to_string(),
         format!("the response was cut off at byte {cut} of {}: the connection closed early", text.len())
