@@ -76,7 +76,7 @@ mod tests {
                 )
             })
             .collect();
-        LogSet::parse(&format!("[{}]", items.join(","))).unwrap()
+        LogSet::parse(format!("[{}]", items.join(","))).unwrap()
     }
 
     #[test]

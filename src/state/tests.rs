@@ -565,7 +565,7 @@ fn missing_call_details_are_told_in_the_info_tab_and_toasts_expire() {
     let since = state.status_since.expect("a toast is up");
     let toast = state.status.clone().unwrap();
     assert!(state.animating(), "ticks come while a toast is up");
-    state.on_tick(since + toast.lifetime() - Duration::from_millis(1));
+    state.on_tick((since + toast.lifetime()).checked_sub(Duration::from_millis(1)).unwrap());
     assert!(state.status.is_some(), "still up just before its time");
     state.on_tick(since + toast.lifetime());
     assert_eq!(state.status, None, "gone after its time");
@@ -622,7 +622,7 @@ fn a_retry_wait_is_kept_for_its_fetch_only() {
     send(&mut state, Msg::Retrying { request: 1, wait });
     let retrying = state.retrying.clone().expect("the wait is kept");
     assert_eq!(
-        retrying.text(retrying.until - Duration::from_secs(20)),
+        retrying.text(retrying.until.checked_sub(Duration::from_secs(20)).unwrap()),
         "rate limited, retrying in 20 s (attempt 2 of 4)"
     );
     let result = Box::new(Ok(parse_document(CALL.to_owned()).unwrap()));
