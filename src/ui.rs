@@ -112,7 +112,11 @@ fn message(frame: &mut Frame, area: Rect, theme: &Theme, title: &str, lines: &[L
         .title(Span::styled(format!(" {title} "), theme.title));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let height = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+    // A line wider than the box wraps: count the rows it takes, or the last lines (the keys)
+    // would fall off the bottom of the middle.
+    let width = usize::from(inner.width.max(1));
+    let rows: usize = lines.iter().map(|line| line.width().div_ceil(width).max(1)).sum();
+    let height = u16::try_from(rows).unwrap_or(u16::MAX);
     let [_, middle, _] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(height), Constraint::Fill(1)]).areas(inner);
     frame.render_widget(Paragraph::new(lines.to_vec()).alignment(Alignment::Center).wrap(Wrap { trim: true }), middle);

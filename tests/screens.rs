@@ -90,6 +90,13 @@ screens! {
     help_scrolled_to_the_popups: |w, h| { let mut s = demo(w, h); press(&mut s, &format!("?{}", "j".repeat(37))); s };
     search_line: |w, h| { let mut s = demo(w, h); press(&mut s, "/refu"); s };
     scrolled_sideways: |w, h| { let mut s = demo(w, h); press(&mut s, "fj\na>"); s };
+    rate_limited_for_good: |w, h| {
+        // A message that wraps still leaves room for the keys under it.
+        let mut s = state(w, h);
+        let failure = LoadFailure { message: "rate limited (429, 2 attempts): the server asks to wait 20 s before trying again".into(), hint: "This may pass: r tries again.".into(), exit_code: 7 };
+        s.update(Msg::Loaded { request: 1, result: Box::new(Err(failure)), call_error: None });
+        s
+    };
     rate_limited: |w, h| {
         let mut s = state(w, h);
         let wait = RetryWait { status: 429, wait: std::time::Duration::from_secs(20), next_attempt: 2, attempts: 4 };
