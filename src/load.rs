@@ -41,6 +41,9 @@ pub struct Ending {
     pub cut_short: bool,
     /// The process exit code for the failure, for `--print`.
     pub exit_code: u8,
+    /// How many logs came before a cut: the sink may have passed some on already (the
+    /// explorer's rows), so the logs given to [`Ending::conclude`] can be fewer.
+    pub before_cut: usize,
 }
 
 impl Ending {
@@ -55,9 +58,9 @@ impl Ending {
         logs.body_problems.extend(self.body_problems);
         let result = match self.failure {
             Some(failure) if self.cut_short => {
-                let before = logs.logs.len();
-                logs.body_problems
-                    .push(format!("{}; the list holds only the {before} log(s) before the cut", failure.message));
+                let before = self.before_cut.max(logs.logs.len());
+                let counted = if before == 1 { "1 log".to_owned() } else { format!("{before} logs") };
+                logs.body_problems.push(format!("{}; the list holds only the {counted} before it", failure.message));
                 Ok(LoadedCall { call: self.call, logs })
             }
             Some(failure) => Err(failure),
@@ -158,7 +161,7 @@ async fn load_api<S: LogSink + Send + 'static>(
             body_problems: streamed.body_problems,
             ..Ending::default()
         },
-        Err(err) => Ending { cut_short: decoded > 0, ..Ending::failed(&err) },
+        Err(err) => Ending { cut_short: decoded > 0, before_cut: decoded, ..Ending::failed(&err) },
     };
     (counted.sink, ending)
 }
@@ -300,11 +303,20 @@ mod tests {
         let cut = Ending { failure: Some(failure()), cut_short: true, exit_code: 9, ..Ending::default() };
         let Ok(loaded) = cut.conclude(logs.clone()).result else { panic!("the logs are lost") };
         assert_eq!(loaded.logs.logs.len(), 1);
-        assert_eq!(
-            loaded.logs.body_problems,
-            ["network error: end of file; the list holds only the 1 log(s) before the cut"]
-        );
+        assert_eq!(loaded.logs.body_problems, ["network error: end of file; the list holds only the 1 log before it"]);
         let refused = Ending { failure: Some(failure()), exit_code: 11, ..Ending::default() };
         assert_eq!(refused.conclude(logs).result.err(), Some(failure()));
+    }
+
+    /// The explorer's rows leave the sink as they arrive: the count before the cut is of every
+    /// log the load decoded, not of those left for the end.
+    #[test]
+    fn the_count_before_a_cut_includes_the_rows_already_shown() {
+        let cut = Ending { failure: Some(failure()), cut_short: true, before_cut: 12, ..Ending::default() };
+        let Ok(loaded) = cut.conclude(LogSet::default()).result else { panic!("a cut keeps what came") };
+        assert_eq!(
+            loaded.logs.body_problems,
+            ["network error: end of file; the list holds only the 12 logs before it"]
+        );
     }
 }

@@ -414,8 +414,11 @@ impl State {
         let problems = data.logs.problem_report();
         // The call's details are optional: the header says they are missing, the info tab why.
         self.status = if let Some(first) = problems.first() {
-            let text =
-                format!("{} problem(s) in the data, first: {first} (i on a ⚠ log shows its own)", problems.len());
+            // One line: a lone problem is said alone, so that its point fits the width.
+            let text = match problems.len() {
+                1 => format!("⚠ {first}"),
+                n => format!("{n} problem(s) in the data, first: {first} (i on a ⚠ log shows its own)"),
+            };
             Some(StatusLine { text, ok: false })
         } else {
             refreshed.as_ref().map(|fresh| StatusLine { text: fresh.summary(), ok: true })

@@ -122,7 +122,7 @@ screens! {
     cut_off: |w, h| {
         let mut s = state(w, h);
         let mut loaded = parse_document(DEMO_CALL.to_owned()).unwrap();
-        loaded.logs.body_problems.push("the response was cut off at byte 6144 of 9216: the connection closed early; the list holds only the 12 log(s) before the cut".into());
+        loaded.logs.body_problems.push("the response was cut off at byte 6144 of 9216: the connection closed early; the list holds only the 12 logs before it".into());
         s.update(Msg::Loaded { request: 1, result: Box::new(Ok(loaded)), call_error: None });
         s
     };
