@@ -415,10 +415,14 @@ impl State {
         // The call's details are optional: the header says they are missing, the info tab why.
         self.status = if let Some(first) = problems.first() {
             // One line: a lone problem is said alone, so that its point fits the width.
-            let text = match problems.len() {
+            let mut text = match problems.len() {
                 1 => format!("⚠ {first}"),
                 n => format!("{n} problem(s) in the data, first: {first} (i on a ⚠ log shows its own)"),
             };
+            // A refresh says what it brought first, whatever else there is to say.
+            if let Some(fresh) = &refreshed {
+                text = format!("{} · {text}", fresh.summary());
+            }
             Some(StatusLine { text, ok: false })
         } else {
             refreshed.as_ref().map(|fresh| StatusLine { text: fresh.summary(), ok: true })

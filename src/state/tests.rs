@@ -629,3 +629,15 @@ fn a_retry_wait_is_kept_for_its_fetch_only() {
     send(&mut state, Msg::Loaded { request: 1, result, call_error: None });
     assert_eq!(state.retrying, None);
 }
+
+/// A refresh whose data has a problem still says what it brought, first.
+#[test]
+fn a_refresh_with_a_problem_says_what_it_brought_first() {
+    let mut state = loaded(Filter::default());
+    send(&mut state, key('r'));
+    let broken = CALL.replace("\n]", r#","not a log"]"#);
+    let result = Box::new(Ok(parse_document(broken).unwrap()));
+    send(&mut state, Msg::Loaded { request: 2, result, call_error: None });
+    let text = state.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+    assert!(text.starts_with("fetched again: no new deliveries · ⚠ log #5: skipped"), "{text}");
+}
