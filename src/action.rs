@@ -167,6 +167,8 @@ pub type LoadResult = Result<LoadedCall, LoadFailure>;
 pub struct LoadFailure {
     pub message: String,
     pub hint: String,
+    /// The process exit code `--print` gives this failure; quitting from its screen gives it too.
+    pub exit_code: u8,
 }
 
 /// Something that arrives at the update function.
@@ -221,6 +223,11 @@ pub enum Msg {
     },
     /// Time passed (only sent while something animates or a toast is up).
     Tick,
+    /// Fetch `request` waits before trying again (a 429, a 503).
+    Retrying {
+        request: u64,
+        wait: crate::api::RetryWait,
+    },
     /// Stop, as `q` does: SIGTERM and SIGHUP arrive as this.
     Quit,
 }

@@ -3,6 +3,7 @@
 
 mod config;
 mod error;
+mod retry;
 mod status;
 mod transport;
 
@@ -16,6 +17,7 @@ use url::{Host, Url};
 pub use config::{ApiConfig, ApiKey, CallRef, DEFAULT_BASE_URL, KeySource};
 use error::server_text;
 pub use error::{ApiError, MAX_DETAIL_CHARS};
+pub use retry::{RETRY_BUDGET, RetryHook, RetryWait};
 use transport::Transport;
 
 use std::borrow::Cow;
@@ -92,6 +94,14 @@ impl ApiClient {
         self
     }
 
+    /// This client, telling `hook` of each wait before a retry (for a loading screen, or
+    /// stderr), or no one.
+    #[must_use]
+    pub fn with_retry_hook(mut self, hook: Option<RetryHook>) -> Self {
+        self.transport.retry_hook = hook;
+        self
+    }
+
     /// The internal id for a call reference. A SID costs one request, whose answer is the call
     /// itself, so it is returned to save fetching it again.
     ///
@@ -160,7 +170,8 @@ impl ApiClient {
                 sink.progress(received, declared);
             }
             let unread = stream.unread_body().map(Cow::into_owned);
-            (sink, unread, stream.finish())
+            let ended_early = stream.ended_early();
+            (sink, unread, ended_early, stream.finish())
         });
         let mut received = 0;
         let read = loop {
@@ -171,17 +182,34 @@ impl ApiClient {
                     }
                 }
                 Ok(None) => break Ok(()),
+                // The body had begun: the connection ending now cuts it, it is not a wrong URL.
+                Err(ApiError::Network { detail, .. }) => {
+                    // hyper's words for a body shorter than its `Content-Length`.
+                    let detail = if detail.contains("end of file before message length reached") {
+                        "the connection closed early".to_owned()
+                    } else {
+                        detail
+                    };
+                    break Err(ApiError::CutOff { received, expected: declared, detail });
+                }
                 Err(err) => break Err(err),
             }
         };
         drop(chunks);
-        let (sink, unread, finished) = match decoder.await {
+        let (sink, unread, ended_early, finished) = match decoder.await {
             Ok(finished) => finished,
             Err(join) => std::panic::resume_unwind(join.into_panic()),
         };
         let result = read.and_then(|()| {
             if let Some(body) = unread {
                 self.refuse_markup(&body, LOGS_WHAT)?;
+            }
+            // Without `Content-Length` a body ends when the connection does: an array that stops
+            // part-way was cut there. (A body as long as it said is whole, if broken: its
+            // problems are the body's.)
+            if ended_early && declared.is_none() {
+                let detail = "the body ends before its array does".to_owned();
+                return Err(ApiError::CutOff { received, expected: declared, detail });
             }
             finished.map_err(|err| self.decode_error(err))
         });
@@ -238,9 +266,11 @@ impl ApiClient {
         };
         let hook = sink.call_hook();
         let logs = self.stream_webhook_logs(call_id, webhook_type, sink);
+        // The details are optional: their retries are not the user's wait, so nobody is told.
+        let quiet = self.clone().with_retry_hook(None);
         let ((sink, logs), details) = if with_details && known.is_none() {
             let details = async {
-                let details = self.call_details(call_id).await;
+                let details = quiet.call_details(call_id).await;
                 if let (Ok(info), Some(hook)) = (&details, hook) {
                     hook(info);
                 }

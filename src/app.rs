@@ -16,12 +16,13 @@ use ratatui::backend::Backend;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use crate::action::{Effect, Msg};
+use crate::api::RetryHook;
 use crate::clipboard::{COPY_TIMEOUT, ClipboardSink, ClipboardWorker};
 use crate::export;
 use crate::filter::TextSearch;
 use crate::highlight::Highlighter;
 use crate::load::Loader;
-use crate::state::{Load, State};
+use crate::state::State;
 use crate::ui::{self, theme::Theme};
 use arriving::{ArrivingLogs, SharedArrivals};
 
@@ -98,9 +99,7 @@ impl App {
         self.draw(terminal)?;
         let mut ticker = tokio::time::interval(Duration::from_millis(100));
         loop {
-            let animating = matches!(self.state.load, Load::Loading { .. })
-                || self.state.searching
-                || self.state.detail.as_ref().is_some_and(|d| d.doc.is_highlighting());
+            let animating = self.state.animating();
             tokio::select! {
                 event = input.next() => match event {
                     Some(Ok(event)) => {
@@ -202,8 +201,12 @@ impl App {
                     self.arrivals = shared.clone().map(|shared| (request, shared));
                     let loader = Arc::clone(&self.loader);
                     let tx = self.tx.clone();
+                    let waits = self.tx.clone();
+                    let retry: RetryHook = Arc::new(move |wait| {
+                        let _ = waits.send(Msg::Retrying { request, wait });
+                    });
                     let fetch = tokio::spawn(async move {
-                        let sink = ArrivingLogs::new(shared);
+                        let sink = ArrivingLogs::new(shared, Some(retry));
                         let (sink, ending) = loader.load_into(sink).await;
                         let whole = ending.conclude(sink.into_rest());
                         let _ = tx.send(Msg::Loaded {
@@ -273,6 +276,16 @@ impl App {
                     });
                 }
             }
+        }
+    }
+}
+
+impl Drop for App {
+    /// Quitting never waits for a fetch: one waiting out a `Retry-After`, or reading a big body,
+    /// stops here.
+    fn drop(&mut self) {
+        if let Some(fetch) = self.fetching.take() {
+            fetch.abort();
         }
     }
 }

@@ -33,7 +33,8 @@ Configuration (a flag beats the environment, which beats the file):
 
 Exit codes: 0 ok, 2 usage, 3 configuration, 4 key refused (401/403), 5 call not found,
 6 invalid call id (422), 7 rate limited, 8 server error (5xx), 9 network (timeout, refused,
-DNS, TLS), 10 unexpected response (not JSON, wrong route, too large), 11 unreadable file.";
+DNS, TLS, a body cut off), 10 unexpected response (not JSON, wrong route, too large),
+11 unreadable file, 12 a --type the call does not have (stderr lists those it has).";
 
 #[derive(Debug, Parser)]
 #[expect(clippy::struct_excessive_bools, reason = "each bool is a command-line flag")]
@@ -82,7 +83,9 @@ pub struct Cli {
     #[arg(long, value_name = "FORMAT", num_args = 0..=1, default_missing_value = "table")]
     pub print: Option<PrintFormat>,
 
-    /// Seconds to wait for the API before giving up [default: 30].
+    /// Seconds one request attempt may take, connecting to the last byte [default: 30]. A 429
+    /// or 502-504 is tried again up to 3 times; the waits between attempts (Retry-After, or a
+    /// backoff) come on top, 30 s at most in all, and are said as they start.
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
 

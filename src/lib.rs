@@ -1,5 +1,6 @@
 //! hookscope: inspect a Burki call's webhook deliveries from the terminal.
 
+pub mod absent_types;
 pub mod action;
 pub mod api;
 pub mod app;

@@ -41,6 +41,9 @@ pub struct Ending {
     pub cut_short: bool,
     /// The process exit code for the failure, for `--print`.
     pub exit_code: u8,
+    /// How many logs came before a cut: the sink may have passed some on already (the
+    /// explorer's rows), so the logs given to [`Ending::conclude`] can be fewer.
+    pub before_cut: usize,
 }
 
 impl Ending {
@@ -55,8 +58,9 @@ impl Ending {
         logs.body_problems.extend(self.body_problems);
         let result = match self.failure {
             Some(failure) if self.cut_short => {
-                let shown = logs.logs.len();
-                logs.body_problems.push(format!("the body was cut short, {shown} log(s) in: {}", failure.message));
+                let before = self.before_cut.max(logs.logs.len());
+                let counted = if before == 1 { "1 log".to_owned() } else { format!("{before} logs") };
+                logs.body_problems.push(format!("{}; the list holds only the {counted} before it", failure.message));
                 Ok(LoadedCall { call: self.call, logs })
             }
             Some(failure) => Err(failure),
@@ -136,7 +140,20 @@ async fn load_api<S: LogSink + Send + 'static>(
     with_details: bool,
     sink: S,
 ) -> (S, Ending) {
-    let (counted, streamed) = client.stream_call(call, server_type, with_details, Counted { sink, decoded: 0 }).await;
+    let client = client.clone().with_retry_hook(sink.retry_hook());
+    let (mut counted, mut streamed) =
+        client.stream_call(call, server_type, with_details, Counted { sink, decoded: 0 }).await;
+    if server_type.is_some() && counted.decoded == 0 && streamed.is_ok() {
+        // The server has no log of that type. Fetching the call whole lets the filter, which
+        // holds the type too, say which types it has: the type was most likely mistyped.
+        let details = streamed.as_ref().ok().map(|found| (found.call.clone(), found.call_error.clone()));
+        (counted, streamed) = client.stream_call(call, None, false, counted).await;
+        if let (Ok(found), Some((call, call_error))) = (streamed.as_mut(), details) {
+            found.call = found.call.take().or(call);
+            found.call_error = call_error;
+        }
+    }
+    let decoded = counted.decoded;
     let ending = match streamed {
         Ok(streamed) => Ending {
             call: streamed.call,
@@ -144,7 +161,7 @@ async fn load_api<S: LogSink + Send + 'static>(
             body_problems: streamed.body_problems,
             ..Ending::default()
         },
-        Err(err) => Ending { cut_short: counted.decoded > 0, ..Ending::failed(&err) },
+        Err(err) => Ending { cut_short: decoded > 0, before_cut: decoded, ..Ending::failed(&err) },
     };
     (counted.sink, ending)
 }
@@ -168,6 +185,10 @@ impl<S: LogSink> LogSink for Counted<S> {
     fn call_hook(&self) -> Option<CallHook> {
         self.sink.call_hook()
     }
+
+    fn retry_hook(&self) -> Option<crate::api::RetryHook> {
+        self.sink.retry_hook()
+    }
 }
 
 fn api_failure(err: &ApiError) -> LoadFailure {
@@ -176,11 +197,12 @@ fn api_failure(err: &ApiError) -> LoadFailure {
         7..=9 => "This may pass: r tries again.",
         _ => "r tries again.",
     };
-    LoadFailure { message: err.to_string(), hint: hint.to_owned() }
+    LoadFailure { message: err.to_string(), hint: hint.to_owned(), exit_code: err.exit_code() }
 }
 
 fn file_failure(message: String, hint: &str) -> Ending {
-    Ending { failure: Some(LoadFailure { message, hint: hint.to_owned() }), exit_code: EXIT_FILE, ..Ending::default() }
+    let failure = LoadFailure { message, hint: hint.to_owned(), exit_code: EXIT_FILE };
+    Ending { failure: Some(failure), exit_code: EXIT_FILE, ..Ending::default() }
 }
 
 /// Reads a file (or stdin for `-`). An array is decoded as it is read; a case file, which has
@@ -270,7 +292,7 @@ mod tests {
     use super::*;
 
     fn failure() -> LoadFailure {
-        LoadFailure { message: "network error: end of file".to_owned(), hint: String::new() }
+        LoadFailure { message: "network error: end of file".to_owned(), hint: String::new(), exit_code: 9 }
     }
 
     /// A failure part-way through a body shows the logs before it, and says so below them; one
@@ -281,8 +303,20 @@ mod tests {
         let cut = Ending { failure: Some(failure()), cut_short: true, exit_code: 9, ..Ending::default() };
         let Ok(loaded) = cut.conclude(logs.clone()).result else { panic!("the logs are lost") };
         assert_eq!(loaded.logs.logs.len(), 1);
-        assert_eq!(loaded.logs.body_problems, ["the body was cut short, 1 log(s) in: network error: end of file"]);
+        assert_eq!(loaded.logs.body_problems, ["network error: end of file; the list holds only the 1 log before it"]);
         let refused = Ending { failure: Some(failure()), exit_code: 11, ..Ending::default() };
         assert_eq!(refused.conclude(logs).result.err(), Some(failure()));
+    }
+
+    /// The explorer's rows leave the sink as they arrive: the count before the cut is of every
+    /// log the load decoded, not of those left for the end.
+    #[test]
+    fn the_count_before_a_cut_includes_the_rows_already_shown() {
+        let cut = Ending { failure: Some(failure()), cut_short: true, before_cut: 12, ..Ending::default() };
+        let Ok(loaded) = cut.conclude(LogSet::default()).result else { panic!("a cut keeps what came") };
+        assert_eq!(
+            loaded.logs.body_problems,
+            ["network error: end of file; the list holds only the 12 logs before it"]
+        );
     }
 }

@@ -137,7 +137,8 @@ fn explore(runtime: &tokio::runtime::Runtime, loader: Loader, settings: Settings
         Ok((App::new(state, context), crossterm::event::EventStream::new()))
     });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        // A fatal error screen quits with the code `--print` gives that error.
+        Ok(code) => ExitCode::from(code),
         Err(err) => fail(&format!("terminal error: {err}"), EXIT_FAILURE),
     }
 }

@@ -8,9 +8,11 @@
 //! arrived, and said on stderr. The table's columns fit the first logs written and those held
 //! back then: every log, for a call of no more than [`REORDER_WINDOW`].
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::io::{self, IsTerminal, Write};
 
+use crate::absent_types::{self, EXIT_ABSENT_TYPE};
+use crate::api::RetryHook;
 use crate::cli::PrintFormat;
 use crate::export;
 use crate::filter::{Filter, TextSearch};
@@ -67,6 +69,10 @@ struct Printer<W: Write> {
     /// Logs with a problem that are not in `kept`, and rejected entries: every problem is reported.
     problems: LogSet,
     write_error: Option<io::Error>,
+    /// How many logs the filters admit, and every type the call has with its count: an empty
+    /// answer says why.
+    matched: usize,
+    types: BTreeMap<String, usize>,
 }
 
 impl<W: Write> Printer<W> {
@@ -88,6 +94,8 @@ impl<W: Write> Printer<W> {
             kept: LogSet::default(),
             problems: LogSet::default(),
             write_error: None,
+            matched: 0,
+            types: BTreeMap::new(),
         }
     }
 
@@ -158,7 +166,7 @@ impl<W: Write> Printer<W> {
         for log in self.kept.logs.iter().filter(|log| !log.problems().is_empty()) {
             report.add(Decoded::Log(log.clone()));
         }
-        let warnings = report.problem_report().into_iter().chain(self.out_of_order);
+        let warnings = report.problem_report().into_iter().chain(std::mem::take(&mut self.out_of_order));
         // A problem quotes the bad value, which can be personal data.
         let redact = self.redact;
         let masked = |warning: String| if redact { crate::redact::redact_text(&warning) } else { warning };
@@ -173,10 +181,30 @@ impl<W: Write> Printer<W> {
         }
         // The logs read before a failure were printed; the failure still decides the exit code.
         if let Some(failure) = ending.failure {
-            messages.push(failure.message);
+            messages.push(format!("{}; printed only the logs before the cut", failure.message));
             exit_code = ending.exit_code;
+        } else if self.matched == 0 && !self.filter.is_empty() {
+            let (note, code) = self.nothing_matched();
+            messages.push(note);
+            exit_code = exit_code.max(code);
         }
         Printed { exit_code, messages }
+    }
+
+    /// Why nothing was printed, and the exit code for it: a `--type` the call does not have is
+    /// [`EXIT_ABSENT_TYPE`]; filters that only happen to match nothing are an answer (0).
+    fn nothing_matched(&self) -> (String, u8) {
+        let total: usize = self.types.values().sum();
+        let present = self.types.iter().map(|(name, &count)| (name.as_str(), count));
+        if let Some(hint) = absent_types::hint(&self.filter.types, present) {
+            return (hint, EXIT_ABSENT_TYPE);
+        }
+        let note = match total {
+            0 => "note: the call has no webhook deliveries".to_owned(),
+            1 => "note: the call's one delivery does not match the filters".to_owned(),
+            n => format!("note: none of the call's {n} deliveries matches the filters"),
+        };
+        (note, 0)
     }
 
     fn write_kept(&mut self, call: Option<&crate::model::CallInfo>) -> io::Result<()> {
@@ -204,13 +232,28 @@ impl<W: Write> LogSink for Printer<W> {
             Decoded::Log(log) => log,
             rejected @ Decoded::Rejected(_) => return self.problems.add(rejected),
         };
-        let admitted = self.format == PrintFormat::Markdown || self.filter.admits(&log, self.search.as_ref());
+        match self.types.get_mut(&*log.webhook_type) {
+            Some(count) => *count += 1,
+            None => {
+                self.types.insert(log.webhook_type.to_string(), 1);
+            }
+        }
+        let matches = self.filter.admits(&log, self.search.as_ref());
+        self.matched += usize::from(matches);
+        let admitted = self.format == PrintFormat::Markdown || matches;
         match (admitted, self.format) {
             (true, PrintFormat::Ndjson | PrintFormat::Table) => self.hold(log),
             (true, _) => self.kept.add(Decoded::Log(log)),
             (false, _) if !log.problems().is_empty() => self.problems.add(Decoded::Log(log)),
             (false, _) => {}
         }
+    }
+
+    /// A wait before a retry is said on stderr as it starts: the user sees why nothing comes.
+    fn retry_hook(&self) -> Option<RetryHook> {
+        Some(std::sync::Arc::new(|wait: crate::api::RetryWait| {
+            eprintln!("{}", stderr_line(&wait.text(wait.wait)));
+        }))
     }
 
     fn progress(&mut self, _received: usize, _expected: Option<usize>) {

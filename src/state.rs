@@ -4,19 +4,22 @@
 mod arrival;
 mod detail;
 mod keys;
+mod refresh;
 mod summary;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use ratatui::layout::Rect;
 
 pub use arrival::Arrival;
 pub use detail::{Detail, Doc, Tab};
+pub use refresh::Fresh;
 pub use summary::Summary;
 
 use crate::action::{Action, Effect, LoadFailure, Msg, Progress};
+use crate::api::RetryWait;
 use crate::case_file::LoadedCall;
 use crate::export::{Clip, CopyItem};
 use crate::filter::{Filter, TextSearch};
@@ -66,11 +69,35 @@ pub struct TypeCount {
     pub count: usize,
 }
 
-/// A one-line message in the footer.
+/// A one-line message in the footer: a toast, gone after [`StatusLine::lifetime`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusLine {
     pub text: String,
     pub ok: bool,
+}
+
+impl StatusLine {
+    /// How long the toast stays: a warning longer than a confirmation, as it takes longer to read
+    /// and act on. What must stay is said elsewhere (the header, the info tab).
+    #[must_use]
+    pub fn lifetime(&self) -> Duration {
+        if self.ok { Duration::from_secs(4) } else { Duration::from_secs(8) }
+    }
+}
+
+/// A wait before the fetch tries again, and when it ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Retrying {
+    pub wait: RetryWait,
+    pub until: Instant,
+}
+
+impl Retrying {
+    /// `rate limited, retrying in 18 s (attempt 2 of 4)`, counting down.
+    #[must_use]
+    pub fn text(&self, now: Instant) -> String {
+        self.wait.text(self.until.saturating_duration_since(now))
+    }
 }
 
 #[derive(Debug)]
@@ -107,6 +134,12 @@ pub struct State {
     pub time: TimeDisplay,
     pub redact: bool,
     pub status: Option<StatusLine>,
+    /// When the status line was last set, for it to expire.
+    status_since: Option<Instant>,
+    /// The wait of the running fetch before it tries again, if it is waiting.
+    pub retrying: Option<Retrying>,
+    /// The logs a refresh brought that were not there before, marked in the list for a while.
+    pub fresh: Option<Fresh>,
     pub screen: Rect,
     pub keymap: Keymap,
     pub spinner: usize,
@@ -146,6 +179,9 @@ impl State {
             time: TimeDisplay::Utc,
             redact: false,
             status: None,
+            status_since: None,
+            retrying: None,
+            fresh: None,
             screen,
             keymap,
             spinner: 0,
@@ -197,7 +233,50 @@ impl State {
         self.shown.binary_search(&selected).ok()
     }
 
+    /// The process exit code on quitting: a load that failed for good exits as `--print` would.
+    #[must_use]
+    pub fn exit_code(&self) -> u8 {
+        match &self.load {
+            Load::Failed(failure) => failure.exit_code,
+            Load::Loading { .. } | Load::Loaded => 0,
+        }
+    }
+
+    /// Whether the screen changes with time alone: a spinner, a countdown, a toast to expire,
+    /// rows marked new.
+    #[must_use]
+    pub fn animating(&self) -> bool {
+        matches!(self.load, Load::Loading { .. })
+            || self.searching
+            || self.status.is_some()
+            || self.fresh.is_some()
+            || self.detail.as_ref().is_some_and(|d| d.doc.is_highlighting())
+    }
+
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        let before = self.status.clone();
+        let effects = self.apply(msg);
+        if self.status != before {
+            self.status_since = self.status.as_ref().map(|_| Instant::now());
+        }
+        effects
+    }
+
+    /// What time does to the screen: the spinner turns, toasts and new-row marks expire.
+    fn on_tick(&mut self, now: Instant) {
+        self.spinner = self.spinner.wrapping_add(1);
+        if let (Some(status), Some(since)) = (&self.status, self.status_since)
+            && now.saturating_duration_since(since) >= status.lifetime()
+        {
+            self.status = None;
+            self.status_since = None;
+        }
+        if self.fresh.as_ref().is_some_and(|fresh| fresh.expired(now)) {
+            self.fresh = None;
+        }
+    }
+
+    fn apply(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Key(key) => self.on_key(key),
             Msg::Mouse(mouse) => self.on_mouse(mouse),
@@ -210,6 +289,7 @@ impl State {
                 if request != self.request {
                     return Vec::new();
                 }
+                self.retrying = None;
                 self.on_arriving(request, decoded, progress)
             }
             Msg::CallFound { request, call } => {
@@ -231,7 +311,13 @@ impl State {
                 if request != self.request {
                     return Vec::new();
                 }
-                let arrived = self.arrival.take().filter(|arrival| arrival.request == request).and(self.data.take());
+                self.retrying = None;
+                // Only the rows of this load's arrival are joined; a refresh's old rows stay in
+                // `data`, to be compared with what came.
+                let arrived = match self.arrival.take() {
+                    Some(arrival) if arrival.request == request => self.data.take(),
+                    _ => None,
+                };
                 match (*result, arrived) {
                     (Ok(rest), Some(arrived)) => {
                         self.data = Some(Arc::new(arrival::join(arrived, rest)));
@@ -280,7 +366,14 @@ impl State {
                 Vec::new()
             }
             Msg::Tick => {
-                self.spinner = self.spinner.wrapping_add(1);
+                self.on_tick(Instant::now());
+                Vec::new()
+            }
+            Msg::Retrying { request, wait } => {
+                if request == self.request {
+                    let until = Instant::now() + wait.wait;
+                    self.retrying = Some(Retrying { wait, until });
+                }
                 Vec::new()
             }
             Msg::Quit => self.perform(Action::Quit),
@@ -295,6 +388,8 @@ impl State {
         if self.arrival.take().is_some() {
             self.data = None;
         }
+        self.retrying = None;
+        self.fresh = None;
         self.load = Load::Loading { since: Instant::now() };
         vec![Effect::Fetch { request: self.request, arriving: self.data.is_none() }]
     }
@@ -302,7 +397,12 @@ impl State {
     /// A load is whole: `loaded`, or, when `None`, the data its rows arrived into.
     fn on_loaded(&mut self, loaded: Option<LoadedCall>, call_error: Option<String>) -> Vec<Effect> {
         let previous_id = self.selected_log().map(|log| log.id);
+        let mut refreshed = None;
         if let Some(loaded) = loaded {
+            // A load replacing a loaded call is a refresh (`r`): say what it brought.
+            if let Some(before) = self.data.take() {
+                refreshed = Some(refresh::compare(&before.logs, &loaded.logs));
+            }
             self.data = Some(Arc::new(loaded));
             self.detail = None;
         }
@@ -312,14 +412,27 @@ impl State {
             arrival::count_type(&mut types, log);
         }
         let problems = data.logs.problem_report();
+        // The call's details are optional: the header says they are missing, the info tab why.
         self.status = if let Some(first) = problems.first() {
-            let text =
-                format!("{} problem(s) in the data, first: {first} (i on a ⚠ log shows its own)", problems.len());
+            // One line: a lone problem is said alone, so that its point fits the width.
+            let mut text = match problems.len() {
+                1 => format!("⚠ {first}"),
+                n => format!("{n} problem(s) in the data, first: {first} (i on a ⚠ log shows its own)"),
+            };
+            // A refresh says what it brought first, whatever else there is to say.
+            if let Some(fresh) = &refreshed {
+                text = format!("{} · {text}", fresh.summary());
+            }
             Some(StatusLine { text, ok: false })
         } else {
-            call_error.as_ref().map(|why| StatusLine { text: format!("call details unavailable: {why}"), ok: false })
+            refreshed.as_ref().map(|fresh| StatusLine { text: fresh.summary(), ok: true })
         };
+        self.fresh = refreshed.filter(|fresh| !fresh.logs.is_empty());
         self.types = types;
+        if call_error.is_some() {
+            // The info tab tells why the call's details are missing: build it again.
+            self.detail = None;
+        }
         self.call_error = call_error;
         self.load = Load::Loaded;
         self.selected = previous_id.and_then(|id| self.logs()?.logs.iter().position(|log| log.id == id));
@@ -383,7 +496,8 @@ impl State {
             return Vec::new();
         };
         self.next_doc += 1;
-        let detail = Detail::build(&data.logs, index, self.tab, self.next_doc, self.search.as_ref());
+        let detail =
+            Detail::build(&data.logs, index, self.tab, self.next_doc, self.search.as_ref(), self.call_error.as_deref());
         let effect = detail.doc.highlight_effect();
         self.detail = Some(detail);
         effect.into_iter().collect()

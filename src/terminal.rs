@@ -29,14 +29,15 @@ static DEFERRED_PANICS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 /// the app for its size with `start` (which also gives the input it will read), makes SIGTERM
 /// and SIGHUP quit it, and gives the terminal back however the run ends (quit, error or panic),
 /// then says on stderr what background threads panicked with. The tests that prove a panic
-/// leaves the terminal usable run their explorer through here too.
+/// leaves the terminal usable run their explorer through here too. Returns the exit code the
+/// explorer ended with ([`crate::state::State::exit_code`]).
 ///
 /// # Errors
 /// When the terminal cannot be taken, drawn on or read, or `start` fails.
 pub fn run_explorer<S>(
     runtime: &tokio::runtime::Runtime,
     start: impl AsyncFnOnce(Rect) -> io::Result<(App, S)>,
-) -> io::Result<()>
+) -> io::Result<u8>
 where
     S: Stream<Item = io::Result<Event>> + Unpin,
 {
@@ -47,7 +48,8 @@ where
         let size = terminal.size()?;
         let (mut app, input) = start(Rect::new(0, 0, size.width, size.height)).await?;
         quit_on_signals(app.sender());
-        app.run(&mut terminal, input).await
+        app.run(&mut terminal, input).await?;
+        Ok(app.state.exit_code())
     });
     restore();
     for panic in take_deferred_panics() {

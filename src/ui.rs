@@ -34,17 +34,13 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) {
             let waited = since.elapsed().as_secs();
             let waited = if waited > 0 { format!(" {waited} s") } else { String::new() };
             let text = format!("{spinner} Fetching webhook logs for {}…{waited}", state.source_label);
-            message(
-                frame,
-                body,
-                theme,
-                "Loading",
-                &[
-                    Line::styled(text, theme.accent),
-                    Line::raw(""),
-                    action_hints(state, theme, &[(Action::Quit, "quit")]),
-                ],
-            );
+            // A wait before a retry can be long: say why nothing comes, and for how long.
+            let retrying = state.retrying.as_ref().map(|retrying| retrying.text(std::time::Instant::now()));
+            let mut lines = vec![Line::styled(text, theme.accent)];
+            lines.extend(retrying.map(|text| Line::styled(text, theme.warn)));
+            lines.push(Line::raw(""));
+            lines.push(action_hints(state, theme, &[(Action::Quit, "quit")]));
+            message(frame, body, theme, "Loading", &lines);
         }
         Load::Failed(failure) => {
             let lines = [
@@ -79,10 +75,14 @@ fn render_logs(frame: &mut Frame, areas: &layout::Areas, state: &State, theme: &
         ];
         message(frame, body, theme, "No deliveries", &lines);
     } else if state.shown.is_empty() && !state.searching {
+        let present: Vec<(&str, usize)> = state.types.iter().map(|t| (t.name.as_str(), t.count)).collect();
+        let picker = state.keymap.browse.key_label(Action::TypePicker).unwrap_or_default();
+        let absent = crate::absent_types::short_hint(&state.filter.types, &present, &picker);
         let lines = [
             Line::raw(format!("None of the {total} deliveries matches the filters.")),
             Line::raw(""),
             Line::styled(header::filter_summary(state), theme.dim),
+            absent.map_or_else(Line::default, |hint| Line::styled(hint, theme.warn)),
             Line::raw(""),
             action_hints(
                 state,
@@ -112,7 +112,11 @@ fn message(frame: &mut Frame, area: Rect, theme: &Theme, title: &str, lines: &[L
         .title(Span::styled(format!(" {title} "), theme.title));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let height = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+    // A line wider than the box wraps: count the rows it takes, or the last lines (the keys)
+    // would fall off the bottom of the middle.
+    let width = usize::from(inner.width.max(1));
+    let rows: usize = lines.iter().map(|line| line.width().div_ceil(width).max(1)).sum();
+    let height = u16::try_from(rows).unwrap_or(u16::MAX);
     let [_, middle, _] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(height), Constraint::Fill(1)]).areas(inner);
     frame.render_widget(Paragraph::new(lines.to_vec()).alignment(Alignment::Center).wrap(Wrap { trim: true }), middle);

@@ -623,7 +623,8 @@ fn draw_failure(error: &DecodeError) {
         let mut state =
             State::new("call 101".into(), Filter::default(), Keymap::default(), Rect::new(0, 0, width, height));
         state.start();
-        let failure = LoadFailure { message: format!("call 101: {error}"), hint: "check the base URL".into() };
+        let failure =
+            LoadFailure { message: format!("call 101: {error}"), hint: "check the base URL".into(), exit_code: 10 };
         state.update(Msg::Loaded { request: 1, result: Box::new(Err(failure)), call_error: None });
         let screen = draw_checked(&state);
         assert!(screen.contains("Could not load call 101"), "{screen}");

@@ -213,6 +213,24 @@ impl Run {
         line
     }
 
+    /// [`Run::failure`] for a request tried `attempts` times: each wait before a retry is said
+    /// on a line of its own first, then the error's line.
+    #[track_caller]
+    pub(crate) fn failure_after_retries(&self, code: i32, attempts: usize) -> &str {
+        assert_eq!(self.code, Some(code), "{self:?}");
+        assert!(self.stdout.is_empty(), "{self:?}");
+        let lines: Vec<&str> = self.stderr.lines().collect();
+        assert_eq!(lines.len(), attempts, "a line a wait, and the error: {self:?}");
+        for (wait, line) in lines[..attempts - 1].iter().enumerate() {
+            let attempt = format!("(attempt {} of {attempts})", wait + 2);
+            assert!(line.starts_with("hookscope: ") && line.ends_with(&attempt), "{line:?} in {self:?}");
+            assert!(line.contains(", retrying "), "{line:?}");
+        }
+        let line = lines[attempts - 1];
+        assert!(line.starts_with("hookscope: ") && !line.chars().any(char::is_control), "{self:?}");
+        line
+    }
+
     /// No key shows beyond its hint, on either stream.
     #[track_caller]
     fn assert_no_key(&self) {

@@ -243,3 +243,46 @@ async fn rows_show_while_the_body_still_arrives() {
     app.press("q");
     app.finished().await.unwrap();
 }
+
+/// A 429's wait is on the loading screen, counting down with the attempt; `q` quits at once in
+/// the middle of it, without waiting it out.
+#[tokio::test]
+async fn a_rate_limit_wait_is_shown_and_q_quits_at_once() {
+    use http_server::{Reply, TestServer};
+    let slow = Reply::json(429, "Too Many Requests", r#"{"detail": "slow down"}"#).header("Retry-After", "20");
+    let server = TestServer::start(vec![slow.clone(), slow]).await;
+    let mut app = screen::start(call_5_at(server.url(), false), Filter::default(), 80, 24);
+    let screen = app.wait_for_text("rate limited, retrying in").await;
+    assert!(screen.contains("(attempt 2 of 4)"), "{screen}");
+    let quit_at = std::time::Instant::now();
+    app.press("q");
+    app.finished().await.unwrap();
+    assert!(quit_at.elapsed() < std::time::Duration::from_secs(2), "{:?}", quit_at.elapsed());
+    assert_eq!(server.requests().len(), 1, "the retry never went out");
+}
+
+/// A type the server has no log of: the call is fetched whole, and the empty list says the type
+/// is not in the call and where its types are listed.
+#[tokio::test]
+async fn a_type_the_call_lacks_is_said_in_the_empty_list() {
+    use http_server::{Reply, TestServer};
+    let logs = r#"[{"id": 1, "webhook_url": "https://h.example/a", "webhook_type": "transcript", "success": true},
+        {"id": 2, "webhook_url": "https://h.example/a", "webhook_type": "call_ended", "success": true}]"#;
+    let server = TestServer::start(vec![
+        Reply::json(200, "OK", "[]").for_target("/api/v1/calls/5/webhook-logs?webhook_type=nosuch"),
+        Reply::json(200, "OK", logs).for_target("/api/v1/calls/5/webhook-logs"),
+    ])
+    .await;
+    let config = hookscope::api::ApiConfig {
+        base_url: server.url(),
+        api_key: Some((hookscope::api::ApiKey::new("burki_test_key_0000").unwrap(), hookscope::api::KeySource::Flag)),
+        ..hookscope::api::ApiConfig::default()
+    };
+    let loader = Loader::api(config, hookscope::api::CallRef::Id(5), Some("nosuch".into()), false).unwrap();
+    let filter = Filter { types: ["nosuch".to_owned()].into(), ..Filter::default() };
+    let mut app = screen::start(loader, filter, 120, 40);
+    let screen = app.wait_for_text("No delivery has type nosuch: t lists the 2 types this call has.").await;
+    assert!(screen.contains("None of the 2 deliveries matches the filters."), "{screen}");
+    app.press("q");
+    app.finished().await.unwrap();
+}

@@ -4,6 +4,7 @@
 mod keys;
 
 use hookscope::action::{LoadFailure, Msg};
+use hookscope::api::RetryWait;
 use hookscope::case_file::{DEMO_CALL, parse_document};
 use hookscope::cli::Theme as ThemeName;
 use hookscope::filter::Filter;
@@ -73,7 +74,7 @@ screens! {
     loading: state;
     fetch_error: |w, h| {
         let mut s = state(w, h);
-        let failure = LoadFailure { message: "401 Unauthorized: the key from BURKI_API_KEY (burki_live_…) was refused".into(), hint: "Fix the key, then r tries again.".into() };
+        let failure = LoadFailure { message: "401 Unauthorized: the key from BURKI_API_KEY (burki_live_…) was refused".into(), hint: "Fix the key, then r tries again.".into(), exit_code: 4 };
         s.update(Msg::Loaded { request: 1, result: Box::new(Err(failure)), call_error: None });
         s
     };
@@ -91,6 +92,53 @@ screens! {
     scrolled_sideways: |w, h| { let mut s = demo(w, h); press(&mut s, "fj\na>"); s };
     unicode_escapes_shown_as_characters: |w, h| loaded_from(ESCAPED, w, h);
     unicode_escapes_kept_as_sent: |w, h| { let mut s = loaded_from(ESCAPED, w, h); press(&mut s, "\na"); s };
+    rate_limited_for_good: |w, h| {
+        // A message that wraps still leaves room for the keys under it.
+        let mut s = state(w, h);
+        let failure = LoadFailure { message: "rate limited (429, 2 attempts): the server asks to wait 20 s before trying again".into(), hint: "This may pass: r tries again.".into(), exit_code: 7 };
+        s.update(Msg::Loaded { request: 1, result: Box::new(Err(failure)), call_error: None });
+        s
+    };
+    rate_limited: |w, h| {
+        let mut s = state(w, h);
+        let wait = RetryWait { status: 429, wait: std::time::Duration::from_secs(20), next_attempt: 2, attempts: 4 };
+        s.update(Msg::Retrying { request: 1, wait });
+        s
+    };
+    call_details_unavailable: |w, h| {
+        let mut s = state(w, h);
+        let mut loaded = parse_document(DEMO_CALL.to_owned()).unwrap();
+        loaded.call = None;
+        let result = Box::new(Ok(loaded));
+        let why = "Call with ID 101 not found in your organization (404): check the call id or SID, and that the API key belongs to the call's organization";
+        s.update(Msg::Loaded { request: 1, result, call_error: Some(why.into()) });
+        press(&mut s, "i");
+        s
+    };
+    absent_type: |w, h| {
+        let mut s = State::new("call 101".into(), Filter { types: ["nosuch".to_owned()].into(), ..Filter::default() }, Keymap::default(), Rect::new(0, 0, w, h));
+        s.start();
+        s.update(Msg::Loaded { request: 1, result: Box::new(Ok(parse_document(DEMO_CALL.to_owned()).unwrap())), call_error: None });
+        s
+    };
+    cut_off: |w, h| {
+        let mut s = state(w, h);
+        let mut loaded = parse_document(DEMO_CALL.to_owned()).unwrap();
+        loaded.logs.body_problems.push("the response was cut off at byte 6144 of 9216: the connection closed early; the list holds only the 12 logs before it".into());
+        s.update(Msg::Loaded { request: 1, result: Box::new(Ok(loaded)), call_error: None });
+        s
+    };
+    refreshed: |w, h| {
+        // The first fetch lacks the call's first delivery; `r` brings it.
+        let mut s = state(w, h);
+        let mut partial = parse_document(DEMO_CALL.to_owned()).unwrap();
+        partial.logs.logs.remove(0);
+        s.update(Msg::Loaded { request: 1, result: Box::new(Ok(partial)), call_error: None });
+        press(&mut s, "r");
+        let whole = parse_document(DEMO_CALL.to_owned()).unwrap();
+        s.update(Msg::Loaded { request: 2, result: Box::new(Ok(whole)), call_error: None });
+        s
+    };
 }
 
 /// A payload whose strings are sent as `\u` escapes: text, a surrogate pair, a lone surrogate,
@@ -136,7 +184,7 @@ fn hints_name_the_keys_as_the_config_file_bound_them() {
     let keymap = Keymap::with_overrides(&overrides).unwrap();
     let mut state = State::new("call 101".into(), Filter::default(), keymap, Rect::new(0, 0, 80, 24));
     state.start();
-    let failure = LoadFailure { message: "500 Internal Server Error".into(), hint: String::new() };
+    let failure = LoadFailure { message: "500 Internal Server Error".into(), hint: String::new(), exit_code: 8 };
     state.update(Msg::Loaded { request: 1, result: Box::new(Err(failure)), call_error: None });
     let screen = screen(&state);
     assert!(screen.contains("F5 try again  x quit"), "the error panel:\n{screen}");

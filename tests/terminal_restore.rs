@@ -6,6 +6,10 @@
 
 #![cfg(unix)]
 
+#[path = "support/http_server.rs"]
+#[allow(dead_code, reason = "these tests use only part of the scripted server")]
+mod http_server;
+
 use std::io::{Read, Write};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
@@ -363,4 +367,48 @@ fn ctrl_z_gives_the_terminal_back_and_fg_redraws_the_explorer() {
     let text = String::from_utf8_lossy(&session.output[mark..]).into_owned();
     let (_, stty) = text.split_once("[exit=0]").unwrap_or_else(|| panic!("q did not exit with 0:\n{text}"));
     assert_restored(&session.output[mark..], stty);
+}
+
+/// A scripted server on a runtime of its own (these tests are not async), kept with it.
+fn serve(script: Vec<http_server::Reply>) -> (tokio::runtime::Runtime, http_server::TestServer) {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let server = runtime.block_on(http_server::TestServer::start(script));
+    (runtime, server)
+}
+
+/// Quitting from the screen of a load that failed for good exits with the code `--print` gives
+/// that failure: 4 for a refused key.
+#[test]
+fn quitting_a_fatal_error_screen_exits_with_its_code() {
+    let refused = http_server::Reply::json(401, "Unauthorized", r#"{"detail": "Invalid API key"}"#);
+    // The logs and the call's details are asked side by side: both are refused.
+    let (_runtime, server) = serve(vec![
+        refused.clone().for_target("/api/v1/calls/101/webhook-logs"),
+        refused.for_target("/api/v1/calls/101"),
+    ]);
+    let url = server.url();
+    let mut session = start(&["101", "--base-url", &url, "--api-key", "burki_live_refused_key_0"], &[]);
+    session.wait_for(b"rejected the API key", 0);
+    session.send(b"q");
+    let (after, exit, stty) = session.finish();
+    assert_eq!(exit, "4");
+    assert_restored(&after, &stty);
+}
+
+/// `q` during a 20 s `Retry-After` wait quits at once, the terminal given back.
+#[test]
+fn q_during_a_retry_wait_quits_at_once() {
+    let slow = http_server::Reply::json(429, "Too Many Requests", "{}").header("Retry-After", "20");
+    let (_runtime, server) =
+        serve(vec![slow.clone().for_target("/api/v1/calls/101/webhook-logs"), slow.for_target("/api/v1/calls/101")]);
+    let url = server.url();
+    let mut session = start(&["101", "--base-url", &url, "--timeout", "3", "--api-key", "burki_live_slow_key_00"], &[]);
+    session.wait_for(b"retrying in", 0);
+    let pressed = Instant::now();
+    session.send(b"q");
+    assert!(session.exited_within(Duration::from_secs(3)), "still waiting after q");
+    assert!(pressed.elapsed() < Duration::from_secs(3), "{:?}", pressed.elapsed());
+    let (after, exit, stty) = session.finish();
+    assert_eq!(exit, "0");
+    assert_restored(&after, &stty);
 }

@@ -68,6 +68,10 @@ pub enum ApiError {
     Dns { host: String },
     #[error("network error talking to {addr} ({detail}): check the network and the base URL, then try again")]
     Network { addr: String, detail: String },
+    /// The body ended before it was whole: the connection closed early, or the array stops
+    /// part-way. What came before the cut is good.
+    #[error("the response was cut off at byte {received}{}: {detail}", of_expected(*.expected))]
+    CutOff { received: usize, expected: Option<usize>, detail: String },
 
     /// A 404 whose `detail` is the framework's bare "Not Found", or a proxy's page without any
     /// `detail`: the path is unknown, so no call id would help.
@@ -110,7 +114,7 @@ impl ApiError {
     /// | 6 | the server rejected the call id (422) |
     /// | 7 | rate limited, still after the retries (429) |
     /// | 8 | server error (5xx) |
-    /// | 9 | network: timeout, refused, DNS, TLS, a connection that broke |
+    /// | 9 | network: timeout, refused, DNS, TLS, a connection that broke, a body cut off |
     /// | 10 | unexpected response: no such route, not JSON, not an array, too large, a refused redirect, another status |
     #[must_use]
     pub fn exit_code(&self) -> u8 {
@@ -121,7 +125,11 @@ impl ApiError {
             Self::InvalidCallId { .. } => 6,
             Self::RateLimited { .. } => 7,
             Self::Server { .. } => 8,
-            Self::Timeout { .. } | Self::ConnectionRefused { .. } | Self::Dns { .. } | Self::Network { .. } => 9,
+            Self::Timeout { .. }
+            | Self::ConnectionRefused { .. }
+            | Self::Dns { .. }
+            | Self::Network { .. }
+            | Self::CutOff { .. } => 9,
             Self::RouteMissing { .. }
             | Self::NotJson { .. }
             | Self::NotAnArray { .. }
@@ -210,6 +218,10 @@ pub fn duration(d: Duration) -> String {
 fn limit_text(n: usize) -> String {
     const MIB: usize = 1 << 20;
     if n >= MIB && n.is_multiple_of(MIB) { format!("{} MiB", n / MIB) } else { format!("{n}-byte") }
+}
+
+fn of_expected(expected: Option<usize>) -> String {
+    expected.map(|n| format!(" of {n}")).unwrap_or_default()
 }
 
 fn declared_note(declared: Option<u64>) -> String {

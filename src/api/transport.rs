@@ -12,13 +12,12 @@ use reqwest::{Response, StatusCode, redirect};
 use url::Url;
 
 use super::error::{ApiError, server_text};
+use super::retry::{self, RETRY_BUDGET, RetryHook, RetryWait};
 use super::status::{StatusContext, status_error};
 use super::{ApiConfig, ApiKey, KeySource};
 
 /// Redirects followed within the base URL's origin (old paths, a trailing slash).
 const MAX_REDIRECTS: usize = 5;
-/// A `Retry-After` longer than this is not waited out: the user hears how long instead.
-const MAX_RETRY_WAIT: Duration = Duration::from_secs(60);
 /// An error body is read only for its message; a proxy's page is rarely longer than this.
 const ERROR_BODY_CAP: usize = 64 * 1024;
 /// The first backoff; each retry doubles it.
@@ -38,6 +37,8 @@ pub(super) struct Transport {
     max_retries: u32,
     pub(super) backoff: Duration,
     max_body: usize,
+    /// Told of each wait before a retry, for the user to see it.
+    pub(super) retry_hook: Option<RetryHook>,
 }
 
 impl Transport {
@@ -79,6 +80,7 @@ impl Transport {
             max_retries: config.max_retries,
             backoff: DEFAULT_BACKOFF,
             max_body: config.max_body_bytes,
+            retry_hook: None,
         })
     }
 
@@ -95,9 +97,12 @@ impl Transport {
         Ok(lossy_utf8(body))
     }
 
-    /// GETs `url` until a 2xx, whose body is left to be read; retries as [`Transport::get`].
+    /// GETs `url` until a 2xx, whose body is left to be read; retries as [`Transport::get`],
+    /// waiting as `Retry-After` asks (or backing off) within [`RETRY_BUDGET`] in all, and telling
+    /// the retry hook of each wait. `--timeout` bounds each attempt, not the waits between them.
     pub(super) async fn send(&self, url: &Url, route: &'static str) -> Result<Response, ApiError> {
         let mut attempts = 0;
+        let mut waited = Duration::ZERO;
         loop {
             attempts += 1;
             let response = self.http.get(url.clone()).send().await.map_err(|err| self.network_error(&err))?;
@@ -107,10 +112,15 @@ impl Transport {
             }
             let retry_after = retry_after(response.headers());
             if is_retryable(status) && attempts <= self.max_retries {
-                let wait = retry_after.unwrap_or_else(|| self.backoff_for(attempts));
-                if wait <= MAX_RETRY_WAIT {
+                let asked = retry_after.unwrap_or_else(|| self.backoff_for(attempts));
+                if let Some(wait) = retry::next_wait(asked, waited) {
                     drop(response);
+                    if let Some(hook) = &self.retry_hook {
+                        let most = self.max_retries + 1;
+                        hook(RetryWait { status: status.as_u16(), wait, next_attempt: attempts + 1, attempts: most });
+                    }
                     tokio::time::sleep(wait).await;
+                    waited += wait;
                     continue;
                 }
             }
@@ -136,7 +146,7 @@ impl Transport {
     }
 
     fn backoff_for(&self, attempt: u32) -> Duration {
-        self.backoff.saturating_mul(1 << (attempt - 1).min(16)).min(MAX_RETRY_WAIT)
+        self.backoff.saturating_mul(1 << (attempt - 1).min(16)).min(RETRY_BUDGET)
     }
 
     /// The body's length as `Content-Length` declares it, refused at once past the cap: the

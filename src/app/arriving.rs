@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::Notify;
 
 use crate::action::Progress;
+use crate::api::RetryHook;
 use crate::model::{CallHook, CallInfo, Decoded, LogSet, LogSink};
 
 /// What has arrived since the screen last looked.
@@ -43,11 +44,13 @@ pub(super) struct ArrivingLogs {
     /// The logs of the piece being decoded.
     piece: Vec<Decoded>,
     rest: LogSet,
+    /// Tells the screen of a wait before a retry, first load or refresh alike.
+    retry: Option<RetryHook>,
 }
 
 impl ArrivingLogs {
-    pub(super) fn new(shared: Option<SharedArrivals>) -> Self {
-        Self { shared, piece: Vec::new(), rest: LogSet::default() }
+    pub(super) fn new(shared: Option<SharedArrivals>, retry: Option<RetryHook>) -> Self {
+        Self { shared, piece: Vec::new(), rest: LogSet::default(), retry }
     }
 
     /// What the screen has not taken, to go with the end of the load.
@@ -85,6 +88,10 @@ impl LogSink for ArrivingLogs {
             shared.bell.notify_one();
         }))
     }
+
+    fn retry_hook(&self) -> Option<RetryHook> {
+        self.retry.clone()
+    }
 }
 
 #[cfg(test)]
@@ -102,7 +109,7 @@ mod tests {
     #[test]
     fn logs_wait_for_the_screen_and_what_it_has_not_taken_goes_with_the_end() {
         let shared = SharedArrivals::default();
-        let mut sink = ArrivingLogs::new(Some(Arc::clone(&shared)));
+        let mut sink = ArrivingLogs::new(Some(Arc::clone(&shared)), None);
         let [first, second]: [Decoded; 2] = logs(TWO).try_into().unwrap();
         sink.decoded(first.clone());
         assert!(take(&shared).progress.is_none(), "nothing until the piece is decoded");
@@ -121,7 +128,7 @@ mod tests {
 
     #[test]
     fn without_a_screen_every_log_waits_for_the_end() {
-        let mut sink = ArrivingLogs::new(None);
+        let mut sink = ArrivingLogs::new(None, None);
         for decoded in logs(TWO) {
             sink.decoded(decoded);
         }

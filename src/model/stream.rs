@@ -36,6 +36,12 @@ pub trait LogSink {
     fn call_hook(&self) -> Option<CallHook> {
         None
     }
+
+    /// Whom to tell when a request waits before trying again (a 429): the wait may be long,
+    /// and the sink hears nothing else meanwhile.
+    fn retry_hook(&self) -> Option<crate::api::RetryHook> {
+        None
+    }
 }
 
 /// Told the call's details as soon as they are in.
@@ -129,6 +135,12 @@ impl LogStream {
                 }
             }
         }
+    }
+
+    /// Whether the body began an array and, so far, has not closed it: at its end, a cut.
+    #[must_use]
+    pub fn ended_early(&self) -> bool {
+        matches!(self.splitter.start(), Start::Array) && !self.splitter.closed()
     }
 
     /// Where the first byte that is not UTF-8 was, if any was (it reads as U+FFFD).

@@ -112,8 +112,17 @@ pub struct Detail {
 
 impl Detail {
     #[must_use]
-    pub fn build(set: &LogSet, index: usize, tab: Tab, id: u64, search: Option<&TextSearch>) -> Self {
-        let doc = build_doc(set, index, tab, id);
+    /// The detail of log `index`; `call_error` is why the call's details are missing, for the
+    /// info tab.
+    pub fn build(
+        set: &LogSet,
+        index: usize,
+        tab: Tab,
+        id: u64,
+        search: Option<&TextSearch>,
+        call_error: Option<&str>,
+    ) -> Self {
+        let doc = build_doc(set, index, tab, id, call_error);
         let match_lines = search.map_or_else(Vec::new, |search| {
             doc.lines
                 .iter()
@@ -158,7 +167,7 @@ impl Detail {
     }
 }
 
-fn build_doc(set: &LogSet, index: usize, tab: Tab, id: u64) -> Doc {
+fn build_doc(set: &LogSet, index: usize, tab: Tab, id: u64, call_error: Option<&str>) -> Doc {
     let log = &set.logs[index];
     match tab {
         Tab::Payload => match log.payload() {
@@ -176,7 +185,7 @@ fn build_doc(set: &LogSet, index: usize, tab: Tab, id: u64) -> Doc {
                 Doc::new(id, &text, language, note)
             }
         },
-        Tab::Info => Doc::new(id, &info_text(set, index), Language::Plain, String::new()),
+        Tab::Info => Doc::new(id, &info_text(set, index, call_error), Language::Plain, String::new()),
         // As sent: escapes stay escapes.
         Tab::Raw => {
             let raw = log.raw();
@@ -185,7 +194,7 @@ fn build_doc(set: &LogSet, index: usize, tab: Tab, id: u64) -> Doc {
     }
 }
 
-fn info_text(set: &LogSet, index: usize) -> String {
+fn info_text(set: &LogSet, index: usize, call_error: Option<&str>) -> String {
     let log = &set.logs[index];
     let mut out = String::from("webhook_metadata:\n");
     match log.metadata() {
@@ -210,7 +219,44 @@ fn info_text(set: &LogSet, index: usize) -> String {
             let _ = writeln!(out, "  ⚠ {problem}");
         }
     }
+    // What concerns the whole call rather than this log.
+    if !set.body_problems.is_empty() || call_error.is_some() {
+        out.truncate(out.trim_end().len());
+    }
+    if !set.body_problems.is_empty() {
+        out.push_str("\n\nthe response as a whole:");
+        for problem in &set.body_problems {
+            let _ = write!(out, "\n  ⚠ {problem}");
+        }
+    }
+    if let Some(why) = call_error {
+        out.push_str("\n\ncall details unavailable (the header shows none):");
+        for line in wrap_words(why, REASON_WIDTH) {
+            let _ = write!(out, "\n  {line}");
+        }
+    }
     out
+}
+
+/// Columns a reason is wrapped to in the info tab: it reads whole in an 80-column terminal.
+const REASON_WIDTH: usize = 70;
+
+/// `text` in lines of at most `width` characters, broken between words (a longer word is a
+/// line of its own).
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.extend((!line.is_empty()).then_some(line));
+    lines
 }
 
 fn language_name(language: Language) -> &'static str {

@@ -64,8 +64,16 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
         if !set.rejected.is_empty() {
             second.push(Span::styled(format!(" · ⚠ {} unreadable", set.rejected.len()), theme.warn));
         }
+        // The toast that told of them expires: the info tab keeps them.
+        if !set.body_problems.is_empty() {
+            second.push(Span::styled(" · ⚠ response (i)", theme.warn));
+        }
         if state.arrival.is_none() && matches!(state.load, Load::Loading { .. }) {
-            second.push(Span::styled(" · fetching again…", theme.accent));
+            let again = match &state.retrying {
+                Some(retrying) => format!(" · fetching again: {}", retrying.text(std::time::Instant::now())),
+                None => " · fetching again…".to_owned(),
+            };
+            second.push(Span::styled(again, theme.accent));
         }
         if !state.filter.is_empty() {
             second.push(Span::styled("  │ ", theme.dim));

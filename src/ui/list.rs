@@ -3,7 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Constraint;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Row, Table};
 
@@ -29,6 +29,7 @@ pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Th
     let window = &state.shown[first..(first + row_count).min(state.shown.len())];
     let type_width = window.iter().map(|&i| set.logs[i].webhook_type.chars().count()).max().unwrap_or(4).clamp(4, 22);
     let selected = state.selected;
+    let fresh = state.fresh.as_ref();
     let rows = window.iter().map(|&index| {
         let log = &set.logs[index];
         let outcome_style = if log.success { theme.ok } else { theme.failed };
@@ -42,7 +43,7 @@ pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Th
             Cell::from(Line::from(vec![Span::styled(mark(log), outcome_style), Span::styled(problems, theme.warn)])),
             Cell::from(Line::from(log.response_time_ms.map(millis).unwrap_or_default()).right_aligned()),
             Cell::from(Span::styled(retries, theme.warn)),
-            Cell::from(Span::styled(sanitize::short(log.url_host()).into_owned(), theme.dim)),
+            Cell::from(host_cell(log, fresh.is_some_and(|fresh| fresh.contains(index)), theme)),
         ]);
         if Some(index) == selected {
             row.style(if focused { theme.selected } else { theme.selected_unfocused })
@@ -62,11 +63,25 @@ pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Th
         Constraint::Fill(1),
     ];
     let position = state.selected_row().map_or_else(String::new, |row| format!(" {}/{} ", row + 1, state.shown.len()));
+    let title = match fresh {
+        Some(fresh) => format!(" Deliveries · {} new or changed ", fresh.logs.len()),
+        None => " Deliveries ".to_owned(),
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(if focused { theme.border_focused } else { theme.border })
-        .title(Span::styled(" Deliveries ", theme.title))
+        .title(Span::styled(title, theme.title))
         .title_bottom(Line::from(Span::styled(position, theme.dim)).right_aligned());
     let table = Table::new(rows, widths).header(header).block(block).column_spacing(1).style(Style::new());
     frame.render_widget(table, areas.list);
+}
+
+/// The host, after a `new` mark on a row a refresh brought (a word, so it reads without colour).
+fn host_cell(log: &WebhookLog, fresh: bool, theme: &Theme) -> Line<'static> {
+    let host = Span::styled(sanitize::short(log.url_host()).into_owned(), theme.dim);
+    if fresh {
+        Line::from(vec![Span::styled("new ", theme.accent.add_modifier(Modifier::BOLD)), host])
+    } else {
+        Line::from(host)
+    }
 }

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use hookscope::api::{ApiClient, ApiError, KeySource};
+use hookscope::api::{ApiClient, ApiError, KeySource, RetryHook, RetryWait};
 use rstest::rstest;
 
 use crate::support::http_server::{Reply, TestServer};
@@ -241,4 +241,84 @@ fn configuration_errors_send_nothing_and_exit_3() {
     let err = ApiClient::new(newline).unwrap_err();
     assert_eq!(err, ApiError::KeyNotSendable { key_source: KeySource::Env });
     assert!(err.to_string().contains("from the BURKI_API_KEY environment variable"));
+}
+
+/// Each wait before a retry is told as it starts (how long, which attempt of how many); the
+/// call details, fetched beside the logs, wait without telling.
+#[tokio::test]
+async fn each_wait_before_a_retry_is_told_as_it_starts() {
+    let server = TestServer::start(vec![
+        Reply::json(429, "Too Many Requests", r#"{"detail": "slow down"}"#).header("Retry-After", "1"),
+        Reply::json(503, "Service Unavailable", "busy"),
+        Reply::json(200, "OK", &crate::two_logs()),
+    ])
+    .await;
+    let told = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let hook: RetryHook = {
+        let told = std::sync::Arc::clone(&told);
+        std::sync::Arc::new(move |wait: RetryWait| told.lock().unwrap().push(wait))
+    };
+    let logs = client(&server).with_retry_hook(Some(hook)).webhook_logs(101, None).await.unwrap();
+    assert_eq!(logs.logs.len(), 2);
+    let told = told.lock().unwrap().clone();
+    assert_eq!(
+        told,
+        [
+            RetryWait { status: 429, wait: Duration::from_secs(1), next_attempt: 2, attempts: 4 },
+            RetryWait { status: 503, wait: Duration::from_millis(2), next_attempt: 3, attempts: 4 },
+        ]
+    );
+}
+
+/// Waits share one budget: a second `Retry-After: 20` would pass it, so the client stops after
+/// the first and says how long the server asked.
+#[tokio::test]
+async fn retry_waits_stop_at_their_budget() {
+    let slow = Reply::json(429, "Too Many Requests", r#"{"detail": "slow down"}"#).header("Retry-After", "31");
+    let (err, server) = logs_error(vec![slow, Reply::json(200, "OK", "[]")]).await;
+    assert_eq!(err, ApiError::RateLimited { attempts: 1, retry_after_secs: Some(31) });
+    assert_eq!(server.requests().len(), 1, "a wait past the budget is not waited out");
+}
+
+/// A body shorter than its `Content-Length` is cut off, not "not JSON": where, of how much, and
+/// exit code 9, the logs before the cut kept. Cut before its first log is complete, it is the
+/// same error (no log to keep), never a question about the base URL.
+#[rstest]
+#[case::after_a_log(2)]
+#[case::before_any_log(1)]
+#[tokio::test]
+async fn a_body_cut_off_says_where_and_keeps_the_logs_before(#[case] cut_in_log: usize) {
+    let text = crate::two_logs();
+    // Part-way into the first log (1) or the second (2).
+    let starts: Vec<usize> = text.match_indices("{\"id\"").map(|(at, _)| at).collect();
+    let cut = starts[cut_in_log - 1] + 20;
+    let server = TestServer::start(vec![Reply::json(200, "OK", &text[..cut]).content_length(text.len())]).await;
+    let (logs, result) = client(&server).stream_webhook_logs(101, None, hookscope::model::LogSet::default()).await;
+    let err = result.unwrap_err();
+    assert_eq!(
+        err,
+        ApiError::CutOff { received: cut, expected: Some(text.len()), detail: "the connection closed early".into() }
+    );
+    assert_eq!(
+        err.to_string(),
+        format!("the response was cut off at byte {cut} of {}: the connection closed early", text.len())
+    );
+    assert_eq!(err.exit_code(), 9);
+    assert_eq!(logs.logs.len(), cut_in_log - 1);
+}
+
+/// Without `Content-Length` the body ends when the connection closes: an array that stops
+/// there is cut off all the same.
+#[tokio::test]
+async fn an_array_that_stops_without_a_length_is_cut_off() {
+    let text = crate::two_logs();
+    let cut = text.len() - 30;
+    let server = TestServer::start(vec![Reply::json(200, "OK", &text[..cut]).no_length()]).await;
+    let (logs, result) = client(&server).stream_webhook_logs(101, None, hookscope::model::LogSet::default()).await;
+    let err = result.unwrap_err();
+    assert_eq!(
+        err,
+        ApiError::CutOff { received: cut, expected: None, detail: "the body ends before its array does".into() }
+    );
+    assert_eq!(logs.logs.len(), 1);
 }

@@ -96,7 +96,7 @@ async fn every_error_row_has_its_exit_code_and_one_line(
     #[case] says: &[&str],
 ) {
     let (run, seen) = fail_against(script, args).await;
-    let line = run.failure(code);
+    let line = if requests > 1 { run.failure_after_retries(code, requests) } else { run.failure(code) };
     for part in says {
         assert!(line.contains(part), "expected {part:?} in {line:?}");
     }

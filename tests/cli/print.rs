@@ -208,7 +208,6 @@ fn file_dash_reads_stdin() {
 #[case::no_filter(&[], &[1, 2, 3, 4, 5])]
 #[case::one_type(&["--type", "transcript"], &[2, 4])]
 #[case::two_types(&["--type", "transcript", "-t", "tool_call"], &[2, 3, 4])]
-#[case::an_absent_type(&["--type", "sms-sent"], &[])]
 #[case::failed(&["--failed"], &[2, 4])]
 #[case::succeeded(&["--succeeded"], &[1, 3, 5])]
 #[case::grep_in_a_payload_and_a_body_any_case(&["--grep", "nEEdle"], &[1, 2])]
@@ -216,7 +215,6 @@ fn file_dash_reads_stdin() {
 #[case::grep_a_big_number(&["--grep", "123456789012345678901234567890"], &[3])]
 #[case::grep_an_error(&["--grep", "REFUSED"], &[4])]
 #[case::grep_a_url(&["--grep", "crm.example"], &[2, 4])]
-#[case::grep_nothing(&["--grep", "zebra"], &[])]
 #[case::all_together(&["--type", "transcript", "--failed", "--grep", "needle"], &[2])]
 fn filters_select_the_expected_logs(#[case] filters: &[&str], #[case] expected: &[i64]) {
     let dir = tempfile::tempdir().unwrap();
@@ -225,6 +223,26 @@ fn filters_select_the_expected_logs(#[case] filters: &[&str], #[case] expected: 
     assert_eq!(ids(run.quiet_success()), expected, "{run:?}");
     let ndjson = hookscope(["--file", path.to_str().unwrap(), "--print", "ndjson"].iter().chain(filters)).run();
     assert_eq!(ndjson.quiet_success().lines().count(), expected.len(), "{ndjson:?}");
+}
+
+/// Filters that match nothing print nothing and say so on stderr; a `--type` the call does not
+/// have is most likely a typo, named with the types the call has, and exits 12.
+#[rstest]
+#[case::grep_nothing(&["--grep", "zebra"], 0, "hookscope: note: none of the call's 5 deliveries matches the filters")]
+#[case::an_absent_type(
+    &["--type", "sms-sent"],
+    12,
+    "hookscope: no delivery has type sms-sent; this call has call_ended (1), call_started (1), tool_call (1), transcript (2)"
+)]
+fn nothing_matched_is_said(#[case] filters: &[&str], #[case] code: i32, #[case] said: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "logs.json", LOGS);
+    for format in ["json", "ndjson", "table"] {
+        let run = hookscope(["--file", path.to_str().unwrap(), "--print", format].iter().chain(filters)).run();
+        assert_eq!(run.code, Some(code), "{run:?}");
+        assert!(run.stderr.starts_with(said), "{run:?}");
+        assert!(!run.stdout().contains("call_ended"), "{run:?}");
+    }
 }
 
 /// A big call is decoded while it is read and only what is printed is kept (`model/stream.rs`):

@@ -158,9 +158,79 @@ async fn a_body_cut_short_prints_every_complete_log_and_exits_9() {
     assert_eq!(run.code, Some(9), "{run:?}");
     let printed: Vec<i64> = run.stdout().lines().map(|line| ids(&format!("[{line}]"))[0]).collect();
     assert_eq!(printed, complete);
-    assert!(run.stderr.contains("network error") && run.stderr.contains("end of file"), "{}", run.stderr);
+    // Where the body was cut, of how much, and that only the logs before it were printed; not
+    // a wrong base URL.
+    let said = format!("the response was cut off at byte {cut} of {}", text.len());
+    assert!(run.stderr.contains(&format!("{said}: the connection closed early")), "{}", run.stderr);
+    assert!(run.stderr.contains("printed only the logs before the cut"), "{}", run.stderr);
+    assert!(!run.stderr.contains("base URL"), "{}", run.stderr);
 
     let run = fetch(&server, "101", &["--print", "json"]).await;
     assert_eq!(run.code, Some(9), "{run:?}");
     assert_eq!(ids(run.stdout()), complete);
+}
+
+/// A `--type` the call has none of is most likely a typo: stderr names it and the types the
+/// call has (fetched whole once the server's filter answered nothing), and the exit code is 12.
+#[tokio::test]
+async fn a_type_the_call_lacks_is_named_with_the_types_it_has() {
+    let filtered = format!("{LOGS_TARGET}?webhook_type=nosuch");
+    let server = TestServer::start(vec![
+        Reply::json(200, "OK", "[]").for_target(&filtered),
+        Reply::json(200, "OK", LOGS).for_target(LOGS_TARGET),
+    ])
+    .await;
+    let run = fetch(&server, "101", &["--type", "nosuch", "--print"]).await;
+    assert_eq!(run.code, Some(12), "{run:?}");
+    assert_eq!(targets(&server), [filtered.as_str(), LOGS_TARGET]);
+    assert!(
+        run.stderr.contains(
+            "no delivery has type nosuch; this call has call_ended (1), call_started (1), tool_call (1), transcript (2)"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stdout().contains("tool_call"), "nothing of another type is printed: {}", run.stdout());
+}
+
+/// Filters that match nothing in a call that has their type are an answer, said on stderr.
+#[tokio::test]
+async fn filters_that_match_nothing_say_so_and_exit_0() {
+    let server = TestServer::start(vec![Reply::json(200, "OK", LOGS).for_target(LOGS_TARGET)]).await;
+    let run =
+        fetch(&server, "101", &["--type", "call_ended", "--type", "tool_call", "--failed", "--print", "ndjson"]).await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(run.stdout(), "");
+    assert!(run.stderr.contains("none of the call's 5 deliveries matches the filters"), "{}", run.stderr);
+}
+
+/// A wait before a retry is said on stderr as it starts, with how long and which attempt.
+#[tokio::test]
+async fn a_rate_limit_wait_is_said_on_stderr() {
+    let server = TestServer::start(vec![
+        Reply::json(429, "Too Many Requests", r#"{"detail": "slow down"}"#).header("Retry-After", "1"),
+        Reply::json(200, "OK", LOGS),
+    ])
+    .await;
+    let run = fetch(&server, "101", &["--print", "ndjson"]).await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(run.stderr.contains("hookscope: rate limited, retrying in 1 s (attempt 2 of 4)"), "{}", run.stderr);
+    assert_eq!(run.stdout().lines().count(), 5);
+}
+
+/// A `Retry-After` past the wait budget is not waited out: the run ends at once, saying how
+/// long the server asked for.
+#[tokio::test]
+async fn a_long_retry_after_fails_at_once() {
+    let server = TestServer::start(vec![
+        Reply::json(429, "Too Many Requests", r#"{"detail": "slow down"}"#).header("Retry-After", "45"),
+        Reply::json(200, "OK", LOGS),
+    ])
+    .await;
+    let started = std::time::Instant::now();
+    let run = fetch(&server, "101", &["--print", "ndjson", "--timeout", "3"]).await;
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "{:?}", started.elapsed());
+    assert_eq!(run.code, Some(7), "{run:?}");
+    assert!(run.stderr.contains("the server asks to wait 45 s before trying again"), "{}", run.stderr);
+    assert_eq!(server.requests().len(), 1);
 }

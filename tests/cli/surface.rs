@@ -20,6 +20,10 @@ fn help_names_the_environment_and_the_exit_codes() {
         "6 invalid call id (422), 7 rate limited, 8 server error (5xx), 9 network",
         "10 unexpected response",
         "11 unreadable file",
+        "12 a --type the call does not have",
+        // What --timeout bounds, and that waits for a retry come on top, capped.
+        "Seconds one request attempt may take",
+        "30 s at most in all",
     ] {
         assert!(help.contains(needle), "{needle:?} missing from --help:\n{help}");
     }
