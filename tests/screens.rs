@@ -15,14 +15,24 @@ use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 use ratatui::style::Color;
 
+/// The demo call's SID, as a user would type it to open the call.
+const DEMO_SID: &str = "CA3f9b2c7e1d4a40b8e6c5d2a1b0f9e874";
+
 fn state(width: u16, height: u16) -> State {
-    let mut state = State::new("call 101".into(), Filter::default(), Keymap::default(), Rect::new(0, 0, width, height));
+    labelled("call 101", width, height)
+}
+
+fn labelled(label: &str, width: u16, height: u16) -> State {
+    let mut state = State::new(label.into(), Filter::default(), Keymap::default(), Rect::new(0, 0, width, height));
     state.start();
     state
 }
 
 fn loaded_from(text: &str, width: u16, height: u16) -> State {
-    let mut state = state(width, height);
+    load(state(width, height), text)
+}
+
+fn load(mut state: State, text: &str) -> State {
     let result = Box::new(Ok(parse_document(text.to_owned()).unwrap()));
     state.update(Msg::Loaded { request: 1, result, call_error: None });
     state
@@ -79,6 +89,7 @@ screens! {
     };
     empty_call: |w, h| loaded_from("[]", w, h);
     demo_call: demo;
+    opened_by_sid: |w, h| load(labelled(&format!("call {DEMO_SID}"), w, h), DEMO_CALL);
     nothing_matches: |w, h| { let mut s = demo(w, h); s.filter.text = "zebra".into(); press(&mut s, "/zebra\n"); s.update(Msg::Searched { generation: 1, matches: std::sync::Arc::new(vec![false; 40]) }); s };
     failed_only: |w, h| { let mut s = demo(w, h); press(&mut s, "f"); s };
     response_tab: |w, h| { let mut s = demo(w, h); press(&mut s, "fjb"); s };
@@ -89,6 +100,18 @@ screens! {
     help_scrolled_to_the_popups: |w, h| { let mut s = demo(w, h); press(&mut s, &format!("?{}", "j".repeat(37))); s };
     search_line: |w, h| { let mut s = demo(w, h); press(&mut s, "/refu"); s };
     scrolled_sideways: |w, h| { let mut s = demo(w, h); press(&mut s, "fj\na>"); s };
+}
+
+#[test]
+fn the_header_names_a_call_opened_by_sid_once_and_keeps_assistant_and_status_at_80_columns() {
+    for label in [format!("call {DEMO_SID}"), "call 101".to_owned()] {
+        let state = load(labelled(&label, 80, 24), DEMO_CALL);
+        let screen = screen(&state);
+        let header = screen.lines().next().unwrap();
+        assert!(header.matches("CA3f9b2c7").count() <= 1, "{header}");
+        assert!(header.contains("· completed · 2m58s"), "{header}");
+        assert!(header.contains("· Riverside Dental"), "{header}");
+    }
 }
 
 #[test]

@@ -1,8 +1,9 @@
 //! `--print table`: one aligned line a delivery, for a terminal or a ticket.
 
 use jiff::tz::TimeZone;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
+use crate::columns::cut;
 use crate::model::WebhookLog;
 use crate::outcome::Ending;
 use crate::sanitize;
@@ -239,48 +240,10 @@ fn push_line(
     out.push('\n');
 }
 
-/// The text cut to `width` display columns, ending in `…` when anything was cut.
-fn cut(text: &str, width: usize) -> String {
-    if text.width() <= width {
-        return text.to_owned();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    // A string can be wider than its characters added up: `*` with U+FE0F is one emoji two
-    // columns wide. Drop characters until the whole, ellipsis included, fits.
-    while !out.is_empty() && out.width() + 1 > width {
-        out.pop();
-    }
-    if width > 0 {
-        out.push('…');
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::LogSet;
-
-    #[rstest::rstest]
-    #[case::fits("abc", 5, "abc")]
-    #[case::exact("abcde", 5, "abcde")]
-    #[case::cut("abcdef", 5, "abcd…")]
-    #[case::wide_chars("電話電話", 5, "電話…")]
-    #[case::zero("abc", 0, "")]
-    #[case::emoji_sequence("A *\u{fe0f}𞹧 🛴", 5, "A *\u{fe0f}…")]
-    fn cut_counts_display_columns(#[case] text: &str, #[case] width: usize, #[case] expected: &str) {
-        assert_eq!(cut(text, width), expected);
-        assert!(cut(text, width).width() <= width);
-    }
 
     #[test]
     fn a_type_wider_than_its_characters_still_fits_the_width() {
