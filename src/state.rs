@@ -204,6 +204,7 @@ impl State {
             Msg::Resize { width, height } => {
                 self.screen = Rect::new(0, 0, width, height);
                 self.keep_selection_visible();
+                self.fit_detail_scroll();
                 Vec::new()
             }
             Msg::Arriving { request, decoded, progress } => {
@@ -420,6 +421,16 @@ impl State {
         self.select(Some(self.shown[target]))
     }
 
+    /// Keeps the detail's scroll where it is while the document still fills the pane from
+    /// there, else moves it up just enough to fill it (to the top when the document is shorter
+    /// than the pane): a pane that grew never shows blank rows under a hidden top.
+    fn fit_detail_scroll(&mut self) {
+        let page = usize::from(self.areas().detail_doc.height.max(1));
+        if let Some(detail) = self.detail.as_mut() {
+            detail.scroll_by(0, page);
+        }
+    }
+
     fn list_page(&self) -> isize {
         let rows = if self.focus == Focus::Detail || self.zoomed {
             self.areas().detail_doc.height
@@ -450,6 +461,7 @@ impl State {
                 if self.detail.is_some() {
                     self.zoomed = true;
                     self.focus = Focus::Detail;
+                    self.fit_detail_scroll();
                 }
                 Vec::new()
             }

@@ -94,6 +94,7 @@ screens! {
     failed_only: |w, h| { let mut s = demo(w, h); press(&mut s, "f"); s };
     response_tab: |w, h| { let mut s = demo(w, h); press(&mut s, "fjb"); s };
     zoomed_detail: |w, h| { let mut s = demo(w, h); press(&mut s, "\n"); s };
+    zoomed_after_scrolling_to_the_bottom: |w, h| { let mut s = demo(w, h); press(&mut s, "a\tG\n"); s };
     type_picker: |w, h| { let mut s = demo(w, h); press(&mut s, "tj "); s };
     copy_menu: |w, h| { let mut s = demo(w, h); press(&mut s, "y"); s };
     help: |w, h| { let mut s = demo(w, h); press(&mut s, "?"); s };

@@ -328,6 +328,35 @@ fn long_lines_scroll_sideways_no_further_than_the_widest_and_not_into_another_lo
 }
 
 #[test]
+fn full_screen_keeps_the_detail_scroll_only_while_the_document_fills_the_pane_from_it() {
+    let mut state = loaded(Filter::default());
+    send(&mut state, Msg::Resize { width: 80, height: 24 });
+    send(&mut state, key('a')); // the raw entry: a dozen lines, more than the pane's four
+    send(&mut state, code(KeyCode::Tab));
+    send(&mut state, key('G'));
+    let lines = state.detail.as_ref().unwrap().doc.lines.len();
+    let page = usize::from(state.areas().detail_doc.height);
+    assert_eq!(state.detail.as_ref().unwrap().scroll, lines - page, "the bottom of a small pane");
+    send(&mut state, code(KeyCode::Enter));
+    assert!(usize::from(state.areas().detail_doc.height) >= lines, "full screen holds the whole entry");
+    assert_eq!(state.detail.as_ref().unwrap().scroll, 0, "the top, not blank rows under a hidden top");
+
+    send(&mut state, code(KeyCode::Esc));
+    send(&mut state, Msg::Resize { width: 80, height: 20 }); // two lines; eight full screen
+    send(&mut state, code(KeyCode::Tab));
+    send(&mut state, key('g'));
+    for _ in 0..3 {
+        send(&mut state, key('j'));
+    }
+    let scroll = state.detail.as_ref().unwrap().scroll;
+    assert_eq!(scroll, 3);
+    send(&mut state, code(KeyCode::Enter));
+    let page = usize::from(state.areas().detail_doc.height);
+    assert!(page > 2 && page + scroll <= lines, "the entry still fills {page} lines from line 3 of {lines}");
+    assert_eq!(state.detail.as_ref().unwrap().scroll, scroll, "an offset that still fits is kept");
+}
+
+#[test]
 fn with_focus_on_the_detail_j_scrolls_instead_of_moving() {
     let mut state = loaded(Filter::default());
     send(&mut state, Msg::Resize { width: 80, height: 24 }); // a detail of four lines
