@@ -104,6 +104,8 @@ pub struct State {
     pub popup: Popup,
     pub tab: Tab,
     pub detail: Option<Detail>,
+    /// Long lines of the detail wrapped instead of scrolled sideways (`w`).
+    pub wrap: bool,
     pub time: TimeDisplay,
     pub redact: bool,
     pub status: Option<StatusLine>,
@@ -143,6 +145,7 @@ impl State {
             popup: Popup::None,
             tab: Tab::Payload,
             detail: None,
+            wrap: false,
             time: TimeDisplay::Utc,
             redact: false,
             status: None,
@@ -421,6 +424,20 @@ impl State {
         self.select(Some(self.shown[target]))
     }
 
+    /// `<` and `>` (half a pane, as `less` does), `0` and `$`; nothing while lines wrap.
+    fn scroll_sideways(&mut self, action: Action) {
+        let doc = self.areas().detail_doc;
+        let (width, page) = (usize::from(doc.width.max(2)), usize::from(doc.height.max(1)));
+        let Some(detail) = self.detail.as_mut().filter(|_| !self.wrap) else { return };
+        let step = isize::try_from(width / 2).unwrap_or(1);
+        match action {
+            Action::ScrollLeft => detail.scroll_sideways(-step, width),
+            Action::ScrollRight => detail.scroll_sideways(step, width),
+            Action::LineStart => detail.hscroll = 0,
+            _ => detail.scroll_to_line_end(page, width),
+        }
+    }
+
     /// Keeps the detail's scroll where it is while the document still fills the pane from
     /// there, else moves it up just enough to fill it (to the top when the document is shorter
     /// than the pane): a pane that grew never shows blank rows under a hidden top.
@@ -535,15 +552,21 @@ impl State {
             Action::ShowResponse => self.show_tab(Tab::Response),
             Action::ShowInfo => self.show_tab(Tab::Info),
             Action::ShowRaw => self.show_tab(Tab::Raw),
-            Action::ScrollLeft | Action::ScrollRight => {
-                let width = usize::from(self.areas().detail_doc.width.max(2));
-                // Half a pane a press, as `less` does.
-                let step = isize::try_from(width / 2).unwrap_or(1);
-                if let Some(detail) = self.detail.as_mut() {
-                    detail.scroll_sideways(if action == Action::ScrollLeft { -step } else { step }, width);
-                }
+            Action::ScrollLeft | Action::ScrollRight | Action::LineStart | Action::LineEnd => {
+                self.scroll_sideways(action);
                 Vec::new()
             }
+            Action::ToggleWrap => {
+                self.wrap = !self.wrap;
+                if let Some(detail) = self.detail.as_mut() {
+                    detail.hscroll = 0;
+                }
+                let text = if self.wrap { "long lines wrapped" } else { "long lines scroll sideways (< > 0 $)" };
+                self.status = Some(StatusLine { text: text.to_owned(), ok: true });
+                Vec::new()
+            }
+            // The app suspends before the key reaches the state.
+            Action::Suspend => Vec::new(),
             Action::NextTab => self.show_tab(self.tab.next()),
             Action::PrevTab => self.show_tab(self.tab.previous()),
             Action::CopyMenu => {

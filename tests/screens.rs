@@ -101,6 +101,10 @@ screens! {
     help_scrolled_to_the_popups: |w, h| { let mut s = demo(w, h); press(&mut s, &format!("?{}", "j".repeat(37))); s };
     search_line: |w, h| { let mut s = demo(w, h); press(&mut s, "/refu"); s };
     scrolled_sideways: |w, h| { let mut s = demo(w, h); press(&mut s, "fj\na>"); s };
+    long_lines_say_they_go_on: |w, h| { let mut s = demo(w, h); press(&mut s, "fj\naG"); s };
+    scrolled_to_the_line_end: |w, h| { let mut s = demo(w, h); press(&mut s, "fj\naG$"); s };
+    long_lines_wrapped: |w, h| { let mut s = demo(w, h); press(&mut s, "fj\naGw"); s };
+    help_at_the_end: |w, h| { let mut s = demo(w, h); press(&mut s, "?G"); s };
 }
 
 #[test]

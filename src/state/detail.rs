@@ -140,6 +140,24 @@ impl Detail {
         self.hscroll = self.hscroll.saturating_add_signed(delta).min(widest.saturating_sub(width.max(1)));
     }
 
+    /// The widest of the `page` lines shown from the scroll, in columns.
+    #[must_use]
+    pub fn widest_shown(&self, page: usize) -> usize {
+        let shown = self.doc.lines.iter().skip(self.scroll).take(page);
+        shown.map(|line| unicode_width::UnicodeWidthStr::width(line.as_str())).max().unwrap_or(0)
+    }
+
+    /// Sideways to where the widest line shown ends at the pane's right edge (`$`).
+    pub fn scroll_to_line_end(&mut self, page: usize, width: usize) {
+        self.hscroll = self.widest_shown(page).saturating_sub(width);
+    }
+
+    /// Columns of the lines shown still hidden to the right of a pane `width` wide.
+    #[must_use]
+    pub fn hidden_right(&self, page: usize, width: usize) -> usize {
+        self.widest_shown(page).saturating_sub(self.hscroll + width)
+    }
+
     /// Moves to the next (or previous) match, wrapping; returns (1-based position, count).
     pub fn jump_to_match(&mut self, forward: bool) -> Option<(usize, usize)> {
         let count = self.match_lines.len();

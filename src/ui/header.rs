@@ -208,7 +208,10 @@ mod tests {
 
     #[test]
     fn short_room_cuts_the_sid_then_the_assistant_and_keeps_the_status() {
-        assert_eq!(call_facts(&call(SID), "call 101", 65), ["CA3f9b2c7…", "Riverside Dental Receptionist", "completed", "2m58s"]);
+        assert_eq!(
+            call_facts(&call(SID), "call 101", 65),
+            ["CA3f9b2c7…", "Riverside Dental Receptionist", "completed", "2m58s"]
+        );
         assert_eq!(call_facts(&call(SID), "call 101", 52), ["Riverside Dental Receptionist", "completed", "2m58s"]);
         assert_eq!(call_facts(&call(SID), "call 101", 40), ["Riverside Dental…", "completed", "2m58s"]);
     }
