@@ -410,10 +410,7 @@ impl State {
     /// Moves the selection by `delta` rows (clamped), or scrolls the detail when it has focus.
     fn move_by(&mut self, delta: isize) -> Vec<Effect> {
         if self.focus == Focus::Detail || self.zoomed {
-            let page = usize::from(self.areas().detail_doc.height.max(1));
-            if let Some(detail) = self.detail.as_mut() {
-                detail.scroll_by(delta, page);
-            }
+            self.scroll_detail(delta);
             return Vec::new();
         }
         if self.shown.is_empty() {
@@ -442,9 +439,15 @@ impl State {
     /// there, else moves it up just enough to fill it (to the top when the document is shorter
     /// than the pane): a pane that grew never shows blank rows under a hidden top.
     fn fit_detail_scroll(&mut self) {
-        let page = usize::from(self.areas().detail_doc.height.max(1));
+        self.scroll_detail(0);
+    }
+
+    /// Scrolls the detail by `delta` lines, no further than fills its pane, wrapped or not.
+    pub(super) fn scroll_detail(&mut self, delta: isize) {
+        let doc = self.areas().detail_doc;
+        let wrap = self.wrap.then_some(usize::from(doc.width.max(1)));
         if let Some(detail) = self.detail.as_mut() {
-            detail.scroll_by(0, page);
+            detail.scroll_by(delta, usize::from(doc.height.max(1)), wrap);
         }
     }
 
@@ -561,6 +564,7 @@ impl State {
                 if let Some(detail) = self.detail.as_mut() {
                     detail.hscroll = 0;
                 }
+                self.fit_detail_scroll();
                 let text = if self.wrap { "long lines wrapped" } else { "long lines scroll sideways (< > 0 $)" };
                 self.status = Some(StatusLine { text: text.to_owned(), ok: true });
                 Vec::new()

@@ -126,8 +126,26 @@ impl Detail {
         Self { log: index, tab, doc, scroll, hscroll: 0, widest: None, match_lines, current_match: None }
     }
 
-    pub fn scroll_by(&mut self, delta: isize, page: usize) {
-        let max = self.doc.lines.len().saturating_sub(page.max(1));
+    /// Scrolls by `delta` lines, no further than the last lines fill a pane `page` rows high:
+    /// a line a row, or, with lines wrapped at `wrap` columns, as many rows as each takes.
+    pub fn scroll_by(&mut self, delta: isize, page: usize, wrap: Option<usize>) {
+        let lines = self.doc.lines.len();
+        let max = match wrap {
+            None => lines.saturating_sub(page.max(1)),
+            Some(width) => {
+                // Back from the end while the lines still fit.
+                let mut first = lines;
+                let mut rows = 0;
+                while first > 0 {
+                    rows += crate::columns::rows_when_wrapped(&self.doc.lines[first - 1], width);
+                    if rows > page.max(1) {
+                        break;
+                    }
+                    first -= 1;
+                }
+                first.min(lines.saturating_sub(1))
+            }
+        };
         self.scroll = self.scroll.saturating_add_signed(delta).min(max);
     }
 

@@ -146,10 +146,7 @@ impl State {
                     self.focus = focus;
                     effects
                 } else if over_detail {
-                    let page = usize::from(areas.detail_doc.height.max(1));
-                    if let Some(detail) = self.detail.as_mut() {
-                        detail.scroll_by(delta, page);
-                    }
+                    self.scroll_detail(delta);
                     Vec::new()
                 } else {
                     Vec::new()

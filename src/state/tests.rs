@@ -380,6 +380,15 @@ fn zero_and_dollar_jump_to_the_start_and_end_of_the_lines_shown_and_w_wraps_them
     send(&mut state, key('>'));
     send(&mut state, key('$'));
     assert_eq!(detail(&state).hscroll, 0, "nothing to scroll sideways while lines wrap");
+    send(&mut state, code(KeyCode::Tab));
+    send(&mut state, key('G'));
+    let rows = |from: usize| {
+        let lines = &detail(&state).doc.lines[from..];
+        lines.iter().map(|line| crate::columns::rows_when_wrapped(line, width)).sum::<usize>()
+    };
+    let scroll = detail(&state).scroll;
+    assert!(rows(scroll) <= page && rows(scroll - 1) > page, "the end wrapped fills the pane, from {scroll}");
+    send(&mut state, code(KeyCode::Tab));
     send(&mut state, key('j')); // the next log: lines still wrap
     assert!(state.wrap);
     send(&mut state, key('w'));
