@@ -130,7 +130,8 @@ pub(super) fn filter_summary(state: &State) -> String {
 
 /// Columns of the ` · ` between facts of the first line.
 const SEPARATOR: usize = 3;
-/// A SID cut shorter than this no longer tells calls apart; it is left out instead.
+/// A SID cut shorter than this no longer tells calls apart; it is left out instead (a short
+/// one that fits is shown whole).
 const SID_MIN: usize = 10;
 /// An assistant's name is cut no shorter than this.
 const ASSISTANT_MIN: usize = 12;
@@ -164,7 +165,8 @@ fn call_facts(call: &CallInfo, label: &str, room: usize) -> Vec<String> {
         *name = cut(name, room_for_name);
     }
     let left = room.saturating_sub(rest_cost + assistant.as_ref().map_or(0, |name| name.width() + SEPARATOR));
-    let sid = sid.map(|sid| cut(&sid, left.saturating_sub(SEPARATOR))).filter(|sid| sid.width() >= SID_MIN);
+    let room_for_sid = left.saturating_sub(SEPARATOR);
+    let sid = sid.filter(|sid| sid.width() <= room_for_sid || room_for_sid >= SID_MIN).map(|sid| cut(&sid, room_for_sid));
     sid.into_iter().chain(assistant).chain(rest).collect()
 }
 
@@ -214,6 +216,12 @@ mod tests {
         );
         assert_eq!(call_facts(&call(SID), "call 101", 52), ["Riverside Dental Receptionist", "completed", "2m58s"]);
         assert_eq!(call_facts(&call(SID), "call 101", 40), ["Riverside Dental…", "completed", "2m58s"]);
+    }
+
+    #[test]
+    fn a_short_sid_that_fits_is_shown() {
+        assert_eq!(call_facts(&call("CAfeed"), "call 101", 80)[0], "CAfeed");
+        assert_eq!(call_facts(&call("CAfeed"), "call 101", 52)[0], "Riverside Dental Receptionist", "no room");
     }
 
     #[test]
