@@ -166,7 +166,8 @@ fn call_facts(call: &CallInfo, label: &str, room: usize) -> Vec<String> {
     }
     let left = room.saturating_sub(rest_cost + assistant.as_ref().map_or(0, |name| name.width() + SEPARATOR));
     let room_for_sid = left.saturating_sub(SEPARATOR);
-    let sid = sid.filter(|sid| sid.width() <= room_for_sid || room_for_sid >= SID_MIN).map(|sid| cut(&sid, room_for_sid));
+    let sid =
+        sid.filter(|sid| sid.width() <= room_for_sid || room_for_sid >= SID_MIN).map(|sid| cut(&sid, room_for_sid));
     sid.into_iter().chain(assistant).chain(rest).collect()
 }
 
