@@ -44,10 +44,19 @@ pub enum Action {
     PrevTab,
     ScrollLeft,
     ScrollRight,
+    /// The detail back to the first column.
+    LineStart,
+    /// The detail sideways to the end of its widest visible line.
+    LineEnd,
+    /// Long lines of the detail wrapped, or scrolled sideways.
+    ToggleWrap,
     CopyMenu,
     CopyPayload,
     ToggleRedact,
     Export,
+    /// Ctrl-Z: suspends to the shell. The app does it, since it owns the terminal; the state
+    /// has nothing to do.
+    Suspend,
     /// Shows or hides the logs of one of the first nine types; named `type_1`…`type_9`.
     #[serde(untagged)]
     ToggleType(TypeSlot),
@@ -156,6 +165,10 @@ pub enum SearchAction {
 pub enum HelpAction {
     ScrollDown,
     ScrollUp,
+    PageDown,
+    PageUp,
+    Top,
+    Bottom,
     Close,
 }
 

@@ -9,13 +9,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers};
+use crossterm::event::{Event, KeyEventKind};
 use futures::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
-use crate::action::{Effect, Msg};
+use crate::action::{Action, Effect, Msg};
 use crate::api::RetryHook;
 use crate::clipboard::{COPY_TIMEOUT, ClipboardSink, ClipboardWorker};
 use crate::export;
@@ -136,7 +136,8 @@ impl App {
         Ok(())
     }
 
-    /// Turns a terminal event into a message; Ctrl-Z is handled here since it is terminal I/O.
+    /// Turns a terminal event into a message; the suspend key (Ctrl-Z, in the keymap's table of
+    /// keys that work anywhere) is handled here since it is terminal I/O.
     fn translate<B: Backend>(&mut self, event: &Event, terminal: &mut Terminal<B>) -> io::Result<Option<Msg>>
     where
         B::Error: Into<io::Error>,
@@ -145,8 +146,7 @@ impl App {
             Event::Key(key)
                 if self.can_suspend
                     && key.kind == KeyEventKind::Press
-                    && key.code == KeyCode::Char('z')
-                    && key.modifiers.contains(KeyModifiers::CONTROL) =>
+                    && self.state.keymap.anywhere.action_for(key) == Some(Action::Suspend) =>
             {
                 crate::terminal::suspend()?;
                 // Resizing to the current size clears the screen and forgets the last frame, so

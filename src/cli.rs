@@ -13,7 +13,9 @@ const AFTER_HELP: &str = "\
 Examples:
   hookscope 101                       explore call 101's webhook deliveries
   hookscope CA5f1e0c…                 the same, by the provider's call SID
-  hookscope 101 --failed --print      a table of the failed deliveries
+  hookscope 101 --failed --print      a table of the failed deliveries, fitted to the terminal
+                                      (dates, URL paths and long types cut first)
+  hookscope 101 --print json          every field whole, exactly as the API sent it
   hookscope 101 --type tool_call --print json > tool-calls.json
   hookscope --file tool-calls.json    reopen a saved response or case file
   hookscope --demo                    a bundled sample call, no network or key
@@ -79,7 +81,8 @@ pub struct Cli {
     #[arg(long, value_name = "TEXT")]
     pub grep: Option<String>,
 
-    /// Print the filtered logs and exit instead of opening the explorer.
+    /// Print the filtered logs and exit instead of opening the explorer. The table is cut to
+    /// fit the terminal; `--print json` has the full data.
     #[arg(long, value_name = "FORMAT", num_args = 0..=1, default_missing_value = "table")]
     pub print: Option<PrintFormat>,
 
@@ -124,7 +127,7 @@ pub enum Command {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum PrintFormat {
-    /// An aligned summary, fitted to the terminal.
+    /// An aligned summary, cut to fit the terminal (json has the full data).
     Table,
     /// A JSON array of the logs exactly as the API sent them.
     Json,

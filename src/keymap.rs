@@ -80,7 +80,7 @@ impl<A: Copy + PartialEq> KeyTable<A> {
     }
 
     /// `(keys, description)` rows for the help overlay, in table order. Neighbours with the
-    /// same description share a row (`1-9`).
+    /// same description share a row (`1…9`).
     #[must_use]
     pub fn help_rows(&self) -> Vec<(String, &'static str)> {
         let mut rows: Vec<(Vec<Key>, &'static str)> = Vec::new();
@@ -98,7 +98,7 @@ impl<A: Copy + PartialEq> KeyTable<A> {
 }
 
 /// Keys as the help overlay lists them: `j ↓`, `PgDn Ctrl-d`, and a run of three or more
-/// consecutive characters as its ends (`1-9`).
+/// consecutive characters as its ends (`1…9`).
 fn keys_label(keys: &[Key]) -> String {
     let chars: Option<Vec<char>> = keys
         .iter()
@@ -111,7 +111,7 @@ fn keys_label(keys: &[Key]) -> String {
         && chars.len() >= 3
         && chars.windows(2).all(|pair| u32::from(pair[1]) == u32::from(pair[0]) + 1)
     {
-        return format!("{}-{}", chars[0], chars[chars.len() - 1]);
+        return format!("{}…{}", chars[0], chars[chars.len() - 1]);
     }
     keys.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ")
 }
@@ -141,7 +141,7 @@ impl Keymap {
         }
     }
 
-    /// The help overlay's sections: a title and the rows of each table.
+    /// The help overlay's sections: a title and the rows of each table, then the mouse.
     #[must_use]
     pub fn help_sections(&self) -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         vec![
@@ -151,7 +151,20 @@ impl Keymap {
             ("search line (other keys type the text)", self.search.help_rows()),
             ("copy menu", self.copy.help_rows()),
             ("this help", self.help.help_rows()),
+            (
+                "mouse",
+                vec![
+                    ("click".to_owned(), "select the row or the pane"),
+                    ("wheel".to_owned(), "scroll the pane under the pointer"),
+                ],
+            ),
         ]
+    }
+
+    /// Lines of the help overlay: each section's title and rows, a blank line between sections.
+    #[must_use]
+    pub fn help_line_count(&self) -> usize {
+        self.help_sections().iter().map(|(_, rows)| rows.len() + 2).sum::<usize>().saturating_sub(1)
     }
 }
 

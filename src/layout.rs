@@ -10,6 +10,9 @@ pub const SIDE_BY_SIDE_MIN_WIDTH: u16 = 150;
 /// Lines of the fixed summary above the detail tabs.
 pub const DETAIL_SUMMARY_LINES: u16 = 5;
 
+/// Columns of the help overlay, its borders included.
+pub const HELP_WIDTH: u16 = 64;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Areas {
     pub header: Rect,
@@ -51,6 +54,18 @@ pub fn areas(screen: Rect, zoomed: bool) -> Areas {
     Areas { header, list, list_rows, detail, detail_summary, detail_tabs, detail_doc, footer }
 }
 
+/// The help overlay for `lines` lines: `HELP_WIDTH` columns (or the screen's), as tall as the
+/// lines and its borders but never over the footer, whose hints say how to scroll and close it;
+/// centred above the footer. It scrolls what it cannot hold.
+#[must_use]
+pub fn help_box(screen: Rect, lines: usize) -> Rect {
+    let footer = areas(screen, false).footer;
+    let above = Rect { height: footer.y.saturating_sub(screen.y), ..screen };
+    let height = u16::try_from(lines).unwrap_or(u16::MAX).saturating_add(2).min(above.height);
+    let width = HELP_WIDTH.min(above.width);
+    Rect { x: above.x + (above.width - width) / 2, y: above.y + (above.height - height) / 2, width, height }
+}
+
 /// Inside a bordered block.
 fn inner(area: Rect) -> Rect {
     Rect {
@@ -86,6 +101,18 @@ mod tests {
     fn a_tiny_screen_does_not_panic() {
         for (w, h) in [(1, 1), (0, 0), (10, 3), (3, 10)] {
             let _ = areas(Rect::new(0, 0, w, h), false);
+            let _ = help_box(Rect::new(0, 0, w, h), 70);
         }
+    }
+
+    #[test]
+    fn the_help_fits_above_the_footer_and_is_no_taller_than_its_lines() {
+        for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+            let screen = Rect::new(0, 0, w, h);
+            let help = help_box(screen, 70);
+            assert!(screen.contains(help.as_position()) && help.right() <= w, "{help:?}");
+            assert!(help.bottom() <= areas(screen, false).footer.y, "{w}x{h}: {help:?}");
+        }
+        assert_eq!(help_box(Rect::new(0, 0, 200, 100), 70).height, 72, "70 lines and two borders");
     }
 }

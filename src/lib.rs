@@ -7,6 +7,7 @@ pub mod app;
 pub mod case_file;
 pub mod cli;
 pub mod clipboard;
+pub mod columns;
 pub mod export;
 pub mod filter;
 pub mod highlight;

@@ -210,18 +210,37 @@ impl LogSet {
     }
 
     /// One line a problem: the body's, every rejected entry and every log with a bad field,
-    /// named by index and id, for stderr and the status line.
+    /// for the status line and the Markdown report. A log is named by its id and its row in the
+    /// list (sorted by time, counted from 1: `log 1716090 (row 7)`); an entry rejected before
+    /// it had an id, by its position in the response (`entry 3 of the response`).
     #[must_use]
     pub fn problem_report(&self) -> Vec<String> {
+        self.report(|row, log| format!("log {} (row {})", log.id, row + 1))
+    }
+
+    /// [`LogSet::problem_report`] naming each log by its id alone, for `--print`, where this set
+    /// holds only some of the logs and so has no rows to count.
+    #[must_use]
+    pub fn problem_report_by_id(&self) -> Vec<String> {
+        self.report(|_, log| format!("log {}", log.id))
+    }
+
+    fn report(&self, name: impl Fn(usize, &WebhookLog) -> String) -> Vec<String> {
         let mut lines = self.body_problems.clone();
-        lines.extend(self.rejected.iter().map(|r| format!("log #{}: skipped: {}", r.index, r.reason)));
-        for log in &self.logs {
+        lines.extend(self.rejected.iter().map(|r| format!("{}: skipped: {}", response_position(r.index), r.reason)));
+        for (row, log) in self.logs.iter().enumerate() {
             for problem in log.problems() {
-                lines.push(format!("log #{} (id {}): {problem}", log.index, log.id));
+                lines.push(format!("{}: {problem}", name(row, log)));
             }
         }
         lines
     }
+}
+
+/// An entry named by where it is in the response, counted from 1 (`entry 3 of the response`).
+#[must_use]
+pub fn response_position(index: usize) -> String {
+    format!("entry {} of the response", index + 1)
 }
 
 impl LogSink for LogSet {

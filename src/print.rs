@@ -103,8 +103,9 @@ impl<W: Write> Printer<W> {
     fn hold(&mut self, log: WebhookLog) {
         if self.last_written.as_ref().is_some_and(|last| log.sorts_before(last)) {
             self.out_of_order.push(format!(
-                "log #{} (id {}) arrived after later logs had been written; written where it arrived",
-                log.index, log.id
+                "log {} ({}) arrived after later logs had been written; written where it arrived",
+                log.id,
+                crate::model::response_position(log.index)
             ));
             self.write(log);
             return;
@@ -166,7 +167,7 @@ impl<W: Write> Printer<W> {
         for log in self.kept.logs.iter().filter(|log| !log.problems().is_empty()) {
             report.add(Decoded::Log(log.clone()));
         }
-        let warnings = report.problem_report().into_iter().chain(std::mem::take(&mut self.out_of_order));
+        let warnings = report.problem_report_by_id().into_iter().chain(std::mem::take(&mut self.out_of_order));
         // A problem quotes the bad value, which can be personal data.
         let redact = self.redact;
         let masked = |warning: String| if redact { crate::redact::redact_text(&warning) } else { warning };

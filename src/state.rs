@@ -131,6 +131,8 @@ pub struct State {
     pub popup: Popup,
     pub tab: Tab,
     pub detail: Option<Detail>,
+    /// Long lines of the detail wrapped instead of scrolled sideways (`w`).
+    pub wrap: bool,
     pub time: TimeDisplay,
     pub redact: bool,
     pub status: Option<StatusLine>,
@@ -176,6 +178,7 @@ impl State {
             popup: Popup::None,
             tab: Tab::Payload,
             detail: None,
+            wrap: false,
             time: TimeDisplay::Utc,
             redact: false,
             status: None,
@@ -283,6 +286,7 @@ impl State {
             Msg::Resize { width, height } => {
                 self.screen = Rect::new(0, 0, width, height);
                 self.keep_selection_visible();
+                self.fit_detail_scroll();
                 Vec::new()
             }
             Msg::Arriving { request, decoded, progress } => {
@@ -520,10 +524,7 @@ impl State {
     /// Moves the selection by `delta` rows (clamped), or scrolls the detail when it has focus.
     fn move_by(&mut self, delta: isize) -> Vec<Effect> {
         if self.focus == Focus::Detail || self.zoomed {
-            let page = usize::from(self.areas().detail_doc.height.max(1));
-            if let Some(detail) = self.detail.as_mut() {
-                detail.scroll_by(delta, page);
-            }
+            self.scroll_detail(delta);
             return Vec::new();
         }
         if self.shown.is_empty() {
@@ -532,6 +533,36 @@ impl State {
         let row = self.selected_row().unwrap_or(0);
         let target = row.saturating_add_signed(delta).min(self.shown.len() - 1);
         self.select(Some(self.shown[target]))
+    }
+
+    /// `<` and `>` (half a pane, as `less` does), `0` and `$`; nothing while lines wrap.
+    fn scroll_sideways(&mut self, action: Action) {
+        let doc = self.areas().detail_doc;
+        let (width, page) = (usize::from(doc.width.max(2)), usize::from(doc.height.max(1)));
+        let Some(detail) = self.detail.as_mut().filter(|_| !self.wrap) else { return };
+        let step = isize::try_from(width / 2).unwrap_or(1);
+        match action {
+            Action::ScrollLeft => detail.scroll_sideways(-step, width),
+            Action::ScrollRight => detail.scroll_sideways(step, width),
+            Action::LineStart => detail.hscroll = 0,
+            _ => detail.scroll_to_line_end(page, width),
+        }
+    }
+
+    /// Keeps the detail's scroll where it is while the document still fills the pane from
+    /// there, else moves it up just enough to fill it (to the top when the document is shorter
+    /// than the pane): a pane that grew never shows blank rows under a hidden top.
+    fn fit_detail_scroll(&mut self) {
+        self.scroll_detail(0);
+    }
+
+    /// Scrolls the detail by `delta` lines, no further than fills its pane, wrapped or not.
+    pub(super) fn scroll_detail(&mut self, delta: isize) {
+        let doc = self.areas().detail_doc;
+        let wrap = self.wrap.then_some(usize::from(doc.width.max(1)));
+        if let Some(detail) = self.detail.as_mut() {
+            detail.scroll_by(delta, usize::from(doc.height.max(1)), wrap);
+        }
     }
 
     fn list_page(&self) -> isize {
@@ -564,6 +595,7 @@ impl State {
                 if self.detail.is_some() {
                     self.zoomed = true;
                     self.focus = Focus::Detail;
+                    self.fit_detail_scroll();
                 }
                 Vec::new()
             }
@@ -637,15 +669,22 @@ impl State {
             Action::ShowResponse => self.show_tab(Tab::Response),
             Action::ShowInfo => self.show_tab(Tab::Info),
             Action::ShowRaw => self.show_tab(Tab::Raw),
-            Action::ScrollLeft | Action::ScrollRight => {
-                let width = usize::from(self.areas().detail_doc.width.max(2));
-                // Half a pane a press, as `less` does.
-                let step = isize::try_from(width / 2).unwrap_or(1);
-                if let Some(detail) = self.detail.as_mut() {
-                    detail.scroll_sideways(if action == Action::ScrollLeft { -step } else { step }, width);
-                }
+            Action::ScrollLeft | Action::ScrollRight | Action::LineStart | Action::LineEnd => {
+                self.scroll_sideways(action);
                 Vec::new()
             }
+            Action::ToggleWrap => {
+                self.wrap = !self.wrap;
+                if let Some(detail) = self.detail.as_mut() {
+                    detail.hscroll = 0;
+                }
+                self.fit_detail_scroll();
+                let text = if self.wrap { "long lines wrapped" } else { "long lines scroll sideways (< > 0 $)" };
+                self.status = Some(StatusLine { text: text.to_owned(), ok: true });
+                Vec::new()
+            }
+            // The app suspends before the key reaches the state.
+            Action::Suspend => Vec::new(),
             Action::NextTab => self.show_tab(self.tab.next()),
             Action::PrevTab => self.show_tab(self.tab.previous()),
             Action::CopyMenu => {

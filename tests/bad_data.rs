@@ -2,8 +2,8 @@
 //! explorer (every tab of the first logs, at 120×40 and 80×24, drawn to a `TestBackend`) and
 //! every `--print` renderer (plus curl, the one-log report and the case file), and says what
 //! must still hold: no panic, the good logs are all there, a body that is not an array gives the
-//! right `DecodeError`, a bad entry or field is named by index, id and field in
-//! `problem_report()`, no cell on screen holds a control, bidi or zero-width character, and the
+//! right `DecodeError`, a bad entry or field is named by id and row (or place in the response)
+//! and field in `problem_report()`, no cell on screen holds a control, bidi or zero-width character, and the
 //! exact outputs read back to the same logs.
 
 #[path = "support/forbidden.rs"]
@@ -137,7 +137,7 @@ impl Expect {
         if let Want::Loads { rejected, .. } = &mut self.want {
             rejected.push(index);
         }
-        self.named.push((format!("log #{index}: skipped: "), why.to_owned()));
+        self.named.push((format!("entry {} of the response: skipped: ", index + 1), why.to_owned()));
         self
     }
 
@@ -147,15 +147,15 @@ impl Expect {
         self
     }
 
-    /// The log at `index` with `id` loads with a problem naming `field`.
-    fn problem(mut self, index: usize, id: i64, field: &str) -> Self {
-        self.named.push((format!("log #{index} (id {id}): "), format!("`{field}`")));
+    /// The log with `id` loads with a problem naming `field`; the report names it by id and row.
+    fn problem(mut self, id: i64, field: &str) -> Self {
+        self.named.push((format!("log {id} (row "), format!("): field `{field}`")));
         self
     }
 
     /// The usual bad log of [`one_bad`]: index 1, id 7.
     fn field(self, field: &str) -> Self {
-        self.problem(1, 7, field)
+        self.problem(7, field)
     }
 
     fn check(mut self, check: fn(&Seen)) -> Self {
@@ -373,7 +373,7 @@ impl Seen {
 // Odd shapes.
 #[case::duplicate_keys(
     around(r#"{"id": 7, "webhook_url": "u", "webhook_type": "a", "success": true, "webhook_type": "b", "id": 8, "response_status_code": 500, "response_status_code": 200}"#),
-    Expect::loads(3).problem(1, 8, "webhook_type").problem(1, 8, "id").problem(1, 8, "response_status_code").check(|seen| {
+    Expect::loads(3).problem(8, "webhook_type").problem(8, "id").problem(8, "response_status_code").check(|seen| {
         let log = seen.log(8);
         assert_eq!((log.webhook_type.as_str(), log.response_status_code), ("b", Some(200)), "the last value wins");
     })

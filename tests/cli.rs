@@ -293,11 +293,11 @@ pub(crate) fn big_call() -> String {
 }
 
 /// What `--print ndjson` with `filter` must write for `document`, decoded whole, and the
-/// warnings it must give.
+/// warnings it must give (naming logs by id: `--print` has no list rows to count).
 pub(crate) fn expected_ndjson(document: &str, filter: &hookscope::filter::Filter) -> (String, String) {
     let set = parse_document(document.to_owned()).expect("a document").logs;
     let shown: Vec<_> = filter.apply(&set).into_iter().map(|i| &set.logs[i]).collect();
-    let warnings = set.problem_report().iter().fold(String::new(), |mut out, line| {
+    let warnings = set.problem_report_by_id().iter().fold(String::new(), |mut out, line| {
         out.push_str("hookscope: warning: ");
         out.push_str(line);
         out.push('\n');

@@ -305,8 +305,8 @@ proptest! {
         }
         let report = set.problem_report();
         prop_assert_eq!(report.len(), set.rejected.len() + set.logs.iter().map(|log| log.problems().len()).sum::<usize>());
-        for log in &set.logs {
-            let named = format!("log #{} (id {}): field `", log.index, log.id);
+        for (row, log) in set.logs.iter().enumerate() {
+            let named = format!("log {} (row {}): field `", log.id, row + 1);
             prop_assert_eq!(report.iter().filter(|line| line.starts_with(&named)).count(), log.problems().len());
         }
         let key = |log: &WebhookLog| (log.attempted_at.is_none(), log.attempted_at, log.id);

@@ -16,14 +16,24 @@ use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 use ratatui::style::Color;
 
+/// The demo call's SID, as a user would type it to open the call.
+const DEMO_SID: &str = "CA3f9b2c7e1d4a40b8e6c5d2a1b0f9e874";
+
 fn state(width: u16, height: u16) -> State {
-    let mut state = State::new("call 101".into(), Filter::default(), Keymap::default(), Rect::new(0, 0, width, height));
+    labelled("call 101", width, height)
+}
+
+fn labelled(label: &str, width: u16, height: u16) -> State {
+    let mut state = State::new(label.into(), Filter::default(), Keymap::default(), Rect::new(0, 0, width, height));
     state.start();
     state
 }
 
 fn loaded_from(text: &str, width: u16, height: u16) -> State {
-    let mut state = state(width, height);
+    load(state(width, height), text)
+}
+
+fn load(mut state: State, text: &str) -> State {
     let result = Box::new(Ok(parse_document(text.to_owned()).unwrap()));
     state.update(Msg::Loaded { request: 1, result, call_error: None });
     state
@@ -80,10 +90,12 @@ screens! {
     };
     empty_call: |w, h| loaded_from("[]", w, h);
     demo_call: demo;
+    opened_by_sid: |w, h| load(labelled(&format!("call {DEMO_SID}"), w, h), DEMO_CALL);
     nothing_matches: |w, h| { let mut s = demo(w, h); s.filter.text = "zebra".into(); press(&mut s, "/zebra\n"); s.update(Msg::Searched { generation: 1, matches: std::sync::Arc::new(vec![false; 40]) }); s };
     failed_only: |w, h| { let mut s = demo(w, h); press(&mut s, "f"); s };
     response_tab: |w, h| { let mut s = demo(w, h); press(&mut s, "fjb"); s };
     zoomed_detail: |w, h| { let mut s = demo(w, h); press(&mut s, "\n"); s };
+    zoomed_after_scrolling_to_the_bottom: |w, h| { let mut s = demo(w, h); press(&mut s, "a\tG\n"); s };
     type_picker: |w, h| { let mut s = demo(w, h); press(&mut s, "tj "); s };
     copy_menu: |w, h| { let mut s = demo(w, h); press(&mut s, "y"); s };
     help: |w, h| { let mut s = demo(w, h); press(&mut s, "?"); s };
@@ -139,6 +151,22 @@ screens! {
         s.update(Msg::Loaded { request: 2, result: Box::new(Ok(whole)), call_error: None });
         s
     };
+    long_lines_say_they_go_on: |w, h| { let mut s = demo(w, h); press(&mut s, "fj\naG"); s };
+    scrolled_to_the_line_end: |w, h| { let mut s = demo(w, h); press(&mut s, "fj\naG$"); s };
+    long_lines_wrapped: |w, h| { let mut s = demo(w, h); press(&mut s, "fj\naGw"); s };
+    help_at_the_end: |w, h| { let mut s = demo(w, h); press(&mut s, "?G"); s };
+}
+
+#[test]
+fn the_header_names_a_call_opened_by_sid_once_and_keeps_assistant_and_status_at_80_columns() {
+    for label in [format!("call {DEMO_SID}"), "call 101".to_owned()] {
+        let state = load(labelled(&label, 80, 24), DEMO_CALL);
+        let screen = screen(&state);
+        let header = screen.lines().next().unwrap();
+        assert!(header.matches("CA3f9b2c7").count() <= 1, "{header}");
+        assert!(header.contains("· completed · 2m58s"), "{header}");
+        assert!(header.contains("· Riverside Dental"), "{header}");
+    }
 }
 
 /// A payload whose strings are sent as `\u` escapes: text, a surrogate pair, a lone surrogate,

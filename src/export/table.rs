@@ -1,32 +1,39 @@
 //! `--print table`: one aligned line a delivery, for a terminal or a ticket.
 
 use jiff::tz::TimeZone;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
+use crate::columns::cut;
 use crate::model::WebhookLog;
 use crate::outcome::Ending;
 use crate::sanitize;
 
 const HEADERS: [&str; COLUMNS] = ["TIME (UTC)", "TYPE", "STATUS", "RESULT", "MS", "RETRIES", "URL"];
 const COLUMNS: usize = 7;
+const TIME: usize = 0;
 const TYPE: usize = 1;
 const RESULT: usize = 3;
 const URL: usize = 6;
 /// Numbers read best right-aligned.
 const RIGHT_ALIGNED: [bool; COLUMNS] = [false, false, false, false, true, true, false];
-const GAP: &str = "  ";
-/// Narrower than this, a URL or a type says too little to be worth the column.
+/// Narrower than this, a URL or a type says too little to be worth the column; a type is cut
+/// to `TYPE_SHORT` before a URL loses its host, and to `TYPE_MIN` only after.
 const URL_MIN: usize = 12;
+const TYPE_SHORT: usize = 12;
 const TYPE_MIN: usize = 8;
+/// How long `YYYY-MM-DD ` is, dropped from the times when the width is short.
+const DATE_PREFIX: usize = 11;
 
 const RED: &str = "\x1b[31m";
 const GREEN: &str = "\x1b[32m";
 const RESET: &str = "\x1b[0m";
 
-/// The deliveries as an aligned table. With a `width`, the URL column is cut first and then the
-/// type (each with `…`), and a line still too wide is cut at the width. With `color`, the
-/// result column is red or green; nothing else ever writes an escape, since every field from the
-/// data goes through [`sanitize`].
+/// The deliveries as an aligned table. With a `width`, what says least goes first: the date
+/// of the times (one call rarely spans two days), the URLs' scheme and then their path (the
+/// host is kept), a space between columns, then the type and the URL are cut with `…`, and a
+/// line still too wide is cut at the width. `--print json` has every field whole. With
+/// `color`, the result column is red or green; nothing else ever writes an escape, since every
+/// field from the data goes through [`sanitize`].
 #[must_use]
 pub fn table(logs: &[&WebhookLog], width: Option<usize>, color: bool) -> String {
     let (table, mut out) = TableRows::fitted_to(logs.iter().copied(), width, color, false);
@@ -41,32 +48,60 @@ pub fn table(logs: &[&WebhookLog], width: Option<usize>, color: bool) -> String 
 #[derive(Debug, Clone)]
 pub struct TableRows {
     widths: [usize; COLUMNS],
+    shape: Shape,
     limit: Option<usize>,
     color: bool,
+}
+
+/// What a width too short for the whole table took out of every row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Shape {
+    /// Times with their date.
+    dated: bool,
+    /// URLs with their scheme (`https://`) and any user and password before the host.
+    schemes: bool,
+    /// Spaces between columns.
+    gap: usize,
     /// `--redact`: the URL, the one cell that can carry personal data or a secret, is masked.
     redact: bool,
+}
+
+impl Shape {
+    const WHOLE: Self = Self { dated: true, schemes: true, gap: 2, redact: false };
+
+    fn cells(self, log: &WebhookLog) -> [String; COLUMNS] {
+        let mut cells = row(log, self.redact);
+        if !self.dated && cells[TIME].len() > DATE_PREFIX {
+            cells[TIME].replace_range(..DATE_PREFIX, "");
+        }
+        if !self.schemes
+            && let Some(at) = cells[URL].find("://")
+        {
+            let authority = &cells[URL][at + 3..];
+            let host_end = authority.find(['/', '?', '#']).unwrap_or(authority.len());
+            let user = authority[..host_end].rfind('@').map_or(0, |user_end| user_end + 1);
+            cells[URL].replace_range(..at + 3 + user, "");
+        }
+        cells
+    }
 }
 
 impl TableRows {
     /// Columns fitted to `logs` (and to `width`), and the header line.
     pub fn fitted_to<'l>(
-        logs: impl IntoIterator<Item = &'l WebhookLog>,
+        logs: impl IntoIterator<Item = &'l WebhookLog> + Clone,
         width: Option<usize>,
         color: bool,
         redact: bool,
     ) -> (Self, String) {
-        let mut widths: [usize; COLUMNS] = HEADERS.map(UnicodeWidthStr::width);
-        for log in logs {
-            for (width, cell) in widths.iter_mut().zip(row(log, redact)) {
-                *width = (*width).max(cell.width());
-            }
-        }
-        if let Some(limit) = width {
-            fit(&mut widths, limit);
-        }
+        let (widths, shape) = match width {
+            Some(limit) => fit(logs, limit, redact),
+            None => (widest(logs, Shape { redact, ..Shape::WHOLE }), Shape { redact, ..Shape::WHOLE }),
+        };
+        let table = Self { widths, shape, limit: width, color };
         let mut header = String::new();
-        push_line(&mut header, &HEADERS.map(str::to_owned), &widths, width, None);
-        (Self { widths, limit: width, color, redact }, header)
+        table.push_line(&mut header, &HEADERS.map(str::to_owned), None);
+        (table, header)
     }
 
     /// The line of one delivery.
@@ -74,7 +109,7 @@ impl TableRows {
     pub fn row(&self, log: &WebhookLog) -> String {
         let mut out = String::new();
         let sgr = self.color.then_some(if log.success { GREEN } else { RED });
-        push_line(&mut out, &row(log, self.redact), &self.widths, self.limit, sgr);
+        self.push_line(&mut out, &self.shape.cells(log), sgr);
         out
     }
 }
@@ -99,14 +134,71 @@ fn row(log: &WebhookLog, redact: bool) -> [String; COLUMNS] {
     ]
 }
 
-/// Shrinks the URL column, then the type column, until the line fits (or both are at their
-/// minimum).
-fn fit(widths: &mut [usize; COLUMNS], limit: usize) {
-    for column in [URL, TYPE] {
-        let total: usize = widths.iter().sum::<usize>() + GAP.len() * (COLUMNS - 1);
-        let over = total.saturating_sub(limit);
-        let floor = if column == URL { URL_MIN } else { TYPE_MIN }.min(widths[column]);
-        widths[column] = widths[column].saturating_sub(over).max(floor);
+/// Each column as wide as its header and its widest cell in `shape`.
+fn widest<'l>(logs: impl IntoIterator<Item = &'l WebhookLog>, shape: Shape) -> [usize; COLUMNS] {
+    let mut widths: [usize; COLUMNS] = HEADERS.map(UnicodeWidthStr::width);
+    for log in logs {
+        for (width, cell) in widths.iter_mut().zip(shape.cells(log)) {
+            *width = (*width).max(cell.width());
+        }
+    }
+    widths
+}
+
+/// The widest URL host (with its port), as the URLs show without their scheme.
+fn widest_host<'l>(logs: impl IntoIterator<Item = &'l WebhookLog>, shape: Shape) -> usize {
+    logs.into_iter()
+        .map(|log| {
+            let url = &shape.cells(log)[URL];
+            url[..url.find(['/', '?', '#']).unwrap_or(url.len())].width()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// Column widths and shape for a line of at most `limit` columns, giving up what says least
+/// first (see [`table`]); a line still too wide is cut when written.
+fn fit<'l>(
+    logs: impl IntoIterator<Item = &'l WebhookLog> + Clone,
+    limit: usize,
+    redact: bool,
+) -> ([usize; COLUMNS], Shape) {
+    let over = |widths: &[usize; COLUMNS], shape: Shape| {
+        (widths.iter().sum::<usize>() + shape.gap * (COLUMNS - 1)).saturating_sub(limit)
+    };
+    let mut shape = Shape { redact, ..Shape::WHOLE };
+    let mut widths = widest(logs.clone(), shape);
+    if over(&widths, shape) > 0 {
+        shape.dated = false;
+        widths = widest(logs.clone(), shape);
+    }
+    if over(&widths, shape) > 0 {
+        shape.schemes = false;
+        widths = widest(logs.clone(), shape);
+        // The path goes before the host: `…` right after the host says there was more.
+        let host = widest_host(logs, shape) + 1;
+        let by = over(&widths, shape);
+        shrink(&mut widths, URL, by, host.max(URL_MIN));
+    }
+    if over(&widths, shape) > 0 {
+        shape.gap = 1;
+    }
+    for (column, floor) in [(TYPE, TYPE_SHORT), (URL, URL_MIN), (TYPE, TYPE_MIN)] {
+        let by = over(&widths, shape);
+        shrink(&mut widths, column, by, floor);
+    }
+    (widths, shape)
+}
+
+/// Takes up to `by` columns from `column`, leaving it no narrower than `floor` (or than it
+/// already was).
+fn shrink(widths: &mut [usize; COLUMNS], column: usize, by: usize, floor: usize) {
+    widths[column] = widths[column].saturating_sub(by).max(floor.min(widths[column]));
+}
+
+impl TableRows {
+    fn push_line(&self, out: &mut String, cells: &[String; COLUMNS], result_colour: Option<&str>) {
+        push_line(out, cells, &self.widths, self.shape.gap, self.limit, result_colour);
     }
 }
 
@@ -114,6 +206,7 @@ fn push_line(
     out: &mut String,
     cells: &[String; COLUMNS],
     widths: &[usize; COLUMNS],
+    gap: usize,
     limit: Option<usize>,
     result_colour: Option<&str>,
 ) {
@@ -127,7 +220,7 @@ fn push_line(
             text = if RIGHT_ALIGNED[column] { pad + &text } else { text + &pad };
         }
         if column > 0 {
-            text.insert_str(0, GAP);
+            text.insert_str(0, &" ".repeat(gap));
         }
         let fits = text.width() <= budget;
         if !fits {
@@ -158,48 +251,10 @@ fn push_line(
     out.push('\n');
 }
 
-/// The text cut to `width` display columns, ending in `…` when anything was cut.
-fn cut(text: &str, width: usize) -> String {
-    if text.width() <= width {
-        return text.to_owned();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    // A string can be wider than its characters added up: `*` with U+FE0F is one emoji two
-    // columns wide. Drop characters until the whole, ellipsis included, fits.
-    while !out.is_empty() && out.width() + 1 > width {
-        out.pop();
-    }
-    if width > 0 {
-        out.push('…');
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::LogSet;
-
-    #[rstest::rstest]
-    #[case::fits("abc", 5, "abc")]
-    #[case::exact("abcde", 5, "abcde")]
-    #[case::cut("abcdef", 5, "abcd…")]
-    #[case::wide_chars("電話電話", 5, "電話…")]
-    #[case::zero("abc", 0, "")]
-    #[case::emoji_sequence("A *\u{fe0f}𞹧 🛴", 5, "A *\u{fe0f}…")]
-    fn cut_counts_display_columns(#[case] text: &str, #[case] width: usize, #[case] expected: &str) {
-        assert_eq!(cut(text, width), expected);
-        assert!(cut(text, width).width() <= width);
-    }
 
     #[test]
     fn a_type_wider_than_its_characters_still_fits_the_width() {

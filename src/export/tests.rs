@@ -156,11 +156,28 @@ fn table_fitted_to_100_columns() {
 }
 
 #[test]
-fn table_fitted_to_80_columns_cuts_urls_then_types() {
+fn table_fitted_to_80_columns_drops_dates_and_url_paths_before_types() {
     let (set, _) = fixture();
     let text = table(&all(&set), Some(80), false);
     assert!(text.lines().all(|line| unicode_width::UnicodeWidthStr::width(line) <= 80), "{text}");
+    let first = text.lines().nth(1).unwrap();
+    assert!(first.starts_with("19:22:04.123 call_started "), "time without its date, type whole: {first}");
+    assert!(first.contains(" hooks.example.com"), "the URL's host whole: {first}");
+    for kind in ["call_started", "status-update", "transcript", "sms-received"] {
+        assert!(text.contains(&format!(" {kind} ")), "{kind} whole:\n{text}");
+    }
+    assert!(!text.contains("hunter2"), "no password in a URL cut to its host:\n{text}");
+    assert!(!text.contains("2025-08-24") && !text.contains("https://"), "{text}");
     assert_snapshot!(text);
+}
+
+#[test]
+fn table_with_room_keeps_dates_schemes_and_wide_gaps() {
+    let (set, _) = fixture();
+    let text = table(&all(&set), Some(200), false);
+    assert_eq!(text, table(&all(&set), None, false));
+    assert!(text.contains("2025-08-24 19:22:04.123  call_started  "), "{text}");
+    assert!(text.contains("https://hooks.example.com/burki"), "{text}");
 }
 
 #[test]

@@ -50,6 +50,9 @@ fn browse() -> KeyTable<A> {
         bind(&[c('h'), p(K::Left)], A::PrevTab, "previous detail tab", None),
         bind(&[c('<')], A::ScrollLeft, "scroll the detail left", None),
         bind(&[c('>')], A::ScrollRight, "scroll the detail right (long lines)", None),
+        bind(&[c('0')], A::LineStart, "detail: back to the start of the lines", None),
+        bind(&[c('$')], A::LineEnd, "detail: to the end of the longest line shown", None),
+        bind(&[c('w')], A::ToggleWrap, "detail: wrap long lines on/off", Some("wrap")),
         bind(&[c('y')], A::CopyMenu, "copy… (payload, response, curl, report)", Some("copy")),
         bind(&[c('Y')], A::CopyPayload, "copy the payload", None),
         bind(&[c('R')], A::ToggleRedact, "redact copies on/off", None),
@@ -66,7 +69,11 @@ fn browse() -> KeyTable<A> {
 }
 
 fn anywhere() -> KeyTable<A> {
-    KeyTable { bindings: vec![bind(&[Key::ctrl('c')], A::Quit, "quit, whatever is open", None)], any_other_key: None }
+    let bindings = vec![
+        bind(&[Key::ctrl('c')], A::Quit, "quit, whatever is open", None),
+        bind(&[Key::ctrl('z')], A::Suspend, "suspend to the shell (fg comes back)", None),
+    ];
+    KeyTable { bindings, any_other_key: None }
 }
 
 fn types() -> KeyTable<P> {
@@ -118,6 +125,10 @@ fn help() -> KeyTable<HelpAction> {
     let bindings = vec![
         bind(&[c('j'), p(K::Down)], HelpAction::ScrollDown, "scroll down", Some("scroll")),
         bind(&[c('k'), p(K::Up)], HelpAction::ScrollUp, "scroll up", Some("scroll")),
+        bind(&[p(K::PageDown), Key::ctrl('d')], HelpAction::PageDown, "page down", None),
+        bind(&[p(K::PageUp), Key::ctrl('u')], HelpAction::PageUp, "page up", None),
+        bind(&[c('g'), p(K::Home)], HelpAction::Top, "top", None),
+        bind(&[c('G'), p(K::End)], HelpAction::Bottom, "bottom", None),
     ];
     KeyTable { bindings, any_other_key: Some(bind(&[], HelpAction::Close, "close", Some("close"))) }
 }

@@ -145,15 +145,36 @@ fn the_help_lists_every_table_with_runs_of_keys_shortened() {
             "type picker",
             "search line (other keys type the text)",
             "copy menu",
-            "this help"
+            "this help",
+            "mouse"
         ]
     );
     let rows = |n: usize| sections[n].1.iter().map(|(keys, what)| format!("{keys}: {what}")).collect::<Vec<_>>();
-    assert!(rows(0).contains(&"1-9: toggle the Nth type (as in the type picker)".to_owned()), "{:?}", rows(0));
+    assert!(rows(0).contains(&"1…9: toggle the Nth type (as in the type picker)".to_owned()), "{:?}", rows(0));
+    for row in [
+        "w: detail: wrap long lines on/off",
+        "0: detail: back to the start of the lines",
+        "$: detail: to the end of the longest line shown",
+    ] {
+        assert!(rows(0).contains(&row.to_owned()), "{row} in {:?}", rows(0));
+    }
     assert!(rows(0).contains(&"PgDn Ctrl-d: page down".to_owned()));
-    assert_eq!(rows(1), ["Ctrl-c: quit, whatever is open"]);
-    assert!(rows(2).contains(&"1-9: toggle the Nth type".to_owned()));
-    assert_eq!(rows(5), ["j ↓: scroll down", "k ↑: scroll up", "any other key: close"]);
+    assert_eq!(rows(1), ["Ctrl-c: quit, whatever is open", "Ctrl-z: suspend to the shell (fg comes back)"]);
+    assert!(rows(2).contains(&"1…9: toggle the Nth type".to_owned()));
+    assert_eq!(
+        rows(5),
+        [
+            "j ↓: scroll down",
+            "k ↑: scroll up",
+            "PgDn Ctrl-d: page down",
+            "PgUp Ctrl-u: page up",
+            "g Home: top",
+            "G End: bottom",
+            "any other key: close"
+        ]
+    );
+    let lines: usize = sections.iter().map(|(_, rows)| rows.len() + 1).sum::<usize>() + sections.len() - 1;
+    assert_eq!(keymap.help_line_count(), lines, "titles and rows, a blank line between sections");
     let total: usize = keymap.browse.bindings.len();
     assert_eq!(rows(0).len(), total - 8, "nine digits in one row");
 }

@@ -70,7 +70,29 @@ fn a_malformed_log_is_reported_and_the_others_load() {
         ]
     );
     let report = set.problem_report();
-    assert!(report.iter().any(|line| line.starts_with("log #4 (id 9): field `retry_count`")), "{report:?}");
+    assert!(report.iter().any(|line| line.starts_with("log 9 (row 2): field `retry_count`")), "{report:?}");
+}
+
+#[test]
+fn problems_name_a_log_by_id_and_row_and_a_rejected_entry_by_its_place_in_the_response() {
+    // Sent newest first: the bad log is the response's first entry and the list's last row.
+    let set = parse(
+        r#"[{"id": 1716090, "webhook_url": "u", "webhook_type": "t", "success": true, "retry_count": -1, "attempted_at": "2025-01-01T00:00:09Z"},
+            {"webhook_type": "no id"},
+            {"id": 12, "webhook_url": "u", "webhook_type": "t", "success": true, "attempted_at": "2025-01-01T00:00:01Z"},
+            {"id": 13, "webhook_url": "u", "webhook_type": "t", "success": true, "attempted_at": "2025-01-01T00:00:02Z"}]"#,
+    );
+    assert_eq!(
+        set.problem_report(),
+        [
+            "entry 2 of the response: skipped: field `id` is missing",
+            "log 1716090 (row 3): field `retry_count`: expected a non-negative integer, got -1",
+        ]
+    );
+    assert_eq!(
+        set.problem_report_by_id()[1],
+        "log 1716090: field `retry_count`: expected a non-negative integer, got -1"
+    );
 }
 
 #[test]

@@ -70,17 +70,20 @@ impl TimeDisplay {
     }
 }
 
-/// `T+12.345s` (or `T+2m05.1s`) from the first delivery of the call.
+/// `T+12.345s` (or `T+2m05.1s`, `T+5h29m51s`) from the first delivery of the call.
 #[must_use]
 pub fn offset_label(first: Timestamp, at: Timestamp) -> String {
     let millis = at.as_millisecond() - first.as_millisecond();
     let sign = if millis < 0 { "-" } else { "+" };
     let millis = millis.unsigned_abs();
+    let secs = millis / 1000;
     if millis < 60_000 {
-        format!("T{sign}{}.{:03}s", millis / 1000, millis % 1000)
-    } else {
-        let secs = millis / 1000;
+        format!("T{sign}{secs}.{:03}s", millis % 1000)
+    } else if secs < 3600 {
         format!("T{sign}{}m{:02}.{}s", secs / 60, secs % 60, (millis % 1000) / 100)
+    } else {
+        // Past an hour, tenths of a second say nothing.
+        format!("T{sign}{}h{:02}m{:02}s", secs / 3600, secs / 60 % 60, secs % 60)
     }
 }
 
@@ -104,5 +107,10 @@ mod tests {
         let later = parse_timestamp("2025-01-01T00:02:05.150Z").unwrap();
         assert_eq!(offset_label(first, first), "T+0.000s");
         assert_eq!(offset_label(first, later), "T+2m05.1s");
+        let past_an_hour = parse_timestamp("2025-01-01T05:29:51.500Z").unwrap();
+        assert_eq!(offset_label(first, past_an_hour), "T+5h29m51s");
+        assert_eq!(offset_label(past_an_hour, first), "T-5h29m51s");
+        let just_under = parse_timestamp("2025-01-01T00:59:59.900Z").unwrap();
+        assert_eq!(offset_label(first, just_under), "T+59m59.9s");
     }
 }

@@ -135,8 +135,26 @@ impl Detail {
         Self { log: index, tab, doc, scroll, hscroll: 0, widest: None, match_lines, current_match: None }
     }
 
-    pub fn scroll_by(&mut self, delta: isize, page: usize) {
-        let max = self.doc.lines.len().saturating_sub(page.max(1));
+    /// Scrolls by `delta` lines, no further than the last lines fill a pane `page` rows high:
+    /// a line a row, or, with lines wrapped at `wrap` columns, as many rows as each takes.
+    pub fn scroll_by(&mut self, delta: isize, page: usize, wrap: Option<usize>) {
+        let lines = self.doc.lines.len();
+        let max = match wrap {
+            None => lines.saturating_sub(page.max(1)),
+            Some(width) => {
+                // Back from the end while the lines still fit.
+                let mut first = lines;
+                let mut rows = 0;
+                while first > 0 {
+                    rows += crate::columns::rows_when_wrapped(&self.doc.lines[first - 1], width);
+                    if rows > page.max(1) {
+                        break;
+                    }
+                    first -= 1;
+                }
+                first.min(lines.saturating_sub(1))
+            }
+        };
         self.scroll = self.scroll.saturating_add_signed(delta).min(max);
     }
 
@@ -147,6 +165,24 @@ impl Detail {
             self.doc.lines.iter().map(|line| unicode_width::UnicodeWidthStr::width(line.as_str())).max().unwrap_or(0)
         });
         self.hscroll = self.hscroll.saturating_add_signed(delta).min(widest.saturating_sub(width.max(1)));
+    }
+
+    /// The widest of the `page` lines shown from the scroll, in columns.
+    #[must_use]
+    pub fn widest_shown(&self, page: usize) -> usize {
+        let shown = self.doc.lines.iter().skip(self.scroll).take(page);
+        shown.map(|line| unicode_width::UnicodeWidthStr::width(line.as_str())).max().unwrap_or(0)
+    }
+
+    /// Sideways to where the widest line shown ends at the pane's right edge (`$`).
+    pub fn scroll_to_line_end(&mut self, page: usize, width: usize) {
+        self.hscroll = self.widest_shown(page).saturating_sub(width);
+    }
+
+    /// Columns of the lines shown still hidden to the right of a pane `width` wide.
+    #[must_use]
+    pub fn hidden_right(&self, page: usize, width: usize) -> usize {
+        self.widest_shown(page).saturating_sub(self.hscroll + width)
     }
 
     /// Moves to the next (or previous) match, wrapping; returns (1-based position, count).

@@ -7,6 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButto
 
 use super::{Focus, Popup, State};
 use crate::action::{Action, CopyAction, Effect, HelpAction, PickerAction, SearchAction};
+use crate::layout::help_box;
 
 impl State {
     pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
@@ -21,11 +22,21 @@ impl State {
             Popup::Search { input } => self.search_key(key, input),
             Popup::Types { cursor, chosen } => self.picker_key(key, cursor, chosen),
             Popup::Help { scroll } => {
-                self.popup = match self.keymap.help.action_for(&key) {
-                    Some(HelpAction::ScrollDown) => Popup::Help { scroll: scroll + 1 },
-                    Some(HelpAction::ScrollUp) => Popup::Help { scroll: scroll.saturating_sub(1) },
-                    Some(HelpAction::Close) | None => Popup::None,
+                let Some(action) = self.keymap.help.action_for(&key).filter(|&action| action != HelpAction::Close)
+                else {
+                    return Vec::new();
                 };
+                let lines = self.keymap.help_line_count();
+                let page = usize::from(help_box(self.screen, lines).height.saturating_sub(2)).max(1);
+                let scroll = match action {
+                    HelpAction::ScrollDown => scroll + 1,
+                    HelpAction::ScrollUp => scroll.saturating_sub(1),
+                    HelpAction::PageDown => scroll + page.saturating_sub(1).max(1),
+                    HelpAction::PageUp => scroll.saturating_sub(page.saturating_sub(1).max(1)),
+                    HelpAction::Top | HelpAction::Close => 0,
+                    HelpAction::Bottom => usize::MAX,
+                };
+                self.popup = Popup::Help { scroll: scroll.min(lines.saturating_sub(page)) };
                 Vec::new()
             }
             Popup::Copy => match self.keymap.copy.action_for(&key) {
@@ -135,16 +146,13 @@ impl State {
                     self.focus = focus;
                     effects
                 } else if over_detail {
-                    let page = usize::from(areas.detail_doc.height.max(1));
-                    if let Some(detail) = self.detail.as_mut() {
-                        detail.scroll_by(delta, page);
-                    }
+                    self.scroll_detail(delta);
                     Vec::new()
                 } else {
                     Vec::new()
                 }
             }
-            MouseEventKind::ScrollLeft | MouseEventKind::ScrollRight if over_detail => {
+            MouseEventKind::ScrollLeft | MouseEventKind::ScrollRight if over_detail && !self.wrap => {
                 let width = usize::from(areas.detail_doc.width.max(2));
                 let delta = if mouse.kind == MouseEventKind::ScrollRight { 4 } else { -4 };
                 if let Some(detail) = self.detail.as_mut() {

@@ -328,6 +328,115 @@ fn long_lines_scroll_sideways_no_further_than_the_widest_and_not_into_another_lo
 }
 
 #[test]
+fn full_screen_keeps_the_detail_scroll_only_while_the_document_fills_the_pane_from_it() {
+    let mut state = loaded(Filter::default());
+    send(&mut state, Msg::Resize { width: 80, height: 24 });
+    send(&mut state, key('a')); // the raw entry: a dozen lines, more than the pane's four
+    send(&mut state, code(KeyCode::Tab));
+    send(&mut state, key('G'));
+    let lines = state.detail.as_ref().unwrap().doc.lines.len();
+    let page = usize::from(state.areas().detail_doc.height);
+    assert_eq!(state.detail.as_ref().unwrap().scroll, lines - page, "the bottom of a small pane");
+    send(&mut state, code(KeyCode::Enter));
+    assert!(usize::from(state.areas().detail_doc.height) >= lines, "full screen holds the whole entry");
+    assert_eq!(state.detail.as_ref().unwrap().scroll, 0, "the top, not blank rows under a hidden top");
+
+    send(&mut state, code(KeyCode::Esc));
+    send(&mut state, Msg::Resize { width: 80, height: 20 }); // two lines; eight full screen
+    send(&mut state, code(KeyCode::Tab));
+    send(&mut state, key('g'));
+    for _ in 0..3 {
+        send(&mut state, key('j'));
+    }
+    let scroll = state.detail.as_ref().unwrap().scroll;
+    assert_eq!(scroll, 3);
+    send(&mut state, code(KeyCode::Enter));
+    let page = usize::from(state.areas().detail_doc.height);
+    assert!(page > 2 && page + scroll <= lines, "the entry still fills {page} lines from line 3 of {lines}");
+    assert_eq!(state.detail.as_ref().unwrap().scroll, scroll, "an offset that still fits is kept");
+}
+
+#[test]
+fn zero_and_dollar_jump_to_the_start_and_end_of_the_lines_shown_and_w_wraps_them() {
+    let mut state = loaded(Filter::default());
+    send(&mut state, Msg::Resize { width: 26, height: 24 });
+    send(&mut state, key('a')); // the entry as sent, wider than this pane
+    let doc = state.areas().detail_doc;
+    let (width, page) = (usize::from(doc.width), usize::from(doc.height));
+    let detail = |state: &State| state.detail.clone().unwrap();
+    let widest_shown = detail(&state).doc.lines[..page].iter().map(|line| line.chars().count()).max().unwrap();
+    assert!(widest_shown > width, "{widest_shown} columns in a pane of {width}");
+    assert_eq!(detail(&state).hidden_right(page, width), widest_shown - width, "said from the start");
+    send(&mut state, key('$'));
+    assert_eq!(detail(&state).hscroll, widest_shown - width, "the end of the widest line shown");
+    assert_eq!(detail(&state).hidden_right(page, width), 0);
+    send(&mut state, key('0'));
+    assert_eq!(detail(&state).hscroll, 0);
+
+    send(&mut state, key('$'));
+    send(&mut state, key('w'));
+    assert!(state.wrap);
+    assert_eq!(detail(&state).hscroll, 0, "wrapped lines start at the left");
+    send(&mut state, key('>'));
+    send(&mut state, key('$'));
+    assert_eq!(detail(&state).hscroll, 0, "nothing to scroll sideways while lines wrap");
+    send(&mut state, code(KeyCode::Tab));
+    send(&mut state, key('G'));
+    let rows = |from: usize| {
+        let lines = &detail(&state).doc.lines[from..];
+        lines.iter().map(|line| crate::columns::rows_when_wrapped(line, width)).sum::<usize>()
+    };
+    let scroll = detail(&state).scroll;
+    assert!(rows(scroll) <= page && rows(scroll - 1) > page, "the end wrapped fills the pane, from {scroll}");
+    send(&mut state, code(KeyCode::Tab));
+    send(&mut state, key('j')); // the next log: lines still wrap
+    assert!(state.wrap);
+    send(&mut state, key('w'));
+    send(&mut state, key('>'));
+    assert_eq!(detail(&state).hscroll, width / 2, "sideways again once unwrapped");
+}
+
+#[test]
+fn the_help_scrolls_no_further_than_its_last_line() {
+    let mut state = loaded(Filter::default());
+    send(&mut state, Msg::Resize { width: 80, height: 24 });
+    send(&mut state, key('?'));
+    let lines = state.keymap.help_line_count();
+    let page = usize::from(crate::layout::help_box(state.screen, lines).height) - 2;
+    assert!(lines > page, "{lines} lines in a box of {page}");
+    let scroll = |state: &State| match state.popup {
+        Popup::Help { scroll } => scroll,
+        _ => panic!("the help closed"),
+    };
+    send(&mut state, code(KeyCode::PageDown));
+    assert_eq!(scroll(&state), page - 1, "a page, keeping a line");
+    send(&mut state, key('G'));
+    assert_eq!(scroll(&state), lines - page);
+    for _ in 0..5 {
+        send(&mut state, key('j'));
+    }
+    assert_eq!(scroll(&state), lines - page, "j at the end stays at the end");
+    send(&mut state, key('k'));
+    assert_eq!(scroll(&state), lines - page - 1, "and k moves up at once");
+    send(&mut state, key('g'));
+    assert_eq!(scroll(&state), 0);
+    send(&mut state, key('x'));
+    assert_eq!(state.popup, Popup::None, "any other key closes");
+}
+
+#[test]
+fn ctrl_z_is_left_to_the_app_and_changes_nothing_here() {
+    let mut state = loaded(Filter::default());
+    let suspend = Msg::Key(KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL));
+    assert_eq!(
+        state.keymap.anywhere.action_for(&KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL)),
+        Some(Action::Suspend)
+    );
+    assert!(send(&mut state, suspend).is_empty());
+    assert!(!state.quitting);
+}
+
+#[test]
 fn with_focus_on_the_detail_j_scrolls_instead_of_moving() {
     let mut state = loaded(Filter::default());
     send(&mut state, Msg::Resize { width: 80, height: 24 }); // a detail of four lines

@@ -7,6 +7,7 @@ use ratatui::Frame;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::list::mark;
 use super::theme::Theme;
@@ -16,7 +17,7 @@ use crate::layout::Areas;
 use crate::model::time::offset_label;
 use crate::outcome::Ending;
 use crate::sanitize;
-use crate::state::{Focus, State, Tab};
+use crate::state::{Detail, Focus, State, Tab};
 use crate::units::millis;
 
 pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Theme) {
@@ -72,7 +73,11 @@ pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Th
         Line::from(vec![Span::styled(facts, theme.dim), problems]),
     ];
     frame.render_widget(Paragraph::new(summary), areas.detail_summary);
+    render_document(frame, areas, state, detail, theme);
+}
 
+/// The tab bar, with where the pane is in the document, and the document's lines in view.
+fn render_document(frame: &mut Frame, areas: &Areas, state: &State, detail: &Detail, theme: &Theme) {
     let mut tabs = Vec::new();
     for tab in Tab::ALL {
         let key = match tab {
@@ -86,29 +91,94 @@ pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Th
         tabs.push(Span::raw(" "));
     }
     let doc = &detail.doc;
-    let page = usize::from(areas.detail_doc.height);
-    let end = (detail.scroll + page).min(doc.lines.len());
-    // Columns hidden on the left, if scrolled sideways (`<` brings them back).
-    let columns = if detail.hscroll > 0 { format!(" →{}", detail.hscroll) } else { String::new() };
-    let position = format!(" {}-{}/{}{columns}", (detail.scroll + 1).min(end), end, doc.lines.len());
+    let doc_area = areas.detail_doc;
+    let (page, width) = (usize::from(doc_area.height), usize::from(doc_area.width));
+    let plain = LineStyles::default();
+    let styled = |i: usize| {
+        let text = doc.lines[i].as_str();
+        let line = styled_line(text, doc.styles.get(i).unwrap_or(&plain), Style::new());
+        match &state.search {
+            Some(search) => mark_matches(line, text, search, theme.search_match),
+            None => line,
+        }
+    };
+    // Wrapped, a line takes as many rows as it needs; the position counts the lines that fit.
+    let (rows, end) = if state.wrap {
+        let mut rows = Vec::new();
+        let mut end = detail.scroll;
+        while end < doc.lines.len() && rows.len() < page {
+            rows.extend(wrap(styled(end), width.max(1)));
+            end += 1;
+        }
+        (rows, end)
+    } else {
+        let end = (detail.scroll + page).min(doc.lines.len());
+        ((detail.scroll..end).map(styled).collect(), end)
+    };
+    let mut position = format!(" {}-{}/{}", (detail.scroll + 1).min(end), end, doc.lines.len());
+    let hidden_right = if state.wrap { 0 } else { detail.hidden_right(page, width) };
+    // Columns hidden on each side of the lines shown: `<` and `0` bring back those on the left,
+    // `>` and `$` show those on the right, `w` wraps.
+    if detail.hscroll > 0 && !state.wrap {
+        let _ = write!(position, " · ← {}", detail.hscroll);
+    }
+    if hidden_right > 0 {
+        let _ = write!(position, " · → {hidden_right} more");
+    }
     let busy = if doc.is_highlighting() { " highlighting…" } else { "" };
     let note = if doc.note.is_empty() { String::new() } else { format!(" {} ·", sanitize::short(&doc.note)) };
-    tabs.push(Span::styled(format!("{note}{busy}{position}"), theme.dim));
+    // Where the pane is matters most; what the document is, then that highlighting runs, give
+    // way to it on a narrow pane.
+    let room = usize::from(areas.detail_tabs.width).saturating_sub(Line::from(tabs.clone()).width());
+    let said = [format!("{note}{busy}{position}"), format!("{note}{position}"), position.clone()]
+        .into_iter()
+        .find(|said| said.width() <= room)
+        .unwrap_or(position);
+    tabs.push(Span::styled(said, theme.dim));
     frame.render_widget(Paragraph::new(Line::from(tabs)), areas.detail_tabs);
 
-    let plain = LineStyles::default();
-    let lines: Vec<Line<'_>> = (detail.scroll..end)
-        .map(|i| {
-            let text = doc.lines[i].as_str();
-            let line = styled_line(text, doc.styles.get(i).unwrap_or(&plain), Style::new());
-            match &state.search {
-                Some(search) => mark_matches(line, text, search, theme.search_match),
-                None => line,
-            }
-        })
-        .collect();
+    if state.wrap {
+        frame.render_widget(Paragraph::new(rows), doc_area);
+        return;
+    }
     let sideways = u16::try_from(detail.hscroll).unwrap_or(u16::MAX);
-    frame.render_widget(Paragraph::new(lines).scroll((0, sideways)), areas.detail_doc);
+    frame.render_widget(Paragraph::new(rows).scroll((0, sideways)), doc_area);
+    // A line that goes on past the right edge ends in a marker over its last column shown.
+    for (y, line) in (doc_area.y..doc_area.bottom()).zip(&doc.lines[detail.scroll..end]) {
+        if line.width() > detail.hscroll + width
+            && let Some(cell) = frame.buffer_mut().cell_mut((doc_area.right().saturating_sub(1), y))
+        {
+            cell.set_symbol("›").set_style(theme.accent);
+        }
+    }
+}
+
+/// `line` cut into rows of at most `width` columns, styles kept (wrapped at any character, as a
+/// terminal does: JSON strings and URLs have no spaces to wrap at).
+fn wrap(line: Line<'_>, width: usize) -> Vec<Line<'static>> {
+    let mut rows = Vec::new();
+    let mut row = Line::default().style(line.style);
+    let mut used = 0;
+    for span in line.spans {
+        let mut piece = String::new();
+        for c in span.content.chars() {
+            let w = c.width().unwrap_or(0);
+            if used + w > width && used > 0 {
+                if !piece.is_empty() {
+                    row.push_span(Span::styled(std::mem::take(&mut piece), span.style));
+                }
+                rows.push(std::mem::replace(&mut row, Line::default().style(line.style)));
+                used = 0;
+            }
+            piece.push(c);
+            used += w;
+        }
+        if !piece.is_empty() {
+            row.push_span(Span::styled(piece, span.style));
+        }
+    }
+    rows.push(row);
+    rows
 }
 
 /// Why a status counts as it does: Burki calls only 200, 201 and 202 a success.

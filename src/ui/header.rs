@@ -6,9 +6,12 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
+use crate::columns::cut;
 use crate::filter::StatusFilter;
+use crate::model::CallInfo;
 use crate::sanitize;
 use crate::state::{Load, State};
 use crate::units::{millis, size};
@@ -16,7 +19,8 @@ use crate::units::{millis, size};
 pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let mut first = vec![Span::styled("hookscope ", theme.title)];
     let call = state.data.as_ref().and_then(|data| data.call.as_ref());
-    first.push(Span::raw(state.source_label.clone()));
+    let label = call.map_or_else(|| state.source_label.clone(), |call| call_label(call, &state.source_label));
+    first.push(Span::raw(label.clone()));
     // While rows arrive, how much has come matters more than the call's facts, which a narrow
     // terminal cuts.
     if let Some(arriving) = arrival_text(state) {
@@ -25,10 +29,8 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
     }
     let mut facts: Vec<String> = Vec::new();
     if let Some(call) = call {
-        facts.extend(call.call_sid.as_deref().map(|sid| sanitize::short(sid).into_owned()));
-        facts.extend(call.assistant_name.as_deref().map(|name| sanitize::short(name).into_owned()));
-        facts.extend(call.status.as_deref().map(|status| sanitize::short(status).into_owned()));
-        facts.extend(call.duration_seconds.map(duration));
+        let used = Line::from(first.clone()).width();
+        facts = call_facts(call, &label, usize::from(area.width).saturating_sub(used));
     } else if state.call_error.is_some() {
         facts.push("call details unavailable".to_owned());
     }
@@ -134,8 +136,106 @@ pub(super) fn filter_summary(state: &State) -> String {
     if parts.is_empty() { "no filters".to_owned() } else { parts.join(" · ") }
 }
 
+/// Columns of the ` · ` between facts of the first line.
+const SEPARATOR: usize = 3;
+/// A SID cut shorter than this no longer tells calls apart; it is left out instead (a short
+/// one that fits is shown whole).
+const SID_MIN: usize = 10;
+/// An assistant's name is cut no shorter than this.
+const ASSISTANT_MIN: usize = 12;
+
+/// `call 101` for a call opened by its SID, once the call's id is known: the SID then comes
+/// with the facts, where a narrow terminal can cut it.
+fn call_label(call: &CallInfo, source_label: &str) -> String {
+    match (call.id, &call.call_sid) {
+        (Some(id), Some(sid)) if source_label.contains(sanitize::short(sid).as_ref()) => format!("call {id}"),
+        _ => source_label.to_owned(),
+    }
+}
+
+/// The call's SID, assistant, status and duration, fitted to `room` columns. The SID is left
+/// out when `label` has it already, and cut or left out first when room
+/// is short; then the assistant's name is cut. Each comes after a ` · `.
+fn call_facts(call: &CallInfo, label: &str, room: usize) -> Vec<String> {
+    let sid = call.call_sid.as_deref().map(|sid| sanitize::short(sid).into_owned()).filter(|sid| !label.contains(sid));
+    let mut assistant = call.assistant_name.as_deref().map(|name| sanitize::short(name).into_owned());
+    let rest: Vec<String> = call
+        .status
+        .as_deref()
+        .map(|status| sanitize::short(status).into_owned())
+        .into_iter()
+        .chain(call.duration_seconds.map(duration))
+        .collect();
+    let cost = |facts: &[&String]| facts.iter().map(|fact| fact.width() + SEPARATOR).sum::<usize>();
+    let rest_cost = cost(&rest.iter().collect::<Vec<_>>());
+    if let Some(name) = &mut assistant {
+        let room_for_name = room.saturating_sub(rest_cost + SEPARATOR).max(ASSISTANT_MIN);
+        *name = cut(name, room_for_name);
+    }
+    let left = room.saturating_sub(rest_cost + assistant.as_ref().map_or(0, |name| name.width() + SEPARATOR));
+    let room_for_sid = left.saturating_sub(SEPARATOR);
+    let sid =
+        sid.filter(|sid| sid.width() <= room_for_sid || room_for_sid >= SID_MIN).map(|sid| cut(&sid, room_for_sid));
+    sid.into_iter().chain(assistant).chain(rest).collect()
+}
+
+/// `2m58s`, or `1h02m05s` past an hour.
 fn duration(seconds: f64) -> String {
     #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "a call lasts seconds to hours")]
     let whole = seconds.max(0.0).round() as u64;
-    format!("{}m{:02}s", whole / 60, whole % 60)
+    if whole < 3600 {
+        format!("{}m{:02}s", whole / 60, whole % 60)
+    } else {
+        format!("{}h{:02}m{:02}s", whole / 3600, whole / 60 % 60, whole % 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(sid: &str) -> CallInfo {
+        CallInfo::from_json(&format!(
+            r#"{{"id": 101, "call_sid": "{sid}", "assistant_name": "Riverside Dental Receptionist", "status": "completed", "duration": 178}}"#
+        ))
+        .unwrap()
+    }
+
+    const SID: &str = "CA3f9b2c7e1d4a40b8e6c5d2a1b0f9e874";
+
+    #[test]
+    fn a_call_opened_by_its_sid_does_not_repeat_it() {
+        let facts = call_facts(&call(SID), &format!("call {SID}"), 200);
+        assert_eq!(facts, ["Riverside Dental Receptionist", "completed", "2m58s"]);
+        let facts = call_facts(&call(SID), "call 101", 200);
+        assert_eq!(facts, [SID, "Riverside Dental Receptionist", "completed", "2m58s"]);
+    }
+
+    #[test]
+    fn a_call_opened_by_its_sid_is_labelled_by_its_id_once_known() {
+        assert_eq!(call_label(&call(SID), &format!("call {SID}")), "call 101");
+        assert_eq!(call_label(&call(SID), "file calls.json"), "file calls.json");
+    }
+
+    #[test]
+    fn short_room_cuts_the_sid_then_the_assistant_and_keeps_the_status() {
+        assert_eq!(
+            call_facts(&call(SID), "call 101", 65),
+            ["CA3f9b2c7…", "Riverside Dental Receptionist", "completed", "2m58s"]
+        );
+        assert_eq!(call_facts(&call(SID), "call 101", 52), ["Riverside Dental Receptionist", "completed", "2m58s"]);
+        assert_eq!(call_facts(&call(SID), "call 101", 40), ["Riverside Dental…", "completed", "2m58s"]);
+    }
+
+    #[test]
+    fn a_short_sid_that_fits_is_shown() {
+        assert_eq!(call_facts(&call("CAfeed"), "call 101", 80)[0], "CAfeed");
+        assert_eq!(call_facts(&call("CAfeed"), "call 101", 52)[0], "Riverside Dental Receptionist", "no room");
+    }
+
+    #[test]
+    fn durations_past_an_hour_read_in_hours() {
+        assert_eq!(duration(178.0), "2m58s");
+        assert_eq!(duration(19_791.4), "5h29m51s");
+    }
 }

@@ -2,25 +2,27 @@
 //! exactly the keys in force, `[keys]` overrides included.
 
 use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
 use crate::keymap::Keymap;
 
-/// Keys right-aligned in a column this wide, then what they do.
-const KEYS_WIDTH: usize = 14;
-
 pub(super) fn lines(keymap: &Keymap, theme: &Theme) -> Vec<Line<'static>> {
+    let sections = keymap.help_sections();
+    // Keys right-aligned in a column as wide as the widest, then what they do.
+    let keys_width = sections.iter().flat_map(|(_, rows)| rows).map(|(keys, _)| keys.width()).max().unwrap_or(0) + 1;
     let row = |keys: &str, description: &'static str| {
-        Line::from(vec![Span::styled(format!("{keys:>KEYS_WIDTH$}  "), theme.key), Span::raw(description)])
+        let pad = " ".repeat(keys_width.saturating_sub(keys.width()));
+        Line::from(vec![Span::styled(format!("{pad}{keys}  "), theme.key), Span::raw(description)])
     };
     let mut lines = Vec::new();
-    for (title, rows) in keymap.help_sections() {
+    for (title, rows) in sections {
+        if !lines.is_empty() {
+            lines.push(Line::raw(""));
+        }
         lines.push(Line::styled(format!(" {title}"), theme.accent));
         lines.extend(rows.iter().map(|(keys, description)| row(keys, description)));
-        lines.push(Line::raw(""));
     }
-    lines.push(Line::styled(" mouse", theme.accent));
-    lines.push(row("click", "select the row or the pane"));
-    lines.push(row("wheel", "scroll the pane under the pointer"));
+    debug_assert_eq!(lines.len(), keymap.help_line_count(), "the state scrolls by this count");
     lines
 }

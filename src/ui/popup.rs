@@ -1,5 +1,6 @@
 //! Popups over the explorer: the type picker, the copy menu and the help overlay. The copy
-//! menu and the help are read from the keymap, so they list exactly the keys in force.
+//! menu and the help are read from the keymap, so they list exactly the keys in force; the
+//! help's place is `layout::help_box`, which the state scrolls it by.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -51,19 +52,43 @@ pub(super) fn render(frame: &mut Frame, state: &State, theme: &Theme) {
             }
             boxed(frame, theme, " Copy ", lines, 44, 0);
         }
-        Popup::Help { scroll } => boxed(frame, theme, " Keys ", super::help::lines(&state.keymap, theme), 64, *scroll),
+        Popup::Help { scroll } => help(frame, state, theme, *scroll),
     }
+}
+
+/// The help over everything but the footer; when it holds fewer lines than it has, its bottom
+/// border says which are shown and how to see the others.
+fn help(frame: &mut Frame, state: &State, theme: &Theme, scroll: usize) {
+    let lines = super::help::lines(&state.keymap, theme);
+    let area = crate::layout::help_box(frame.area(), lines.len());
+    let page = usize::from(area.height.saturating_sub(2));
+    let block = block(theme, " Keys ");
+    let block = if page < lines.len() {
+        let last = (scroll + page).min(lines.len());
+        let more = if last < lines.len() { " · j/k PgDn more" } else { " · g top" };
+        block.title_bottom(Span::styled(format!(" {}-{last} of {}{more} ", scroll + 1, lines.len()), theme.key))
+    } else {
+        block
+    };
+    draw(frame, area, block, lines, scroll);
 }
 
 fn boxed(frame: &mut Frame, theme: &Theme, title: &str, lines: Vec<Line<'_>>, width: u16, scroll: usize) {
     let screen = frame.area();
     let height = u16::try_from(lines.len()).unwrap_or(u16::MAX).saturating_add(2).min(screen.height);
     let area = centered(screen, width.min(screen.width), height);
-    frame.render_widget(Clear, area);
-    let block = Block::default()
+    draw(frame, area, block(theme, title), lines, scroll);
+}
+
+fn block<'a>(theme: &Theme, title: &str) -> Block<'a> {
+    Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border_focused)
-        .title(Span::styled(title.to_owned(), theme.title));
+        .title(Span::styled(title.to_owned(), theme.title))
+}
+
+fn draw(frame: &mut Frame, area: Rect, block: Block<'_>, lines: Vec<Line<'_>>, scroll: usize) {
+    frame.render_widget(Clear, area);
     let scroll = u16::try_from(scroll).unwrap_or(u16::MAX);
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
 }

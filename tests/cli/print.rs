@@ -284,7 +284,7 @@ fn ndjson_writes_a_log_far_out_of_order_where_it_arrives_and_says_so() {
     assert!(rest.is_sorted(), "the rest in attempt order");
     assert_eq!(
         run.stderr,
-        "hookscope: warning: log #400 (id 99000001) arrived after later logs had been written; written where it \
+        "hookscope: warning: log 99000001 (entry 401 of the response) arrived after later logs had been written; written where it \
          arrived\n"
     );
     let json = hookscope(["--file", "-", "--print", "json"]).stdin(late).run();

@@ -16,6 +16,8 @@ fn help_names_the_environment_and_the_exit_codes() {
         "BURKI_API_KEY",
         "BURKI_BASE_URL",
         "--print",
+        "--print json          every field whole",
+        "`--print json` has the full data",
         "Exit codes: 0 ok, 2 usage, 3 configuration, 4 key refused (401/403), 5 call not found",
         "6 invalid call id (422), 7 rate limited, 8 server error (5xx), 9 network",
         "10 unexpected response",
