@@ -1,7 +1,30 @@
 //! Delivery timestamps. The docs show `…Z`; the server stores naive UTC and serialises it with no
 //! suffix (`2025-08-24T19:22:04.123456`). Both mean UTC.
 
+use std::fmt::Write as _;
+
 use jiff::{Timestamp, civil::DateTime, tz::TimeZone};
+
+/// How long `YYYY-MM-DD HH:MM:SS.mmm` is, and where its clock starts.
+const DATE_TIME_LEN: usize = 23;
+const CLOCK_START: usize = 11;
+
+/// `YYYY-MM-DD HH:MM:SS.mmm` in `zone`, appended to `out`: the detail's time, whose end is the
+/// list's clock. Written field by field, because the text search writes one for every log.
+pub fn write_date_time(out: &mut String, ts: Timestamp, zone: &TimeZone) {
+    let at = zone.to_datetime(ts);
+    let millis = at.subsec_nanosecond() / 1_000_000;
+    let _ = write!(
+        out,
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{millis:03}",
+        at.year(),
+        at.month(),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    );
+}
 
 /// Parses an `attempted_at` value: RFC 3339 with `Z` or an offset, or a naive date-time (UTC).
 #[must_use]
@@ -38,7 +61,9 @@ impl TimeDisplay {
         }
     }
 
-    fn zone(self) -> TimeZone {
+    /// The zone times are shown in, for [`write_date_time`].
+    #[must_use]
+    pub fn zone(self) -> TimeZone {
         match self {
             Self::Utc => TimeZone::UTC,
             Self::Local => TimeZone::system(),
@@ -48,16 +73,24 @@ impl TimeDisplay {
     /// `HH:MM:SS.mmm`, for list rows.
     #[must_use]
     pub fn clock(self, ts: Timestamp) -> String {
-        ts.to_zoned_datetime(self.zone()).strftime("%H:%M:%S%.3f").to_string()
+        let mut out = String::with_capacity(DATE_TIME_LEN);
+        write_date_time(&mut out, ts, &self.zone());
+        out.split_off(CLOCK_START)
     }
 
     /// Date, time with milliseconds, and zone, for the detail pane and reports.
     #[must_use]
     pub fn full(self, ts: Timestamp) -> String {
+        let zone = self.zone();
+        let mut out = String::with_capacity(DATE_TIME_LEN + 16);
+        write_date_time(&mut out, ts, &zone);
         match self {
-            Self::Utc => ts.to_zoned_datetime(TimeZone::UTC).strftime("%Y-%m-%d %H:%M:%S%.3f UTC").to_string(),
-            Self::Local => ts.to_zoned_datetime(self.zone()).strftime("%Y-%m-%d %H:%M:%S%.3f %Z (%:z)").to_string(),
+            Self::Utc => out.push_str(" UTC"),
+            Self::Local => {
+                let _ = write!(out, "{}", ts.to_zoned_datetime(zone).strftime(" %Z (%:z)"));
+            }
         }
+        out
     }
 
     /// A short label for the header: `UTC` or the local zone's abbreviation.
@@ -96,6 +129,15 @@ mod tests {
         assert_eq!(naive, zulu);
         assert_eq!(naive, offset);
         assert_eq!(parse_timestamp("yesterday"), None);
+    }
+
+    #[test]
+    fn times_read_as_the_list_and_the_detail_show_them() {
+        let at = parse_timestamp("2025-08-24T19:22:04.123456Z").unwrap();
+        assert_eq!(TimeDisplay::Utc.clock(at), "19:22:04.123");
+        assert_eq!(TimeDisplay::Utc.full(at), "2025-08-24 19:22:04.123 UTC");
+        let early = parse_timestamp("0987-01-02T03:04:05Z").unwrap();
+        assert_eq!(TimeDisplay::Utc.full(early), "0987-01-02 03:04:05.000 UTC");
     }
 
     #[test]
