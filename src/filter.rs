@@ -6,8 +6,6 @@ use std::fmt::Write as _;
 
 use regex::bytes::{Regex, RegexBuilder};
 
-use jiff::tz::TimeZone;
-
 use crate::model::time::TimeDisplay;
 use crate::model::{LogSet, WebhookLog};
 use crate::outcome::Ending;
@@ -89,8 +87,7 @@ impl Filter {
 pub struct TextSearch {
     lowered: String,
     raw: Regex,
-    /// Where times are read, for a query that can match a time or a duration (it has a digit).
-    zone: Option<TimeZone>,
+    shown: shown::ShownWords,
 }
 
 impl TextSearch {
@@ -110,16 +107,14 @@ impl TextSearch {
             }
         }
         let raw = RegexBuilder::new(&forms.join("|")).case_insensitive(true).unicode(false).build().ok()?;
-        let zone = query.bytes().any(|b| b.is_ascii_digit()).then_some(TimeZone::UTC);
-        Some(Self { lowered, raw, zone })
+        let shown = shown::ShownWords::new(&lowered);
+        Some(Self { lowered, raw, shown })
     }
 
     /// The same search, with times read in `time`'s zone, as the explorer shows them.
     #[must_use]
     pub fn with_times(mut self, time: TimeDisplay) -> Self {
-        if self.zone.is_some() {
-            self.zone = Some(time.zone());
-        }
+        self.shown.set_zone(time.zone());
         self
     }
 
@@ -132,7 +127,7 @@ impl TextSearch {
             || Ending::of(log).word_in(&mut status).contains(lowered)
             || log.error_message.as_deref().is_some_and(|error| contains_lowered(error, lowered))
             || id.format(log.id).contains(lowered)
-            || shown::shows(log, lowered, self.zone.as_ref())
+            || self.shown.in_log(log)
             || [&log.request_payload, &log.response_body]
                 .into_iter()
                 .flatten()

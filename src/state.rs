@@ -402,7 +402,14 @@ impl State {
         };
         self.shown = (0..logs.len()).filter(|&i| self.filter.admits_fields(&logs[i]) && text_found(i)).collect();
         self.summary = Summary::of(logs, &self.shown);
-        self.type_width = columns::type_width(logs, &self.shown);
+        let widest_possible = self
+            .types
+            .iter()
+            .filter(|t| self.filter.types.is_empty() || self.filter.types.contains(&t.name))
+            .map(|t| columns::drawn_width(&t.name))
+            .max()
+            .unwrap_or(usize::MAX);
+        self.type_width = columns::type_width(logs, &self.shown, widest_possible);
         let keep = self.selected.filter(|s| self.shown.binary_search(s).is_ok());
         let next = self.selected.and_then(|s| {
             let row = self.shown.partition_point(|&i| i < s);

@@ -21,34 +21,79 @@ use crate::outcome::Ending;
 use crate::sanitize;
 use crate::units::write_millis;
 
-/// Whether the words shown for `log` hold `lowered` (lower-cased already). Times and durations
-/// are written only with a `zone`, which the search gives only to a query with a digit.
-#[must_use]
-pub fn shows(log: &WebhookLog, lowered: &str, zone: Option<&TimeZone>) -> bool {
-    let ending = Ending::of(log);
-    let words = [ending.unanswered_phrase(), ending.reason()];
-    if words.into_iter().flatten().any(|word| contains_lowered(word, lowered)) {
-        return true;
+/// Which of the shown words a query could be in, decided once a query: a time holds only digits
+/// and `-: .`, a duration digits and `. ms`; a status label and the retries are written only for
+/// a query with a digit. So a query like `refund` costs no formatting at all.
+#[derive(Debug, Clone)]
+pub struct ShownWords {
+    lowered: String,
+    zone: TimeZone,
+    times: bool,
+    durations: bool,
+    numbered: bool,
+}
+
+impl ShownWords {
+    /// For `lowered` (a query lower-cased), with times read in UTC.
+    #[must_use]
+    pub fn new(lowered: &str) -> Self {
+        let numbered = lowered.bytes().any(|b| b.is_ascii_digit());
+        let only = |allowed: &str| numbered && lowered.chars().all(|c| c.is_ascii_digit() || allowed.contains(c));
+        Self {
+            lowered: lowered.to_owned(),
+            zone: TimeZone::UTC,
+            times: only("-:. "),
+            durations: only(". ms"),
+            numbered,
+        }
     }
-    // A type with control characters is drawn with pictures of them; a plain one is its field.
-    if let Cow::Owned(drawn) = sanitize::short(&log.webhook_type)
-        && contains_lowered(&drawn, lowered)
-    {
-        return true;
+
+    /// Times read in `zone`, as the explorer's clock shows them.
+    pub fn set_zone(&mut self, zone: TimeZone) {
+        self.zone = zone;
     }
-    let Some(zone) = zone else { return false };
-    let mut text = String::with_capacity(64);
-    if let (Ending::Status(code), Some(reason)) = (ending, ending.reason()) {
-        let _ = writeln!(text, "{code} {reason}");
+
+    /// Whether the words shown for `log` hold the query.
+    #[must_use]
+    pub fn in_log(&self, log: &WebhookLog) -> bool {
+        let lowered = self.lowered.as_str();
+        let ending = Ending::of(log);
+        let words = [ending.unanswered_phrase(), ending.reason()];
+        if words.into_iter().flatten().any(|word| contains_lowered(word, lowered)) {
+            return true;
+        }
+        // A type with control characters is drawn with pictures of them; a plain one is its field.
+        if let Cow::Owned(drawn) = sanitize::short(&log.webhook_type)
+            && contains_lowered(&drawn, lowered)
+        {
+            return true;
+        }
+        if !self.numbered {
+            return false;
+        }
+        let mut text = String::with_capacity(64);
+        let mut written = |write: &mut dyn FnMut(&mut String)| {
+            text.clear();
+            write(&mut text);
+            contains_lowered(&text, lowered)
+        };
+        if let (Ending::Status(code), Some(reason)) = (ending, ending.reason())
+            && written(&mut |text| _ = write!(text, "{code} {reason}"))
+        {
+            return true;
+        }
+        if self.times
+            && let Some(at) = log.attempted_at
+            && written(&mut |text| write_date_time(text, at, &self.zone))
+        {
+            return true;
+        }
+        if self.durations
+            && let Some(ms) = log.response_time_ms
+            && written(&mut |text| write_millis(text, ms))
+        {
+            return true;
+        }
+        written(&mut |text| _ = write!(text, "retries {}", log.retry_count))
     }
-    if let Some(at) = log.attempted_at {
-        write_date_time(&mut text, at, zone);
-        text.push('\n');
-    }
-    if let Some(ms) = log.response_time_ms {
-        write_millis(&mut text, ms);
-        text.push('\n');
-    }
-    let _ = write!(text, "retries {}", log.retry_count);
-    text.split('\n').any(|line| contains_lowered(line, lowered))
 }

@@ -10,20 +10,35 @@ const DATE_TIME_LEN: usize = 23;
 const CLOCK_START: usize = 11;
 
 /// `YYYY-MM-DD HH:MM:SS.mmm` in `zone`, appended to `out`: the detail's time, whose end is the
-/// list's clock. Written field by field, because the text search writes one for every log.
+/// list's clock. Written digit by digit, because the text search writes one for every log.
 pub fn write_date_time(out: &mut String, ts: Timestamp, zone: &TimeZone) {
     let at = zone.to_datetime(ts);
-    let millis = at.subsec_nanosecond() / 1_000_000;
-    let _ = write!(
-        out,
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{millis:03}",
-        at.year(),
-        at.month(),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second()
-    );
+    let year = at.year();
+    if (0..=9999).contains(&year) {
+        push_digits(out, year.unsigned_abs().into(), 4);
+    } else {
+        let _ = write!(out, "{year:04}");
+    }
+    let fields = [
+        ('-', at.month().unsigned_abs().into(), 2),
+        ('-', at.day().unsigned_abs().into(), 2),
+        (' ', at.hour().unsigned_abs().into(), 2),
+        (':', at.minute().unsigned_abs().into(), 2),
+        (':', at.second().unsigned_abs().into(), 2),
+        ('.', at.subsec_nanosecond().unsigned_abs() / 1_000_000, 3),
+    ];
+    for (separator, value, width) in fields {
+        out.push(separator);
+        push_digits(out, value, width);
+    }
+}
+
+/// `value`'s last `width` decimal digits, zero-padded.
+fn push_digits(out: &mut String, value: u32, width: u32) {
+    for place in (0..width).rev() {
+        let digit = value / 10u32.pow(place) % 10;
+        out.push(char::from(b'0' + u8::try_from(digit).unwrap_or(0)));
+    }
 }
 
 /// Parses an `attempted_at` value: RFC 3339 with `Z` or an offset, or a naive date-time (UTC).

@@ -11,25 +11,31 @@ use crate::sanitize;
 pub const MIN_TYPE_WIDTH: u16 = 4;
 pub const MAX_TYPE_WIDTH: u16 = 22;
 
-/// The width of the widest type among the `shown` logs, as drawn, within the bounds above.
-/// Logs share their type's text, so each distinct one is measured once.
+/// The width of a type as the list draws it.
 #[must_use]
-pub fn type_width(logs: &[WebhookLog], shown: &[usize]) -> u16 {
+pub fn drawn_width(name: &str) -> usize {
+    if name.bytes().all(|b| (0x20..0x7f).contains(&b)) { name.len() } else { sanitize::short(name).width() }
+}
+
+/// The width of the widest type among the `shown` logs, as drawn, within the bounds above.
+/// `widest_possible` is the widest type the filters let through: the scan stops on meeting it,
+/// which is early in a big call, so a filter keystroke stays cheap.
+#[must_use]
+pub fn type_width(logs: &[WebhookLog], shown: &[usize], widest_possible: usize) -> u16 {
+    let enough = widest_possible.min(usize::from(MAX_TYPE_WIDTH));
     let mut widest = usize::from(MIN_TYPE_WIDTH);
     let mut last: Option<&str> = None;
     for &index in shown {
+        if widest >= enough {
+            break;
+        }
         let name = logs[index].webhook_type.as_str();
         // Same text as the previous row's (often the very same allocation): already measured.
         if last.is_some_and(|last| std::ptr::eq(last, name) || last == name) {
             continue;
         }
         last = Some(name);
-        let plain = name.bytes().all(|b| (0x20..0x7f).contains(&b));
-        let width = if plain { name.len() } else { sanitize::short(name).width() };
-        widest = widest.max(width);
-        if widest >= usize::from(MAX_TYPE_WIDTH) {
-            return MAX_TYPE_WIDTH;
-        }
+        widest = widest.max(drawn_width(name));
     }
     u16::try_from(widest).unwrap_or(MAX_TYPE_WIDTH).min(MAX_TYPE_WIDTH)
 }
@@ -66,6 +72,12 @@ mod tests {
         #[case] shown: &[usize],
         #[case] expected: u16,
     ) {
-        assert_eq!(type_width(&logs(types).logs, shown), expected);
+        assert_eq!(type_width(&logs(types).logs, shown, usize::MAX), expected);
+    }
+
+    #[test]
+    fn the_scan_stops_at_the_widest_the_filters_allow() {
+        let set = logs(&["transcript", "tool", "call_ended_with_report"]);
+        assert_eq!(type_width(&set.logs, &[0, 1, 2], 10), 10, "a type filter that admits nothing wider");
     }
 }
