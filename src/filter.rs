@@ -240,6 +240,7 @@ mod tests {
     #[rstest::rstest]
     #[case::reason_phrase("internal server ERROR", &[1])]
     #[case::code_and_reason("500 internal", &[1])]
+    #[case::code_and_a_space_on_the_way("500 ", &[1])]
     #[case::why_no_response("connection error", &[3])]
     #[case::timeout_phrase("(timeout?)", &[2])]
     #[case::list_clock("19:22:05", &[2])]

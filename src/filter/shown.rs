@@ -21,16 +21,19 @@ use crate::outcome::Ending;
 use crate::sanitize;
 use crate::units::write_millis;
 
-/// Which of the shown words a query could be in, decided once a query: a time holds only digits
-/// and `-: .`, a duration digits and `. ms`; a status label and the retries are written only for
-/// a query with a digit. So a query like `refund` costs no formatting at all.
+/// Which of the shown words a query could be in, decided once a query, since each costs a
+/// formatting for every log: a time holds only digits and `-: .`, a duration digits and `. ms`,
+/// the retries digits and `retis `, a status label (`500 Internal Server Error`, whose digits
+/// alone are the status word) a digit and a letter or a space. A query like `refund` formats
+/// nothing.
 #[derive(Debug, Clone)]
 pub struct ShownWords {
     lowered: String,
     zone: TimeZone,
     times: bool,
     durations: bool,
-    numbered: bool,
+    retries: bool,
+    labels: bool,
 }
 
 impl ShownWords {
@@ -44,7 +47,8 @@ impl ShownWords {
             zone: TimeZone::UTC,
             times: only("-:. "),
             durations: only(". ms"),
-            numbered,
+            retries: only("retis "),
+            labels: numbered && lowered.chars().any(|c| c.is_alphabetic() || c == ' '),
         }
     }
 
@@ -68,16 +72,14 @@ impl ShownWords {
         {
             return true;
         }
-        if !self.numbered {
-            return false;
-        }
         let mut text = String::with_capacity(64);
         let mut written = |write: &mut dyn FnMut(&mut String)| {
             text.clear();
             write(&mut text);
             contains_lowered(&text, lowered)
         };
-        if let (Ending::Status(code), Some(reason)) = (ending, ending.reason())
+        if self.labels
+            && let (Ending::Status(code), Some(reason)) = (ending, ending.reason())
             && written(&mut |text| _ = write!(text, "{code} {reason}"))
         {
             return true;
@@ -94,6 +96,6 @@ impl ShownWords {
         {
             return true;
         }
-        written(&mut |text| _ = write!(text, "retries {}", log.retry_count))
+        self.retries && written(&mut |text| _ = write!(text, "retries {}", log.retry_count))
     }
 }
