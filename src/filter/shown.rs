@@ -27,6 +27,7 @@ use crate::units::write_millis;
 /// alone are the status word) a digit and a letter or a space. A query like `refund` formats
 /// nothing.
 #[derive(Debug, Clone)]
+#[expect(clippy::struct_excessive_bools, reason = "one independent gate a kind of word, not a state machine")]
 pub struct ShownWords {
     lowered: String,
     zone: TimeZone,
