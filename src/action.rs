@@ -261,9 +261,11 @@ pub enum Effect {
         request: u64,
         arriving: bool,
     },
+    /// Search every log for `query`, with times read as `time` shows them.
     Search {
         generation: u64,
         query: String,
+        time: crate::model::time::TimeDisplay,
     },
     Highlight {
         doc: u64,

@@ -26,6 +26,9 @@ use crate::state::State;
 use crate::ui::{self, theme::Theme};
 use arriving::{ArrivingLogs, SharedArrivals};
 
+/// Logs a text search checks between looks at whether a newer search has replaced it.
+const SEARCH_CHUNK: usize = 4096;
+
 /// What the app works with, given by `main` (or a test).
 pub struct AppContext {
     pub loader: Arc<Loader>,
@@ -50,6 +53,8 @@ pub struct App {
     rx: UnboundedReceiver<Msg>,
     /// The document being highlighted; a running highlighter stops when this moves on.
     highlighting: Arc<AtomicU64>,
+    /// The generation of the newest text search; older ones stop.
+    searching: Arc<AtomicU64>,
     /// The fetch in flight, aborted when another one starts (`r` again): its reply would be
     /// dropped anyway, and it would hold a connection and decode a body for nothing.
     fetching: Option<tokio::task::AbortHandle>,
@@ -73,6 +78,7 @@ impl App {
             tx,
             rx,
             highlighting: Arc::new(AtomicU64::new(0)),
+            searching: Arc::new(AtomicU64::new(0)),
             fetching: None,
             arrivals: None,
             clipboard: ClipboardWorker::start(clipboard, COPY_TIMEOUT),
@@ -125,6 +131,7 @@ impl App {
             self.draw(terminal)?;
         }
         self.highlighting.store(u64::MAX, Ordering::SeqCst);
+        self.searching.store(u64::MAX, Ordering::SeqCst);
         Ok(())
     }
 
@@ -217,14 +224,22 @@ impl App {
                     });
                     self.fetching = Some(fetch.abort_handle());
                 }
-                Effect::Search { generation, query } => {
+                Effect::Search { generation, query, time } => {
                     let Some(data) = self.state.data.clone() else { continue };
                     let tx = self.tx.clone();
                     let failed = Msg::SearchFailed { generation };
+                    // Typing starts a search a key: one a newer search supersedes stops early.
+                    self.searching.store(generation, Ordering::SeqCst);
+                    let current = Arc::clone(&self.searching);
                     spawn_reporting(&self.tx, failed, move || {
-                        let search = TextSearch::new(&query);
-                        let matches =
-                            data.logs.logs.iter().map(|log| search.as_ref().is_none_or(|s| s.matches(log))).collect();
+                        let search = TextSearch::new(&query).map(|search| search.with_times(time));
+                        let mut matches = Vec::with_capacity(data.logs.logs.len());
+                        for chunk in data.logs.logs.chunks(SEARCH_CHUNK) {
+                            if current.load(Ordering::SeqCst) != generation {
+                                return;
+                            }
+                            matches.extend(chunk.iter().map(|log| search.as_ref().is_none_or(|s| s.matches(log))));
+                        }
                         let _ = tx.send(Msg::Searched { generation, matches: Arc::new(matches) });
                     });
                 }

@@ -6,8 +6,11 @@ use std::fmt::Write as _;
 
 use regex::bytes::{Regex, RegexBuilder};
 
+use crate::model::time::TimeDisplay;
 use crate::model::{LogSet, WebhookLog};
 use crate::outcome::Ending;
+
+pub mod shown;
 
 /// The outcome filter `f` cycles through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -73,7 +76,8 @@ impl Filter {
     }
 }
 
-/// A case-insensitive text search over a log's short fields, its payload and its response body.
+/// A case-insensitive text search over a log's short fields, the words the list and the detail
+/// show for it (see [`shown`]), its payload and its response body.
 ///
 /// Payloads and bodies are searched as the raw JSON text the server sent, without decoding
 /// them, because that is what makes searching a 100 MB call fast. So the query is also looked
@@ -83,10 +87,12 @@ impl Filter {
 pub struct TextSearch {
     lowered: String,
     raw: Regex,
+    shown: shown::ShownWords,
 }
 
 impl TextSearch {
-    /// `None` for an empty query, which matches everything.
+    /// `None` for an empty query, which matches everything. Times are searched as UTC shows
+    /// them, as `--print` writes them; [`TextSearch::with_times`] picks the explorer's clock.
     #[must_use]
     pub fn new(query: &str) -> Option<Self> {
         if query.is_empty() {
@@ -101,7 +107,15 @@ impl TextSearch {
             }
         }
         let raw = RegexBuilder::new(&forms.join("|")).case_insensitive(true).unicode(false).build().ok()?;
-        Some(Self { lowered, raw })
+        let shown = shown::ShownWords::new(&lowered);
+        Some(Self { lowered, raw, shown })
+    }
+
+    /// The same search, with times read in `time`'s zone, as the explorer shows them.
+    #[must_use]
+    pub fn with_times(mut self, time: TimeDisplay) -> Self {
+        self.shown.set_zone(time.zone());
+        self
     }
 
     #[must_use]
@@ -113,6 +127,7 @@ impl TextSearch {
             || Ending::of(log).word_in(&mut status).contains(lowered)
             || log.error_message.as_deref().is_some_and(|error| contains_lowered(error, lowered))
             || id.format(log.id).contains(lowered)
+            || self.shown.in_log(log)
             || [&log.request_payload, &log.response_body]
                 .into_iter()
                 .flatten()
@@ -128,7 +143,7 @@ impl TextSearch {
 
 /// Whether `text` holds `lowered` (lower-cased already) in any case. Without allocating when
 /// both are ASCII: error messages are searched on every keystroke.
-fn contains_lowered(text: &str, lowered: &str) -> bool {
+pub(crate) fn contains_lowered(text: &str, lowered: &str) -> bool {
     if text.is_ascii() && lowered.is_ascii() {
         lowered.is_empty()
             || text.as_bytes().windows(lowered.len()).any(|window| window.eq_ignore_ascii_case(lowered.as_bytes()))
@@ -203,7 +218,8 @@ mod tests {
 
     #[rstest::rstest]
     #[case::timeout("TIMEOUT", &[2])]
-    #[case::no_response("no response", &[3, 4])]
+    // The detail calls a timeout "no response (timeout?)".
+    #[case::no_response("no response", &[2, 3, 4])]
     #[case::status_code("50", &[1])]
     fn a_search_finds_the_ending_the_list_shows(#[case] text: &str, #[case] expected: &[i64]) {
         let set = LogSet::parse(
@@ -217,6 +233,37 @@ mod tests {
         .unwrap();
         let words: Vec<String> = set.logs.iter().map(|log| Ending::of(log).word()).collect();
         assert_eq!(words, ["503", "timeout", "no response", "no response"], "what the list shows");
+        assert_eq!(ids(&set, &Filter { text: text.to_owned(), ..Filter::default() }), expected);
+    }
+
+    /// What the list and the detail show for each log, and a search for it.
+    #[rstest::rstest]
+    #[case::reason_phrase("internal server ERROR", &[1])]
+    #[case::code_and_reason("500 internal", &[1])]
+    #[case::code_and_a_space_on_the_way("500 ", &[1])]
+    #[case::why_no_response("connection error", &[3])]
+    #[case::timeout_phrase("(timeout?)", &[2])]
+    #[case::list_clock("19:22:05", &[2])]
+    #[case::clock_with_milliseconds("19:22:04.123", &[1])]
+    #[case::detail_date_and_time("2025-08-24 19:22:06", &[3])]
+    #[case::duration_in_ms("230 ms", &[1])]
+    #[case::duration_in_seconds("30.0 s", &[2])]
+    #[case::retries("retries 2", &[3])]
+    #[case::type_as_drawn("sms␛sent", &[4])]
+    #[case::digits_alone_are_not_everything("2026", &[])]
+    fn a_search_finds_what_the_list_and_the_detail_show(#[case] text: &str, #[case] expected: &[i64]) {
+        let set = LogSet::parse(
+            r#"[
+            {"id": 1, "webhook_url": "u", "webhook_type": "t", "success": false, "response_status_code": 500,
+             "attempted_at": "2025-08-24T19:22:04.123456", "response_time_ms": 230},
+            {"id": 2, "webhook_url": "u", "webhook_type": "t", "success": false, "error_message": "",
+             "attempted_at": "2025-08-24T19:22:05Z", "response_time_ms": 30004},
+            {"id": 3, "webhook_url": "u", "webhook_type": "t", "success": false, "error_message": "Connection refused",
+             "attempted_at": "2025-08-24T19:22:06Z", "retry_count": 2},
+            {"id": 4, "webhook_url": "u", "webhook_type": "sms\u001bsent", "success": true, "response_status_code": 200}
+        ]"#,
+        )
+        .unwrap();
         assert_eq!(ids(&set, &Filter { text: text.to_owned(), ..Filter::default() }), expected);
     }
 

@@ -53,10 +53,39 @@ impl Ending {
     pub fn phrase(self) -> String {
         match self {
             Self::Status(code) => code.to_string(),
-            Self::Timeout => "no response (timeout?)".to_owned(),
-            Self::NoResponse => "no response".to_owned(),
-            Self::ConnectionError => "no response (connection error)".to_owned(),
+            unanswered => unanswered.unanswered_phrase().unwrap_or_default().to_owned(),
         }
+    }
+
+    /// [`Ending::phrase`] of an ending without a status, which needs no allocation.
+    #[must_use]
+    pub fn unanswered_phrase(self) -> Option<&'static str> {
+        match self {
+            Self::Status(_) => None,
+            Self::Timeout => Some("no response (timeout?)"),
+            Self::NoResponse => Some("no response"),
+            Self::ConnectionError => Some("no response (connection error)"),
+        }
+    }
+
+    /// The status's reason phrase (`Internal Server Error`), when the code is a known one.
+    #[must_use]
+    pub fn reason(self) -> Option<&'static str> {
+        match self {
+            Self::Status(code) => reqwest::StatusCode::from_u16(code).ok()?.canonical_reason(),
+            _ => None,
+        }
+    }
+
+    /// The status as the detail names it: `500 Internal Server Error`, or the code alone when
+    /// it has no known reason; `None` without a status.
+    #[must_use]
+    pub fn status_label(self) -> Option<String> {
+        let Self::Status(code) = self else { return None };
+        Some(match self.reason() {
+            Some(reason) => format!("{code} {reason}"),
+            None => code.to_string(),
+        })
     }
 }
 
@@ -87,5 +116,14 @@ mod tests {
         let set = LogSet::parse(format!("[{entry}]")).unwrap();
         let found = Ending::of(&set.logs[0]);
         assert_eq!((found, found.word().as_str(), found.phrase().as_str()), (ending, word, phrase));
+    }
+
+    #[rstest::rstest]
+    #[case::server_error(500, Some("500 Internal Server Error"))]
+    #[case::no_content(204, Some("204 No Content"))]
+    #[case::unknown_code(599, Some("599"))]
+    fn a_status_is_labelled_with_its_reason(#[case] code: u16, #[case] label: Option<&str>) {
+        assert_eq!(Ending::Status(code).status_label().as_deref(), label);
+        assert_eq!(Ending::Timeout.status_label(), None);
     }
 }

@@ -2,8 +2,10 @@
 //! returns [`Effect`]s for the app to perform, which is why most tests live here.
 
 mod arrival;
+mod columns;
 mod detail;
 mod keys;
+mod matches;
 mod refresh;
 mod summary;
 
@@ -47,9 +49,11 @@ pub enum Focus {
 pub enum Popup {
     #[default]
     None,
-    /// Typing a search; the filter changes on Enter only, so Esc leaves it as it was.
+    /// Typing a search: the text filter follows the line as it is typed; Enter keeps it, Esc
+    /// puts back `previous`, the text filter from before the line was opened.
     Search {
         input: String,
+        previous: String,
     },
     /// The type picker: a cursor over `State::types` and the choice being made.
     Types {
@@ -67,6 +71,13 @@ pub enum Popup {
 pub struct TypeCount {
     pub name: String,
     pub count: usize,
+}
+
+/// Which logs a finished search found, and for which text.
+#[derive(Debug, Clone)]
+struct TextMatches {
+    query: String,
+    found: Arc<Vec<bool>>,
 }
 
 /// A one-line message in the footer: a toast, gone after [`StatusLine::lifetime`].
@@ -115,12 +126,15 @@ pub struct State {
     pub filter: Filter,
     /// `filter.text` compiled, for marking matches in the detail (`None` without text).
     pub search: Option<TextSearch>,
-    /// Per log, whether it matches `filter.text`; `None` while a search runs or with no text.
-    text_matches: Option<Arc<Vec<bool>>>,
+    /// The last finished search. While a newer one runs (`searching`), the list keeps showing
+    /// these results if the new text extends or shortens theirs, as typing does.
+    text_matches: Option<TextMatches>,
     search_generation: u64,
     pub searching: bool,
     /// Indices into `data.logs.logs` of the logs that pass the filters, in order.
     pub shown: Vec<usize>,
+    /// The list's type column width, measured over every shown row when `shown` changes.
+    pub type_width: u16,
     pub summary: Summary,
     /// The selected log (an index into the logs, so it survives filter changes).
     pub selected: Option<usize>,
@@ -170,6 +184,7 @@ impl State {
             search_generation: 0,
             searching: false,
             shown: Vec::new(),
+            type_width: columns::MIN_TYPE_WIDTH,
             summary: Summary::default(),
             selected: None,
             list_scroll: 0,
@@ -337,7 +352,7 @@ impl State {
             Msg::Searched { generation, matches } => {
                 if generation == self.search_generation {
                     self.searching = false;
-                    self.text_matches = Some(matches);
+                    self.text_matches = Some(TextMatches { query: self.filter.text.clone(), found: matches });
                     return self.refilter();
                 }
                 Vec::new()
@@ -452,17 +467,43 @@ impl State {
         self.logs()?.logs.get(self.selected?)
     }
 
-    /// Starts the background text search for `filter.text`, if there is text.
+    /// Starts the background text search for `filter.text`, if there is text. The last results
+    /// stay on screen meanwhile when they are for text the new one extends or shortens (a key
+    /// typed or deleted), so the list narrows as the user types instead of flashing every log.
     fn start_search(&mut self) -> Vec<Effect> {
         self.search_generation += 1;
-        self.text_matches = None;
-        self.search = TextSearch::new(&self.filter.text);
+        let text = self.filter.text.to_lowercase();
+        let related = |query: &str| {
+            let query = query.to_lowercase();
+            text.contains(&query) || query.contains(&text)
+        };
+        if self.text_matches.as_ref().is_some_and(|last| text.is_empty() || !related(&last.query)) {
+            self.text_matches = None;
+        }
+        self.search = TextSearch::new(&self.filter.text).map(|search| search.with_times(self.time));
         if self.filter.text.is_empty() || self.data.is_none() {
             self.searching = false;
             return Vec::new();
         }
         self.searching = true;
-        vec![Effect::Search { generation: self.search_generation, query: self.filter.text.clone() }]
+        vec![Effect::Search { generation: self.search_generation, query: self.filter.text.clone(), time: self.time }]
+    }
+
+    /// Makes `text` the text filter, as it is typed: the search restarts, the list follows, and
+    /// the detail marks the new matches without being rebuilt.
+    fn set_search_text(&mut self, text: String) -> Vec<Effect> {
+        if text == self.filter.text {
+            return Vec::new();
+        }
+        self.filter.text = text;
+        let mut effects = self.start_search();
+        let shown_doc = self.detail.as_ref().map(|detail| detail.doc.id);
+        effects.extend(self.refilter());
+        // A detail built anew for another log has its matches already.
+        if let Some(detail) = self.detail.as_mut().filter(|detail| Some(detail.doc.id) == shown_doc) {
+            detail.find_matches(self.search.as_ref());
+        }
+        effects
     }
 
     /// Recomputes the shown logs after a filter change, keeping the selection on the same log
@@ -470,14 +511,22 @@ impl State {
     fn refilter(&mut self) -> Vec<Effect> {
         let Some(data) = self.data.clone() else { return Vec::new() };
         let logs = &data.logs.logs;
-        let text_pending = !self.filter.text.is_empty() && self.text_matches.is_none();
-        self.shown = (0..logs.len())
-            .filter(|&i| {
-                self.filter.admits_fields(&logs[i])
-                    && (text_pending || self.text_matches.as_ref().is_none_or(|m| m.get(i).copied().unwrap_or(false)))
-            })
-            .collect();
+        // A log the last search did not see (it arrived since) shows until the running one says.
+        let text_found = |i: usize| match &self.text_matches {
+            _ if self.filter.text.is_empty() => true,
+            Some(last) => last.found.get(i).copied().unwrap_or(self.searching),
+            None => true,
+        };
+        self.shown = (0..logs.len()).filter(|&i| self.filter.admits_fields(&logs[i]) && text_found(i)).collect();
         self.summary = Summary::of(logs, &self.shown);
+        let widest_possible = self
+            .types
+            .iter()
+            .filter(|t| self.filter.types.is_empty() || self.filter.types.contains(&t.name))
+            .map(|t| columns::drawn_width(&t.name))
+            .max()
+            .unwrap_or(usize::MAX);
+        self.type_width = columns::type_width(logs, &self.shown, widest_possible);
         let keep = self.selected.filter(|s| self.shown.binary_search(s).is_ok());
         let next = self.selected.and_then(|s| {
             let row = self.shown.partition_point(|&i| i < s);
@@ -606,6 +655,10 @@ impl State {
                     self.keep_selection_visible();
                 } else if self.focus == Focus::Detail {
                     self.focus = Focus::List;
+                } else if !self.filter.text.is_empty() {
+                    // As in k9s and lazygit: Esc drops the text filter; the others stay (c clears them).
+                    self.status = None;
+                    return self.set_search_text(String::new());
                 } else {
                     self.status = None;
                 }
@@ -633,21 +686,12 @@ impl State {
                 self.refilter()
             }
             Action::Search => {
-                self.popup = Popup::Search { input: self.filter.text.clone() };
+                let text = self.filter.text.clone();
+                self.popup = Popup::Search { input: text.clone(), previous: text };
                 Vec::new()
             }
-            Action::NextMatch | Action::PrevMatch => {
-                let forward = action == Action::NextMatch;
-                match self.detail.as_mut().map(|d| d.jump_to_match(forward)) {
-                    Some(Some((at, of))) => {
-                        self.status = Some(StatusLine { text: format!("match {at} of {of}"), ok: true });
-                    }
-                    _ => {
-                        self.status = Some(StatusLine { text: "no matches in this tab".to_owned(), ok: false });
-                    }
-                }
-                Vec::new()
-            }
+            Action::NextMatch => self.step_match(true),
+            Action::PrevMatch => self.step_match(false),
             Action::ClearFilters => {
                 let had_text = !self.filter.text.is_empty();
                 self.filter = Filter::default();
@@ -659,7 +703,8 @@ impl State {
             Action::Refresh => self.refetch(),
             Action::ToggleTime => {
                 self.time = self.time.toggled();
-                Vec::new()
+                // The search reads times as the list shows them.
+                if self.filter.text.is_empty() { Vec::new() } else { self.start_search() }
             }
             Action::Help => {
                 self.popup = Popup::Help { scroll: 0 };

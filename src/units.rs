@@ -1,6 +1,8 @@
 //! How amounts read on screen and in messages: sizes (`812 B`, `14.2 KB`, `1.5 MB`) and
 //! durations (`87 ms`, `2.1 s`).
 
+use std::fmt::Write as _;
+
 /// `812 B`, `14.2 KB`, `1.5 MB`.
 #[must_use]
 pub fn size(bytes: usize) -> String {
@@ -18,11 +20,18 @@ pub fn size(bytes: usize) -> String {
 /// `87 ms`, `2.1 s`.
 #[must_use]
 pub fn millis(ms: u64) -> String {
+    let mut out = String::new();
+    write_millis(&mut out, ms);
+    out
+}
+
+/// [`millis`] appended to `out`, for the text search, which words every log's time.
+pub fn write_millis(out: &mut String, ms: u64) {
     if ms < 1000 {
-        format!("{ms} ms")
+        let _ = write!(out, "{ms} ms");
     } else {
         #[expect(clippy::cast_precision_loss, reason = "shown to one decimal")]
         let secs = ms as f64 / 1000.0;
-        format!("{secs:.1} s")
+        let _ = write!(out, "{secs:.1} s");
     }
 }

@@ -48,6 +48,28 @@ async fn the_type_filter_and_search_narrow_the_list() {
 }
 
 #[tokio::test]
+async fn the_list_narrows_as_a_search_is_typed_and_esc_clears_it() {
+    let mut app = screen::start(Loader::Demo, Filter::default(), 120, 40);
+    app.wait_for_text("Delivery ").await;
+    app.press("/timeo");
+    let typed =
+        app.wait_for("the timeout alone", |s| s.contains("Delivery 48241") && !s.contains("call_started")).await;
+    assert!(typed.contains("/timeo▏"), "the line is still open:\n{typed}");
+    app.press("ut\n");
+    app.wait_for("the line closed", |s| !s.contains("/timeout▏") && s.contains("/\"timeout\"")).await;
+    app.press("n");
+    app.wait_for_text("log 48241 matches in its summary").await;
+    app.press("\u{1b}");
+    let cleared = app.wait_for("every log again", |s| s.contains("33 deliveries") && !s.contains("/\"timeout\"")).await;
+    assert!(
+        cleared.contains("Delivery 48241") && cleared.contains("30/33"),
+        "the selection stayed on its log:\n{cleared}"
+    );
+    app.press("q");
+    app.finished().await.unwrap();
+}
+
+#[tokio::test]
 async fn a_broken_log_is_reported_and_the_others_still_show() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("call.json");

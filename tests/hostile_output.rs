@@ -147,9 +147,9 @@ fn settle(state: &mut State, effects: Vec<Effect>) {
                 );
                 msgs
             }
-            Effect::Search { generation, query } => {
+            Effect::Search { generation, query, time } => {
                 let set = state.logs().expect("loaded");
-                let search = TextSearch::new(&query).expect("a query");
+                let search = TextSearch::new(&query).expect("a query").with_times(time);
                 let matches = set.logs.iter().map(|log| search.matches(log)).collect();
                 vec![Msg::Searched { generation, matches: Arc::new(matches) }]
             }

@@ -3,11 +3,11 @@
 #[path = "support/keys.rs"]
 mod keys;
 
-use hookscope::action::{LoadFailure, Msg};
+use hookscope::action::{Effect, LoadFailure, Msg};
 use hookscope::api::RetryWait;
 use hookscope::case_file::{DEMO_CALL, parse_document};
 use hookscope::cli::Theme as ThemeName;
-use hookscope::filter::Filter;
+use hookscope::filter::{Filter, TextSearch};
 use hookscope::keymap::Keymap;
 use hookscope::state::State;
 use hookscope::ui::{self, theme::Theme};
@@ -43,10 +43,25 @@ fn demo(width: u16, height: u16) -> State {
     loaded_from(DEMO_CALL, width, height)
 }
 
+/// Types `keys`, running each text search they start as the app would in the background.
 fn press(state: &mut State, keys: &str) {
     for c in keys.chars() {
-        state.update(Msg::Key(keys::key_event(c)));
+        let mut effects = state.update(Msg::Key(keys::key_event(c)));
+        while let Some(Effect::Search { generation, query, time }) =
+            effects.iter().find(|e| matches!(e, Effect::Search { .. })).cloned()
+        {
+            let search = TextSearch::new(&query).unwrap().with_times(time);
+            let matches = state.logs().unwrap().logs.iter().map(|log| search.matches(log)).collect();
+            effects = state.update(Msg::Searched { generation, matches: std::sync::Arc::new(matches) });
+        }
     }
+}
+
+/// Where the list's header row writes `title`, in columns.
+fn column_of(state: &State, title: &str) -> usize {
+    let screen = screen(state);
+    let header = screen.lines().nth(usize::from(state.areas().list_rows.y) - 1).unwrap();
+    header.chars().collect::<String>().find(title).map(|byte| header[..byte].chars().count()).unwrap()
 }
 
 fn draw(state: &State) -> Terminal<TestBackend> {
@@ -91,7 +106,7 @@ screens! {
     empty_call: |w, h| loaded_from("[]", w, h);
     demo_call: demo;
     opened_by_sid: |w, h| load(labelled(&format!("call {DEMO_SID}"), w, h), DEMO_CALL);
-    nothing_matches: |w, h| { let mut s = demo(w, h); s.filter.text = "zebra".into(); press(&mut s, "/zebra\n"); s.update(Msg::Searched { generation: 1, matches: std::sync::Arc::new(vec![false; 40]) }); s };
+    nothing_matches: |w, h| { let mut s = demo(w, h); press(&mut s, "/zebra\n"); s };
     failed_only: |w, h| { let mut s = demo(w, h); press(&mut s, "f"); s };
     response_tab: |w, h| { let mut s = demo(w, h); press(&mut s, "fjb"); s };
     zoomed_detail: |w, h| { let mut s = demo(w, h); press(&mut s, "\n"); s };
@@ -101,6 +116,9 @@ screens! {
     help: |w, h| { let mut s = demo(w, h); press(&mut s, "?"); s };
     help_scrolled_to_the_popups: |w, h| { let mut s = demo(w, h); press(&mut s, &format!("?{}", "j".repeat(37))); s };
     search_line: |w, h| { let mut s = demo(w, h); press(&mut s, "/refu"); s };
+    search_typed_finds_what_the_list_shows: |w, h| { let mut s = demo(w, h); press(&mut s, "/timeout"); s };
+    search_for_a_status_reason: |w, h| { let mut s = demo(w, h); press(&mut s, "/bad gateway\n"); s };
+    scrolled_to_the_end: |w, h| { let mut s = demo(w, h); press(&mut s, "G"); s };
     scrolled_sideways: |w, h| { let mut s = demo(w, h); press(&mut s, "fj\na>"); s };
     unicode_escapes_shown_as_characters: |w, h| loaded_from(ESCAPED, w, h);
     unicode_escapes_kept_as_sent: |w, h| { let mut s = loaded_from(ESCAPED, w, h); press(&mut s, "\na"); s };
@@ -217,4 +235,16 @@ fn hints_name_the_keys_as_the_config_file_bound_them() {
     let screen = screen(&state);
     assert!(screen.contains("F5 try again  x quit"), "the error panel:\n{screen}");
     assert!(screen.trim_end().ends_with("? help  x quit"), "the footer:\n{screen}");
+}
+
+#[test]
+fn columns_stay_put_while_the_list_scrolls() {
+    for (width, height) in [(120, 40), (80, 24)] {
+        let mut state = demo(width, height);
+        let before = column_of(&state, "status");
+        press(&mut state, "G");
+        assert_eq!(column_of(&state, "status"), before, "{width}x{height}: the type column kept its width");
+        press(&mut state, "3");
+        assert!(column_of(&state, "status") < before, "{width}x{height}: a narrower filter, a narrower column");
+    }
 }

@@ -35,12 +35,12 @@ fn browse() -> KeyTable<A> {
         bind(&[p(K::PageUp), Key::ctrl('u')], A::PageUp, "page up", None),
         bind(&[p(K::Tab)], A::SwitchFocus, "switch focus list ↔ detail", Some("focus")),
         bind(&[p(K::Enter)], A::Zoom, "detail full-screen", Some("open")),
-        bind(&[p(K::Esc)], A::Back, "back / close", None),
+        bind(&[p(K::Esc)], A::Back, "back / close, then clear the search", None),
         bind(&[c('t')], A::TypePicker, "pick webhook types", Some("types")),
         bind(&[c('f')], A::CycleStatus, "status: all → failed → succeeded", Some("failed")),
-        bind(&[c('/')], A::Search, "search text", Some("search")),
-        bind(&[c('n')], A::NextMatch, "next match in the detail", None),
-        bind(&[c('N')], A::PrevMatch, "previous match in the detail", None),
+        bind(&[c('/')], A::Search, "search text (the list follows as you type)", Some("search")),
+        bind(&[c('n')], A::NextMatch, "next match, on into the next log", None),
+        bind(&[c('N')], A::PrevMatch, "previous match, back into the previous log", None),
         bind(&[c('c')], A::ClearFilters, "clear every filter", None),
         bind(&[c('p')], A::ShowPayload, "show the request payload", Some("payload")),
         bind(&[c('b')], A::ShowResponse, "show the response body", Some("response")),
@@ -97,8 +97,8 @@ fn types() -> KeyTable<P> {
 
 fn search() -> KeyTable<S> {
     let bindings = vec![
-        bind(&[p(K::Enter)], S::Apply, "search for the text", Some("apply")),
-        bind(&[p(K::Esc)], S::Cancel, "close without changing the search", Some("cancel")),
+        bind(&[p(K::Enter)], S::Apply, "keep the search, close the line", Some("done")),
+        bind(&[p(K::Esc)], S::Cancel, "put back the search from before", Some("cancel")),
         bind(&[Key::ctrl('u')], S::Clear, "clear the line", Some("clear")),
         bind(&[p(K::Backspace)], S::DeleteChar, "delete the last character", None),
     ];

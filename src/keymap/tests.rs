@@ -125,7 +125,7 @@ fn the_footer_shows_each_modes_hints_with_shared_words_joined() {
     assert_eq!(hints(Mode::Browse)[0], "j/k move");
     assert_eq!(hints(Mode::Browse).last().unwrap(), "q quit");
     assert_eq!(hints(Mode::Types), ["j/k move", "Space toggle", "a all", "Enter apply", "Esc cancel"]);
-    assert_eq!(hints(Mode::Search), ["Enter apply", "Esc cancel", "Ctrl-u clear"]);
+    assert_eq!(hints(Mode::Search), ["Enter done", "Esc cancel", "Ctrl-u clear"]);
     assert_eq!(hints(Mode::Copy), ["p/r/e/c/m/u copy", "Esc close"]);
     assert_eq!(hints(Mode::Help), ["j/k scroll", "any key close"]);
     let rebound = Keymap::with_overrides(&overrides(&[("down", "s"), ("quit", "x")])).unwrap();

@@ -1,7 +1,45 @@
 //! Delivery timestamps. The docs show `…Z`; the server stores naive UTC and serialises it with no
 //! suffix (`2025-08-24T19:22:04.123456`). Both mean UTC.
 
+use std::fmt::Write as _;
+
 use jiff::{Timestamp, civil::DateTime, tz::TimeZone};
+
+/// How long `YYYY-MM-DD HH:MM:SS.mmm` is, and where its clock starts.
+const DATE_TIME_LEN: usize = 23;
+const CLOCK_START: usize = 11;
+
+/// `YYYY-MM-DD HH:MM:SS.mmm` in `zone`, appended to `out`: the detail's time, whose end is the
+/// list's clock. Written digit by digit, because the text search writes one for every log.
+pub fn write_date_time(out: &mut String, ts: Timestamp, zone: &TimeZone) {
+    let at = zone.to_datetime(ts);
+    let year = at.year();
+    if (0..=9999).contains(&year) {
+        push_digits(out, year.unsigned_abs().into(), 4);
+    } else {
+        let _ = write!(out, "{year:04}");
+    }
+    let fields = [
+        ('-', at.month().unsigned_abs().into(), 2),
+        ('-', at.day().unsigned_abs().into(), 2),
+        (' ', at.hour().unsigned_abs().into(), 2),
+        (':', at.minute().unsigned_abs().into(), 2),
+        (':', at.second().unsigned_abs().into(), 2),
+        ('.', at.subsec_nanosecond().unsigned_abs() / 1_000_000, 3),
+    ];
+    for (separator, value, width) in fields {
+        out.push(separator);
+        push_digits(out, value, width);
+    }
+}
+
+/// `value`'s last `width` decimal digits, zero-padded.
+fn push_digits(out: &mut String, value: u32, width: u32) {
+    for place in (0..width).rev() {
+        let digit = value / 10u32.pow(place) % 10;
+        out.push(char::from(b'0' + u8::try_from(digit).unwrap_or(0)));
+    }
+}
 
 /// Parses an `attempted_at` value: RFC 3339 with `Z` or an offset, or a naive date-time (UTC).
 #[must_use]
@@ -38,7 +76,9 @@ impl TimeDisplay {
         }
     }
 
-    fn zone(self) -> TimeZone {
+    /// The zone times are shown in, for [`write_date_time`].
+    #[must_use]
+    pub fn zone(self) -> TimeZone {
         match self {
             Self::Utc => TimeZone::UTC,
             Self::Local => TimeZone::system(),
@@ -48,16 +88,24 @@ impl TimeDisplay {
     /// `HH:MM:SS.mmm`, for list rows.
     #[must_use]
     pub fn clock(self, ts: Timestamp) -> String {
-        ts.to_zoned_datetime(self.zone()).strftime("%H:%M:%S%.3f").to_string()
+        let mut out = String::with_capacity(DATE_TIME_LEN);
+        write_date_time(&mut out, ts, &self.zone());
+        out.split_off(CLOCK_START)
     }
 
     /// Date, time with milliseconds, and zone, for the detail pane and reports.
     #[must_use]
     pub fn full(self, ts: Timestamp) -> String {
+        let zone = self.zone();
+        let mut out = String::with_capacity(DATE_TIME_LEN + 16);
+        write_date_time(&mut out, ts, &zone);
         match self {
-            Self::Utc => ts.to_zoned_datetime(TimeZone::UTC).strftime("%Y-%m-%d %H:%M:%S%.3f UTC").to_string(),
-            Self::Local => ts.to_zoned_datetime(self.zone()).strftime("%Y-%m-%d %H:%M:%S%.3f %Z (%:z)").to_string(),
+            Self::Utc => out.push_str(" UTC"),
+            Self::Local => {
+                let _ = write!(out, "{}", ts.to_zoned_datetime(zone).strftime(" %Z (%:z)"));
+            }
         }
+        out
     }
 
     /// A short label for the header: `UTC` or the local zone's abbreviation.
@@ -99,6 +147,15 @@ mod tests {
         assert_eq!(naive, zulu);
         assert_eq!(naive, offset);
         assert_eq!(parse_timestamp("yesterday"), None);
+    }
+
+    #[test]
+    fn times_read_as_the_list_and_the_detail_show_them() {
+        let at = parse_timestamp("2025-08-24T19:22:04.123456Z").unwrap();
+        assert_eq!(TimeDisplay::Utc.clock(at), "19:22:04.123");
+        assert_eq!(TimeDisplay::Utc.full(at), "2025-08-24 19:22:04.123 UTC");
+        let early = parse_timestamp("0987-01-02T03:04:05Z").unwrap();
+        assert_eq!(TimeDisplay::Utc.full(early), "0987-01-02 03:04:05.000 UTC");
     }
 
     #[test]

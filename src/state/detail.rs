@@ -123,16 +123,35 @@ impl Detail {
         call_error: Option<&str>,
     ) -> Self {
         let doc = build_doc(set, index, tab, id, call_error);
-        let match_lines = search.map_or_else(Vec::new, |search| {
-            doc.lines
+        let mut detail = Self {
+            log: index,
+            tab,
+            doc,
+            scroll: 0,
+            hscroll: 0,
+            widest: None,
+            match_lines: Vec::new(),
+            current_match: None,
+        };
+        detail.find_matches(search);
+        detail
+    }
+
+    /// Marks the lines `search` matches (none without one), and scrolls to the first of them.
+    pub fn find_matches(&mut self, search: Option<&TextSearch>) {
+        self.match_lines = search.map_or_else(Vec::new, |search| {
+            self.doc
+                .lines
                 .iter()
                 .enumerate()
                 .filter(|(_, line)| search.find_in(line).next().is_some())
                 .map(|(i, _)| i)
                 .collect()
         });
-        let scroll = match_lines.first().copied().unwrap_or(0).saturating_sub(2);
-        Self { log: index, tab, doc, scroll, hscroll: 0, widest: None, match_lines, current_match: None }
+        self.current_match = None;
+        if let Some(&first) = self.match_lines.first() {
+            self.scroll = first.saturating_sub(2);
+        }
     }
 
     /// Scrolls by `delta` lines, no further than the last lines fill a pane `page` rows high:
@@ -185,21 +204,30 @@ impl Detail {
         self.widest_shown(page).saturating_sub(self.hscroll + width)
     }
 
-    /// Moves to the next (or previous) match, wrapping; returns (1-based position, count).
-    pub fn jump_to_match(&mut self, forward: bool) -> Option<(usize, usize)> {
+    /// Moves to the next (or previous) match of this document; `None` past its last (or before
+    /// its first), where `n` goes on in another tab or log. Returns (1-based position, count).
+    pub fn step_match(&mut self, forward: bool) -> Option<(usize, usize)> {
+        let count = self.match_lines.len();
+        let next = match (self.current_match, forward) {
+            (None, true) => self.match_lines.iter().position(|&line| line >= self.scroll)?,
+            (None, false) => self.match_lines.iter().rposition(|&line| line < self.scroll)?,
+            (Some(i), true) => Some(i + 1).filter(|&next| next < count)?,
+            (Some(i), false) => i.checked_sub(1)?,
+        };
+        Some(self.show_match(next))
+    }
+
+    /// Scrolls to match `index` (the last one if there are fewer) and makes it the current one.
+    /// Returns (1-based position, count), `(0, 0)` without matches.
+    pub fn show_match(&mut self, index: usize) -> (usize, usize) {
         let count = self.match_lines.len();
         if count == 0 {
-            return None;
+            return (0, 0);
         }
-        let next = match (self.current_match, forward) {
-            (None, true) => self.match_lines.iter().position(|&line| line >= self.scroll).unwrap_or(0),
-            (None, false) => self.match_lines.iter().rposition(|&line| line < self.scroll).unwrap_or(count - 1),
-            (Some(i), true) => (i + 1) % count,
-            (Some(i), false) => (i + count - 1) % count,
-        };
-        self.current_match = Some(next);
-        self.scroll = self.match_lines[next].saturating_sub(2);
-        Some((next + 1, count))
+        let index = index.min(count - 1);
+        self.current_match = Some(index);
+        self.scroll = self.match_lines[index].saturating_sub(2);
+        (index + 1, count)
     }
 }
 

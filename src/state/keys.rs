@@ -19,7 +19,7 @@ impl State {
         }
         match std::mem::take(&mut self.popup) {
             Popup::None => self.browse_key(key),
-            Popup::Search { input } => self.search_key(key, input),
+            Popup::Search { input, previous } => self.search_key(key, input, previous),
             Popup::Types { cursor, chosen } => self.picker_key(key, cursor, chosen),
             Popup::Help { scroll } => {
                 let Some(action) = self.keymap.help.action_for(&key).filter(|&action| action != HelpAction::Close)
@@ -55,20 +55,12 @@ impl State {
         self.perform(action)
     }
 
-    /// The search line's command keys, and any other character typed into it.
-    fn search_key(&mut self, key: KeyEvent, mut input: String) -> Vec<Effect> {
+    /// The search line's command keys, and any other character typed into it. The text filter
+    /// follows the line as it changes; Enter keeps it, Esc puts back the one from before.
+    fn search_key(&mut self, key: KeyEvent, mut input: String, previous: String) -> Vec<Effect> {
         match self.keymap.search.action_for(&key) {
-            Some(SearchAction::Cancel) => return Vec::new(),
-            Some(SearchAction::Apply) => {
-                if input == self.filter.text {
-                    return Vec::new();
-                }
-                self.filter.text = input;
-                let mut effects = self.start_search();
-                effects.extend(self.refilter());
-                effects.extend(self.rebuild_detail());
-                return effects;
-            }
+            Some(SearchAction::Cancel) => return self.set_search_text(previous),
+            Some(SearchAction::Apply) => return Vec::new(),
             Some(SearchAction::DeleteChar) => _ = input.pop(),
             Some(SearchAction::Clear) => input.clear(),
             None => match key.code {
@@ -76,8 +68,9 @@ impl State {
                 _ => {}
             },
         }
-        self.popup = Popup::Search { input };
-        Vec::new()
+        let effects = self.set_search_text(input.clone());
+        self.popup = Popup::Search { input, previous };
+        effects
     }
 
     fn picker_key(&mut self, key: KeyEvent, cursor: usize, mut chosen: BTreeSet<String>) -> Vec<Effect> {

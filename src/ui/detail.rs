@@ -181,15 +181,17 @@ fn wrap(line: Line<'_>, width: usize) -> Vec<Line<'static>> {
     rows
 }
 
-/// Why a status counts as it does: Burki calls only 200, 201 and 202 a success.
+/// The status with its reason, and why it counts as it does: Burki calls only 200, 201 and 202
+/// a success. The text search finds the reason (`internal server error`) too.
 fn explain_status(code: u16, success: bool) -> String {
+    let label = Ending::Status(code).status_label().unwrap_or_default();
     match code {
-        _ if success => "the receiver accepted it".to_owned(),
-        204 => "204 No Content counts as a failure: Burki wants 200, 201 or 202".to_owned(),
-        300..=399 => format!("{code}: redirects are not followed; the receiver moved (b shows where)"),
-        400..=499 => format!("{code}: the receiver refused it (b shows its answer)"),
-        500..=599 => format!("{code}: the receiver failed (b shows its answer)"),
-        _ => format!("{code} is not 200, 201 or 202, so it counts as a failure"),
+        _ if success => format!("{label}: the receiver accepted it"),
+        204 => format!("{label} counts as a failure: Burki wants 200, 201 or 202"),
+        300..=399 => format!("{label}: not followed; the receiver moved (b shows where)"),
+        400..=499 => format!("{label}: the receiver refused it (b shows its answer)"),
+        500..=599 => format!("{label}: the receiver failed (b shows its answer)"),
+        _ => format!("{label} is not 200, 201 or 202, so it counts as a failure"),
     }
 }
 

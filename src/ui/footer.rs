@@ -13,7 +13,7 @@ use crate::state::{Popup, State};
 pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let [status_area, hints_area] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
     let status = match (&state.popup, &state.status) {
-        (Popup::Search { input }, _) => Line::from(vec![
+        (Popup::Search { input, .. }, _) => Line::from(vec![
             Span::styled("/", theme.key),
             Span::raw(sanitize::short(input).into_owned()),
             Span::styled("▏", theme.accent),

@@ -27,7 +27,6 @@ pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Th
     let row_count = usize::from(areas.list_rows.height);
     let first = state.list_scroll.min(state.shown.len());
     let window = &state.shown[first..(first + row_count).min(state.shown.len())];
-    let type_width = window.iter().map(|&i| set.logs[i].webhook_type.chars().count()).max().unwrap_or(4).clamp(4, 22);
     let selected = state.selected;
     let fresh = state.fresh.as_ref();
     let rows = window.iter().map(|&index| {
@@ -54,8 +53,8 @@ pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Th
     let header = Row::new(["time", "type", "status", "", "took", "retry", "host"]).style(theme.dim);
     let widths = [
         Constraint::Length(12),
-        #[expect(clippy::cast_possible_truncation, reason = "clamped to 22 above")]
-        Constraint::Length(type_width as u16),
+        // Measured over every shown row when the filter changed, so scrolling never moves columns.
+        Constraint::Length(state.type_width),
         Constraint::Length(11),
         Constraint::Length(2),
         Constraint::Length(8),

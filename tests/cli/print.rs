@@ -245,6 +245,27 @@ fn nothing_matched_is_said(#[case] filters: &[&str], #[case] code: i32, #[case] 
     }
 }
 
+/// `--grep` finds what the table and the explorer show, not only the fields as sent: the
+/// README's own `--grep timeout`, a status's reason, a time as the table writes it.
+#[rstest]
+#[case::timeout("timeout", &[2])]
+#[case::no_response("no response", &[2, 3])]
+#[case::status_reason("Internal Server Error", &[1])]
+#[case::time_as_the_table_writes_it("2025-08-24 19:22:05", &[2])]
+fn grep_finds_what_is_shown(#[case] text: &str, #[case] expected: &[i64]) {
+    const SHOWN: &str = r#"[
+{"id": 1, "webhook_url": "https://h.example/a", "webhook_type": "tool_call", "response_status_code": 500, "response_body": "oops", "attempted_at": "2025-08-24T19:22:04Z", "success": false},
+{"id": 2, "webhook_url": "https://h.example/a", "webhook_type": "tool_call", "response_status_code": null, "error_message": "", "response_time_ms": 30004, "attempted_at": "2025-08-24T19:22:05Z", "success": false},
+{"id": 3, "webhook_url": "https://h.example/a", "webhook_type": "tool_call", "response_status_code": null, "error_message": "Connection refused", "attempted_at": "2025-08-24T19:22:06Z", "success": false}
+]"#;
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "logs.json", SHOWN);
+    let table = hookscope(["--file", path.to_str().unwrap(), "--print", "table"]).run();
+    assert!(table.quiet_success().contains("timeout"), "the table lists a timeout:\n{table:?}");
+    let run = hookscope(["--file", path.to_str().unwrap(), "--grep", text, "--print", "json"]).run();
+    assert_eq!(ids(run.quiet_success()), expected, "{run:?}");
+}
+
 /// A big call is decoded while it is read and only what is printed is kept (`model/stream.rs`):
 /// the output and the warnings are those of the call decoded whole, from a file and from a pipe.
 #[rstest]
