@@ -89,6 +89,7 @@ screens! {
     help_scrolled_to_the_popups: |w, h| { let mut s = demo(w, h); press(&mut s, &format!("?{}", "j".repeat(37))); s };
     search_line: |w, h| { let mut s = demo(w, h); press(&mut s, "/refu"); s };
     scrolled_sideways: |w, h| { let mut s = demo(w, h); press(&mut s, "fj\na>"); s };
+    long_summary_beside_the_time_zone: |w, h| { let mut s = demo(w, h); press(&mut s, "12fR"); s };
 }
 
 #[test]

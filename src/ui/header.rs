@@ -72,9 +72,17 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
             second.push(Span::styled(filter_summary(state), theme.accent));
         }
     }
-    frame.render_widget(Paragraph::new(vec![Line::from(first), Line::from(second)]), area);
-    // Times and redaction at the right of the second line, over whatever is under them.
+    // Times and redaction at the right of the second line; the summary stops a column before
+    // them rather than running underneath.
     let width = u16::try_from(flags.width()).unwrap_or(area.width).min(area.width);
+    frame.render_widget(Paragraph::new(Line::from(first)), Rect { height: area.height.min(1), ..area });
+    let summary = Rect {
+        y: area.y + 1,
+        width: area.width.saturating_sub(width + 1),
+        height: 1.min(area.height.saturating_sub(1)),
+        ..area
+    };
+    frame.render_widget(Paragraph::new(Line::from(second)), summary);
     let corner = Rect {
         x: area.right().saturating_sub(width),
         y: area.y + 1,
