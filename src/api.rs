@@ -292,8 +292,9 @@ fn unsendable_sid(sid: &str) -> Option<&'static str> {
     if sid == "." || sid == ".." {
         // URL parsers resolve `.` and `..` segments, encoded or not.
         Some("a path segment that means the directory itself or its parent")
-    } else if sid.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        Some("it holds white space or a control character")
+    } else if sid.chars().any(char::is_control) {
+        // Encodable, but no SID holds one: a paste that went wrong.
+        Some("it holds a control character")
     } else if sid.len() > MAX_SID_BYTES {
         Some("it is too long for a URL")
     } else {

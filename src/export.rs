@@ -23,6 +23,7 @@ pub use curl::curl_command;
 pub use json::{json_array, ndjson, payload_pretty, write_json_array, write_ndjson};
 pub use markdown::{REPORT_LIMIT, markdown_call_report, markdown_report};
 pub use table::{TableRows, table};
+pub(crate) use table::cut as cut_to_width;
 
 #[cfg(test)]
 mod tests;

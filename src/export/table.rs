@@ -152,7 +152,7 @@ fn push_line(
 }
 
 /// The text cut to `width` display columns, ending in `…` when anything was cut.
-fn cut(text: &str, width: usize) -> String {
+pub(crate) fn cut(text: &str, width: usize) -> String {
     if text.width() <= width {
         return text.to_owned();
     }

@@ -82,7 +82,7 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
         height: 1.min(area.height.saturating_sub(1)),
         ..area
     };
-    frame.render_widget(Paragraph::new(Line::from(second)), summary);
+    frame.render_widget(Paragraph::new(Line::from(fit(second, usize::from(summary.width)))), summary);
     let corner = Rect {
         x: area.right().saturating_sub(width),
         y: area.y + 1,
@@ -90,6 +90,23 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
         height: 1.min(area.height.saturating_sub(1)),
     };
     frame.render_widget(Paragraph::new(flags), corner);
+}
+
+/// The spans cut to `width` columns, the one cut ending in `…`, so a cut reads as one.
+fn fit(spans: Vec<Span<'static>>, width: usize) -> Vec<Span<'static>> {
+    let mut left = width;
+    let mut fitted = Vec::with_capacity(spans.len());
+    for span in spans {
+        let span_width = span.width();
+        if span_width <= left {
+            left -= span_width;
+            fitted.push(span);
+        } else {
+            fitted.push(Span::styled(crate::export::cut_to_width(&span.content, left), span.style));
+            break;
+        }
+    }
+    fitted
 }
 
 /// `receiving 3.2 of 13.5 MB (24%) · 2.1 MB/s · 1.5 s` while the rows of the first load arrive.

@@ -138,8 +138,8 @@ async fn a_sid_lookup_without_an_integer_id_is_an_error() {
 #[rstest::rstest]
 #[case::parent("..", "\"..\" cannot be sent as a call id or SID (a path segment")]
 #[case::dot(".", "\".\" cannot be sent as a call id or SID (a path segment")]
-#[case::space("CA1 CA2", "\"CA1 CA2\" cannot be sent as a call id or SID (it holds white space")]
-#[case::newline("CA1\nx", "\"CA1␊x\" cannot be sent as a call id or SID (it holds white space")]
+#[case::newline("CA1\nx", "\"CA1␊x\" cannot be sent as a call id or SID (it holds a control character")]
+#[case::escape("CA1\u{1b}[2J", "\"CA1␛[2J\" cannot be sent as a call id or SID (it holds a control character")]
 #[case::huge(&"C".repeat(5000), "… (5000 characters)\" cannot be sent as a call id or SID (it is too long")]
 #[tokio::test]
 async fn an_unsendable_sid_is_refused_without_a_request(#[case] sid: &str, #[case] says: &str) {

@@ -101,7 +101,7 @@ async fn fail_against(script: Vec<Reply>, args: &[&str]) -> (crate::Run, usize) 
 )]
 #[case::text_echoing_the_key_escaped(
     vec![Reply::new(200, "OK").body(format!("token: {}", KEY.replace('_', "%5F")))],
-    &[], 10, 1, &["got token: burki_live_S…: is the base URL right?"]
+    &[], 10, 1, &["starting \"token: burki_live_S…\": is the base URL right?"]
 )]
 #[case::route_missing(
     vec![Reply::json(404, "Not Found", r#"{"detail":"Not Found"}"#)],
@@ -314,7 +314,7 @@ fn a_key_in_the_wrong_setting_is_not_quoted(#[case] contents: &str, #[case] says
 /// A call id no URL can carry is refused before any request, without blaming the server.
 #[rstest]
 #[case::parent("..")]
-#[case::space("CA1 CA2")]
+#[case::a_control_character("CA1\u{7}CA2")]
 #[tokio::test]
 async fn an_unsendable_call_id_is_exit_6_without_a_request(#[case] call: &str) {
     let server = TestServer::start(vec![]).await;
