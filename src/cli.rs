@@ -230,8 +230,9 @@ pub fn load_config(explicit: Option<&Path>) -> Result<(ConfigFile, Option<PathBu
         }
         Err(err) => return Err(ConfigError(format!("cannot read config file {}: {err}", path.display()))),
     };
-    let config: ConfigFile = toml::from_str(&text)
-        .map_err(|err| ConfigError(format!("config file {} is not valid: {}", path.display(), toml_problem(&text, &err))))?;
+    let config: ConfigFile = toml::from_str(&text).map_err(|err| {
+        ConfigError(format!("config file {} is not valid: {}", path.display(), toml_problem(&text, &err)))
+    })?;
     let mut warnings = Vec::new();
     if config.api_key.is_some() && readable_by_others(&path) {
         warnings.push(format!(
@@ -262,33 +263,36 @@ fn toml_problem(text: &str, err: &toml::de::Error) -> String {
 }
 
 /// `invalid type: string "…", expected a number` as `invalid type: a string, expected a number`,
-/// and a setting name the file made up (`unknown field `…``) cut to the 12 characters a key
-/// may show.
+/// and a name in backticks that is not a setting (an unknown field or variant) cut to the 12
+/// characters a key may show.
 fn unquoted_values(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     let mut rest = message;
     while let Some(open) = rest.find(['"', '`']) {
         let quote = rest[open..].chars().next().unwrap_or('"');
-        let Some(len) = rest[open + 1..].find(quote) else { break };
+        let Some(len) = rest[open + 1..].find(quote) else {
+            // An unclosed quote: nothing after it is shown.
+            out.push_str(&rest[..open]);
+            rest = "";
+            break;
+        };
         let inner = &rest[open + 1..open + 1 + len];
         let before = &rest[..open];
         if quote == '"' {
-            match before.strip_suffix("string ") {
-                Some(kept) => {
-                    out.push_str(kept);
-                    out.push_str("a string");
-                }
-                None => {
-                    out.push_str(before);
-                    out.push_str("a value");
-                }
+            if let Some(kept) = before.strip_suffix("string ") {
+                out.push_str(kept);
+                out.push_str("a string");
+            } else {
+                out.push_str(before);
+                out.push_str("a value");
             }
         } else {
             out.push_str(before);
-            let shown: String = inner.chars().take(12).collect();
-            let cut = if CONFIG_FIELDS.contains(&inner) || shown.len() == inner.len() { "" } else { "…" };
+            let shown: String =
+                if CONFIG_FIELDS.contains(&inner) { inner.to_owned() } else { inner.chars().take(12).collect() };
+            let cut = if shown.len() < inner.len() { "…" } else { "" };
             out.push('`');
-            out.push_str(if CONFIG_FIELDS.contains(&inner) { inner } else { &shown });
+            out.push_str(&shown);
             out.push_str(cut);
             out.push('`');
         }
@@ -468,7 +472,10 @@ mod tests {
     )]
     #[case::as_a_setting_name("burki_live_ABCDEFGHIJKLMNOP = 1\n", "line 1: unknown field `burki_live_A…`")]
     #[case::as_a_theme("theme = \"burki_live_ABCDEFGHIJKLMNOP\"\n", "line 1: unknown variant `burki_live_A…`")]
-    #[case::a_typo_still_shows("apikey = \"x\"\n", "line 1: unknown field `apikey`, expected one of `base_url`, `api_key`")]
+    #[case::a_typo_still_shows(
+        "apikey = \"x\"\n",
+        "line 1: unknown field `apikey`, expected one of `base_url`, `api_key`"
+    )]
     fn config_errors_never_quote_a_value(#[case] text: &str, #[case] says: &str) {
         let err = toml::from_str::<ConfigFile>(text).unwrap_err();
         let problem = toml_problem(text, &err);

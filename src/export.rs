@@ -22,8 +22,8 @@ pub use copy::{Clip, CopyItem, clip};
 pub use curl::curl_command;
 pub use json::{json_array, ndjson, payload_pretty, write_json_array, write_ndjson};
 pub use markdown::{REPORT_LIMIT, markdown_call_report, markdown_report};
-pub use table::{TableRows, table};
 pub(crate) use table::cut as cut_to_width;
+pub use table::{TableRows, table};
 
 #[cfg(test)]
 mod tests;

@@ -251,19 +251,15 @@ async fn rows_show_while_the_body_still_arrives() {
 async fn the_users_own_key_never_shows_in_the_explorer_copies_or_exports() {
     use http_server::{Reply, TestServer};
     const KEY: &str = "burki_live_flowOWNERkey_987654";
-    let body = format!(
-        "whole {KEY} cut {} upper {} tail {}",
-        &KEY[..20],
-        KEY.to_ascii_uppercase(),
-        &KEY[11..]
-    );
+    let body = format!("whole {KEY} cut {} upper {} tail {}", &KEY[..20], KEY.to_ascii_uppercase(), &KEY[11..]);
     let escaped = KEY.replace('_', r"\u005f");
     let logs = format!(
         r#"[{{"id": 7, "call_id": 5, "webhook_url": "https://hooks.example.com/burki", "webhook_type": "tool_call",
         "request_payload": {{"echo": "{escaped}"}}, "response_status_code": 500, "response_body": "{body}",
         "success": false}}]"#
     );
-    let server = TestServer::start(vec![Reply::json(200, "OK", &logs).for_target("/api/v1/calls/5/webhook-logs")]).await;
+    let server =
+        TestServer::start(vec![Reply::json(200, "OK", &logs).for_target("/api/v1/calls/5/webhook-logs")]).await;
     let config = hookscope::api::ApiConfig {
         base_url: server.url(),
         api_key: Some((hookscope::api::ApiKey::new(KEY).unwrap(), hookscope::api::KeySource::Env)),
@@ -280,7 +276,8 @@ async fn the_users_own_key_never_shows_in_the_explorer_copies_or_exports() {
     let payload = app.wait_for_text("Delivery 7").await;
     assert!(payload.contains(r#""echo": "burki_live_f…""#), "the hint stands for the key:\n{payload}");
     app.press("b");
-    let response = app.wait_for_text("whole burki_live_f… cut burki_live_f… upper burki_live_f… tail burki_live_f…").await;
+    let response =
+        app.wait_for_text("whole burki_live_f… cut burki_live_f… upper burki_live_f… tail burki_live_f…").await;
     assert!(!leaks(&payload) && !leaks(&response), "{payload}\n{response}");
 
     app.press("yr");

@@ -383,7 +383,9 @@ fn json_printed_on_a_terminal_escapes_invisible_characters() {
         let printed = &output[..output.find("[exit=").unwrap()];
         let escaped = r"a\u202eb\u200bc\u2028d\udb40\udc41e\u034ff\ufe0fg\u17b4h\u180bi\ud834\udd73j\u2800k";
         assert!(printed.contains(escaped), "{format}: {printed}");
-        let first_hidden = printed.char_indices().find(|&(_, c)| "\u{202e}\u{200b}\u{2028}\u{e0041}\u{34f}\u{fe0f}\u{17b4}\u{180b}\u{1d173}\u{2800}".contains(c));
+        let first_hidden = printed.char_indices().find(|&(_, c)| {
+            "\u{202e}\u{200b}\u{2028}\u{e0041}\u{34f}\u{fe0f}\u{17b4}\u{180b}\u{1d173}\u{2800}".contains(c)
+        });
         assert_eq!(first_hidden, None, "{format}: {printed}");
         let _ = session.child.wait();
     }

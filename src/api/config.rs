@@ -148,6 +148,9 @@ mod tests {
         let huge = "9".repeat(20_000);
         let err = huge.parse::<CallRef>().unwrap_err();
         assert!(err.len() < 200 && err.ends_with("… (20000 characters) is too large"), "{err}");
-        assert_eq!(CallRef::Sid("x".repeat(1000)).to_string().chars().count(), 80 + "… (1000 characters)".chars().count());
+        assert_eq!(
+            CallRef::Sid("x".repeat(1000)).to_string().chars().count(),
+            80 + "… (1000 characters)".chars().count()
+        );
     }
 }

@@ -175,9 +175,9 @@ pub fn server_text(text: &str) -> String {
 fn network_line(addr: &str, detail: &str) -> String {
     match tls_problem(detail) {
         Some(problem) => format!("TLS with {addr} failed: {problem}"),
-        None => format!(
-            "network error talking to {addr} ({detail}): check the network and the base URL, then try again"
-        ),
+        None => {
+            format!("network error talking to {addr} ({detail}): check the network and the base URL, then try again")
+        }
     }
 }
 
@@ -198,9 +198,7 @@ fn tls_problem(detail: &str) -> Option<String> {
             .iter()
             .find(|(name, _)| detail.contains(name))
             .map_or("was refused (it could not be verified)", |(_, what)| what);
-        return Some(format!(
-            "the server's certificate {what}: check the base URL, or ask whoever runs that server"
-        ));
+        return Some(format!("the server's certificate {what}: check the base URL, or ask whoever runs that server"));
     }
     if detail.contains("received corrupt message") || detail.contains("InvalidContentType") {
         return Some(
@@ -299,7 +297,10 @@ mod tests {
         "invalid peer certificate: certificate not valid for name \"h\"; certificate is only valid for x",
         "TLS with h:443 failed: the server's certificate is not valid for this host name"
     )]
-    #[case::something_else("invalid peer certificate: Other(OtherError(Whatever))", "the server's certificate was refused")]
+    #[case::something_else(
+        "invalid peer certificate: Other(OtherError(Whatever))",
+        "the server's certificate was refused"
+    )]
     #[case::plain_http_server(
         "client error (Connect): received corrupt message of type InvalidContentType",
         "TLS with h:443 failed: the server did not answer in TLS: does the base URL need http://"

@@ -179,7 +179,9 @@ fn redaction_masks_the_users_own_key() {
     let key = "hs_own_QWERTYUIOPASDFGHJKL";
     crate::key_scrub::protect(&crate::api::ApiKey::new(key).unwrap());
     assert_eq!(
-        redact_json(r#"{"echo":"sent hs_own_QWERTYUIOPASDFGHJKL","cut":"QWERTYUIOPASDFG","esc":"hs\u005fown\u005fQWERTYUIOPAS"}"#),
+        redact_json(
+            r#"{"echo":"sent hs_own_QWERTYUIOPASDFGHJKL","cut":"QWERTYUIOPASDFG","esc":"hs\u005fown\u005fQWERTYUIOPAS"}"#
+        ),
         r#"{"echo":"sent [REDACTED]","cut":"[REDACTED]","esc":"[REDACTED]"}"#
     );
     assert_eq!(redact_text("upper HS_OWN_QWERTYUIOPASD, short QWERTYUIOP"), "upper [REDACTED], short QWERTYUIOP");
