@@ -15,8 +15,6 @@ pub(super) struct StatusContext<'a> {
     /// The route's name, for a 404 that means the route itself is missing.
     pub route: &'static str,
     pub key: &'a ApiKey,
-    /// Finds the key in the body, which a server may have echoed it into.
-    pub key_scrub: Option<&'a KeyScrub>,
     pub key_source: &'a KeySource,
     pub attempts: u32,
     pub retry_after: Option<Duration>,
@@ -26,7 +24,8 @@ pub(super) struct StatusContext<'a> {
 pub(super) fn status_error(status: StatusCode, body: &str, context: &StatusContext<'_>) -> ApiError {
     // A server that echoes the bearer token back must not get it onto the screen: the body is
     // scrubbed as sent, and the detail again once read, since JSON escapes may have hidden it.
-    let scrub = |text: String| match context.key_scrub {
+    let key_scrub = KeyScrub::new(context.key);
+    let scrub = |text: String| match &key_scrub {
         Some(key_scrub) => key_scrub.scrub(&text).into_owned(),
         None => text,
     };

@@ -5,7 +5,6 @@
 use std::borrow::Cow;
 use std::error::Error as StdError;
 use std::fmt;
-use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
@@ -31,8 +30,6 @@ pub(super) struct Transport {
     http: reqwest::Client,
     /// Kept only to scrub a server that echoes the key back in an error page.
     key: ApiKey,
-    /// Finds the key, or a run of it, in server text.
-    key_scrub: Option<Arc<KeyScrub>>,
     key_source: KeySource,
     /// `host:port` of the base URL, for network errors.
     origin: String,
@@ -82,7 +79,6 @@ impl Transport {
         let origin = format!("{host}:{}", base.port_or_known_default().unwrap_or(443));
         Ok(Self {
             http,
-            key_scrub: KeyScrub::new(&key).map(Arc::new),
             key,
             key_source,
             origin: server_text(&origin),
@@ -133,7 +129,6 @@ impl Transport {
             let context = StatusContext {
                 route,
                 key: &self.key,
-                key_scrub: self.key_scrub.as_deref(),
                 key_source: &self.key_source,
                 attempts,
                 retry_after,
@@ -146,7 +141,8 @@ impl Transport {
     /// `text` with any run of the key longer than its hint (cut, re-cased or escaped) shown as the
     /// hint: for server text quoted in an error, which a server may have echoed the request into.
     pub(super) fn scrub<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        match &self.key_scrub {
+        // Built for the rare error that quotes the server, not kept for every request.
+        match KeyScrub::new(&self.key) {
             Some(key_scrub) => key_scrub.scrub(text),
             None => Cow::Borrowed(text),
         }
