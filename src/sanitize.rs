@@ -79,6 +79,13 @@ fn key_scrubbed<'a>(text: &'a str, shown: impl for<'b> Fn(&'b str) -> Cow<'b, st
     }
 }
 
+/// Whether `c` is invisible or reorders text (a bidi control, a zero-width or tag character, a
+/// line separator, …): what [`line`] shows as `⟨U+…⟩`, for other writers of untrusted text.
+#[must_use]
+pub fn is_hidden(c: char) -> bool {
+    matches!(classify(c), Shown::CodePoint)
+}
+
 fn is_plain_ascii(text: &str) -> bool {
     text.bytes().all(|b| (0x20..0x7f).contains(&b))
 }
@@ -167,13 +174,12 @@ fn copy_shown(text: &str) -> Cow<'_, str> {
 #[must_use]
 pub fn for_report(text: &str, json: bool) -> Cow<'_, str> {
     let copy = for_copy(text);
-    let hidden = |c: char| matches!(classify(c), Shown::CodePoint);
-    if !copy.chars().any(hidden) {
+    if !copy.chars().any(is_hidden) {
         return copy;
     }
     let mut out = String::with_capacity(copy.len() + 16);
     for c in copy.chars() {
-        if !hidden(c) {
+        if !is_hidden(c) {
             out.push(c);
         } else if json {
             for unit in c.encode_utf16(&mut [0; 2]) {

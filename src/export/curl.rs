@@ -57,7 +57,7 @@ fn quote(text: &str) -> String {
 fn url_for_shell(url: &str) -> String {
     let mut out = String::with_capacity(url.len());
     for c in url.chars() {
-        if c.is_control() || c.is_whitespace() || is_invisible_format(c) {
+        if c.is_control() || c.is_whitespace() || sanitize::is_hidden(c) {
             let mut buf = [0; 4];
             for byte in c.encode_utf8(&mut buf).bytes() {
                 let _ = write!(out, "%{byte:02X}");
@@ -67,10 +67,6 @@ fn url_for_shell(url: &str) -> String {
         }
     }
     out
-}
-
-fn is_invisible_format(c: char) -> bool {
-    matches!(c, '\u{ad}' | '\u{61c}' | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
 }
 
 /// Data inside a `#` comment must stay on that line, or the rest would run as a command.
@@ -96,6 +92,7 @@ mod tests {
         assert_eq!(url_for_shell("https://h/\x1b[201~\n\u{9b}x"), "https://h/%1B[201~%0A%C2%9Bx");
         assert_eq!(url_for_shell("https://h/\u{202e}txt.exe\u{200b}/é"), "https://h/%E2%80%AEtxt.exe%E2%80%8B/é");
         assert_eq!(url_for_shell("https://h/a b\u{a0}c"), "https://h/a%20b%C2%A0c");
+        assert_eq!(url_for_shell("https://h/x\u{fe0f}\u{2800}"), "https://h/x%EF%B8%8F%E2%A0%80");
     }
 
     #[test]
