@@ -33,6 +33,7 @@ pub fn is_hidden_or_control(c: char) -> bool {
                 | '\u{e0000}'..='\u{e007f}'
                 | '\u{34f}'
                 | '\u{fe00}'..='\u{fe0f}'
+                | '\u{e0100}'..='\u{e01ef}'
                 | '\u{17b4}'
                 | '\u{17b5}'
                 | '\u{180b}'..='\u{180f}'
