@@ -20,6 +20,9 @@ fn help_names_the_environment_and_the_exit_codes() {
         "6 invalid call id (422), 7 rate limited, 8 server error (5xx), 9 network",
         "10 unexpected response",
         "11 unreadable file",
+        // A flag is visible to other users: help says so where the flag and the variable are.
+        "API key [env: `BURKI_API_KEY`]. Other users of the machine can read a flag in the process",
+        "users of the machine can read a flag in the process list)",
     ] {
         assert!(help.contains(needle), "{needle:?} missing from --help:\n{help}");
     }
