@@ -112,9 +112,8 @@ impl ApiClient {
             CallRef::Id(id) => return Ok((*id, None)),
             CallRef::Sid(sid) => sid,
         };
-        // URL parsers resolve `.` and `..` segments, encoded or not: such a SID cannot be sent.
-        if sid == "." || sid == ".." {
-            return Err(ApiError::InvalidCallId { detail: format!("\"{sid}\" cannot be sent as a call SID") });
+        if let Some(reason) = unsendable_sid(sid) {
+            return Err(ApiError::UnsendableCallId { call: format!("\"{}\"", crate::sanitize::quoted(sid)), reason });
         }
         let url = self.url(&format!("/api/v1/calls/sid/{}", utf8_percent_encode(sid, COMPONENT)))?;
         let info = self.parse_call(&self.transport.get(&url, SID_ROUTE).await?)?;
@@ -316,6 +315,25 @@ impl ApiClient {
         CallInfo::from_json(text).map_err(|detail| ApiError::BadCall { detail: server_text(&detail) })
     }
 }
+
+/// Why a SID cannot be sent as one path segment, checked before any request so that no message
+/// blames the server for what was never sent.
+fn unsendable_sid(sid: &str) -> Option<&'static str> {
+    if sid == "." || sid == ".." {
+        // URL parsers resolve `.` and `..` segments, encoded or not.
+        Some("a path segment that means the directory itself or its parent")
+    } else if sid.chars().any(char::is_control) {
+        // Encodable, but no SID holds one: a paste that went wrong.
+        Some("it holds a control character")
+    } else if sid.len() > MAX_SID_BYTES {
+        Some("it is too long for a URL")
+    } else {
+        None
+    }
+}
+
+/// Real SIDs are under 100 characters; servers refuse URLs of a few KB.
+const MAX_SID_BYTES: usize = 1024;
 
 fn check_base_url(text: &str, allow_http: bool) -> Result<Url, ApiError> {
     let trimmed = text.trim().trim_end_matches('/');

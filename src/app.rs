@@ -313,9 +313,12 @@ fn export_case_file(
 ) -> Result<String, String> {
     let chosen: Vec<&crate::model::WebhookLog> = logs.iter().map(|&i| &data.logs.logs[i]).collect();
     let mut contents = export::case_file(data.call.as_ref(), &chosen, jiff::Timestamp::now());
-    if redact {
-        contents = crate::redact::redact_json(&contents);
-    }
+    contents = if redact {
+        crate::redact::redact_json(&contents)
+    } else {
+        // Logs a server echoed the key into must not carry it into a file meant to be shared.
+        crate::key_scrub::scrub(&contents).into_owned()
+    };
     let call_id = data.call.as_ref().and_then(|call| call.id).or_else(|| chosen.first().and_then(|log| log.call_id));
     match export::write_case_file(dir, call_id, &contents) {
         Ok(path) => Ok(format!(
@@ -324,7 +327,10 @@ fn export_case_file(
             if redact { ", redacted," } else { "" },
             crate::sanitize::short(&path.display().to_string())
         )),
-        Err(err) => Err(format!("export failed: {err}")),
+        Err(err) => Err(format!(
+            "export failed: cannot write a case file in {}: {err}",
+            crate::sanitize::short(&dir.display().to_string())
+        )),
     }
 }
 

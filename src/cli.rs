@@ -21,7 +21,8 @@ Examples:
   hookscope --demo                    a bundled sample call, no network or key
 
 Configuration (a flag beats the environment, which beats the file):
-  BURKI_API_KEY     the API key (or --api-key, or api_key in the config file)
+  BURKI_API_KEY     the API key, or api_key in the config file (--api-key works too, but other
+                    users of the machine can read a flag in the process list)
   BURKI_BASE_URL    the API's base URL (default https://api.burki.dev)
   config file       <config dir>/hookscope/config.toml, e.g. ~/.config/hookscope/config.toml:
                       base_url = \"http://localhost:8000\"
@@ -57,7 +58,8 @@ pub struct Cli {
     #[arg(long, value_name = "PATH")]
     pub file: Option<PathBuf>,
 
-    /// API key [env: `BURKI_API_KEY`].
+    /// API key [env: `BURKI_API_KEY`]. Other users of the machine can read a flag in the process
+    /// list (`ps`): prefer `BURKI_API_KEY` or `api_key` in the config file.
     #[arg(long, value_name = "KEY", hide_env_values = true)]
     pub api_key: Option<String>,
 
@@ -240,8 +242,9 @@ pub fn load_config(explicit: Option<&Path>) -> Result<(ConfigFile, Option<PathBu
         }
         Err(err) => return Err(ConfigError(format!("cannot read config file {}: {err}", path.display()))),
     };
-    let config: ConfigFile = toml::from_str(&text)
-        .map_err(|err| ConfigError(format!("config file {} is not valid: {}", path.display(), err.message())))?;
+    let config: ConfigFile = toml::from_str(&text).map_err(|err| {
+        ConfigError(format!("config file {} is not valid: {}", path.display(), toml_problem(&text, &err)))
+    })?;
     let mut warnings = Vec::new();
     if config.api_key.is_some() && readable_by_others(&path) {
         warnings.push(format!(
@@ -251,6 +254,64 @@ pub fn load_config(explicit: Option<&Path>) -> Result<(ConfigFile, Option<PathBu
         ));
     }
     Ok((config, Some(path), warnings))
+}
+
+/// Settings the config file knows, which an "unknown field" message lists.
+const CONFIG_FIELDS: [&str; 8] =
+    ["base_url", "api_key", "theme", "clipboard", "clipboard_command", "timeout_secs", "redact", "keys"];
+
+/// What is wrong with the config file and where, never quoting a value: an API key pasted into
+/// the wrong setting (`timeout_secs = "burki_live_…"`) or as a setting's name must not be
+/// printed whole. toml's own rendering quotes the line; its message quotes the value.
+fn toml_problem(text: &str, err: &toml::de::Error) -> String {
+    let message = unquoted_values(err.message());
+    match err.span() {
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            format!("line {line}: {message}")
+        }
+        None => message,
+    }
+}
+
+/// `invalid type: string "…", expected a number` as `invalid type: a string, expected a number`,
+/// and a name in backticks that is not a setting (an unknown field or variant) cut to the 12
+/// characters a key may show.
+fn unquoted_values(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(open) = rest.find(['"', '`']) {
+        let quote = rest[open..].chars().next().unwrap_or('"');
+        let Some(len) = rest[open + 1..].find(quote) else {
+            // An unclosed quote: nothing after it is shown.
+            out.push_str(&rest[..open]);
+            rest = "";
+            break;
+        };
+        let inner = &rest[open + 1..open + 1 + len];
+        let before = &rest[..open];
+        if quote == '"' {
+            if let Some(kept) = before.strip_suffix("string ") {
+                out.push_str(kept);
+                out.push_str("a string");
+            } else {
+                out.push_str(before);
+                out.push_str("a value");
+            }
+        } else {
+            out.push_str(before);
+            let shown: String =
+                if CONFIG_FIELDS.contains(&inner) { inner.to_owned() } else { inner.chars().take(12).collect() };
+            let cut = if shown.len() < inner.len() { "…" } else { "" };
+            out.push('`');
+            out.push_str(&shown);
+            out.push_str(cut);
+            out.push('`');
+        }
+        rest = &rest[open + len + 2..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(unix)]
@@ -413,6 +474,26 @@ mod tests {
     fn a_call_or_demo_or_file_is_required() {
         assert!(Cli::try_parse_from(["hookscope"]).is_err());
         assert!(Cli::try_parse_from(["hookscope", "--demo", "101"]).is_err());
+    }
+
+    /// A key in the wrong place is named by its setting and line, never quoted whole.
+    #[rstest::rstest]
+    #[case::as_the_timeout(
+        "api_key = \"x\"\ntimeout_secs = \"burki_live_ABCDEFGHIJKLMNOP\"\n",
+        "line 2: invalid type: a string, expected f64"
+    )]
+    #[case::as_a_setting_name("burki_live_ABCDEFGHIJKLMNOP = 1\n", "line 1: unknown field `burki_live_A…`")]
+    #[case::as_a_theme("theme = \"burki_live_ABCDEFGHIJKLMNOP\"\n", "line 1: unknown variant `burki_live_A…`")]
+    #[case::a_typo_still_shows(
+        "apikey = \"x\"\n",
+        "line 1: unknown field `apikey`, expected one of `base_url`, `api_key`"
+    )]
+    fn config_errors_never_quote_a_value(#[case] text: &str, #[case] says: &str) {
+        let err = toml::from_str::<ConfigFile>(text).unwrap_err();
+        let problem = toml_problem(text, &err);
+        assert!(problem.starts_with(says), "{problem}");
+        assert!(!problem.contains("ABCDEFGHIJKLMNOP"), "{problem}");
+        assert!(!problem.contains("burki_live_AB"), "{problem}");
     }
 
     #[test]

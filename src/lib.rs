@@ -12,6 +12,7 @@ pub mod export;
 pub mod filter;
 pub mod highlight;
 pub mod json_text;
+pub mod key_scrub;
 pub mod keymap;
 pub mod layout;
 pub mod load;

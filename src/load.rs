@@ -95,6 +95,10 @@ impl Loader {
         server_type: Option<String>,
         with_details: bool,
     ) -> Result<Self, ApiError> {
+        if let Some((key, _)) = &config.api_key {
+            // From now on nothing this process shows, copies or exports holds the key.
+            crate::key_scrub::protect(key);
+        }
         Ok(Self::Api { client: Box::new(ApiClient::new(config)?), call, server_type, with_details })
     }
 

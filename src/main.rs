@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{CommandFactory, Parser};
+use hookscope::api::ApiKey;
 use hookscope::app::{App, AppContext};
 use hookscope::cli::{self, Cli, ClipboardKind, Command, Environment, PrintFormat, Settings, Source};
 use hookscope::clipboard::{ClipboardChoice, EnvFacts};
@@ -82,8 +83,13 @@ fn main() -> ExitCode {
 }
 
 fn resolve(cli: Cli) -> Result<Settings, String> {
+    let env = Environment::from_process();
+    // Keys known before the config file is read: a message about the file never shows them.
+    for key in [&cli.api_key, &env.api_key].into_iter().flatten().filter_map(|key| ApiKey::new(key.as_str())) {
+        hookscope::key_scrub::protect(&key);
+    }
     let (file, path, warnings) = cli::load_config(cli.config.as_deref()).map_err(|err| err.to_string())?;
-    let mut settings = cli.resolve(&Environment::from_process(), file, path).map_err(|err| err.to_string())?;
+    let mut settings = cli.resolve(&env, file, path).map_err(|err| err.to_string())?;
     settings.warnings.extend(warnings);
     Ok(settings)
 }

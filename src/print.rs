@@ -59,6 +59,8 @@ struct Printer<W: Write> {
     table: Option<export::TableRows>,
     table_width: Option<usize>,
     color: bool,
+    /// JSON and NDJSON on a terminal: invisible characters written as `\u` escapes.
+    escape_invisible: bool,
     /// Logs held back (NDJSON, table), in attempt order, and the last one written.
     held: VecDeque<WebhookLog>,
     last_written: Option<WebhookLog>,
@@ -88,6 +90,9 @@ impl<W: Write> Printer<W> {
             table: None,
             table_width: on_terminal.then(|| crossterm::terminal::size().ok()).flatten().map(|(w, _)| usize::from(w)),
             color: on_terminal && !Theme::no_color_requested(),
+            // A pipe gets the bytes as sent; a terminal would act on a bidi override, or hide
+            // text behind zero-width and tag characters, as the table already guards against.
+            escape_invisible: on_terminal,
             held: VecDeque::new(),
             last_written: None,
             out_of_order: Vec::new(),
@@ -123,6 +128,9 @@ impl<W: Write> Printer<W> {
         if self.write_error.is_none() {
             let written = match self.format {
                 PrintFormat::Table => self.write_row(&log),
+                _ if self.escape_invisible => {
+                    export::write_ndjson(&mut EscapeInvisible(&mut self.out), &[&log], self.redact)
+                }
                 _ => export::write_ndjson(&mut self.out, &[&log], self.redact),
             };
             self.write_error = written.err();
@@ -216,6 +224,9 @@ impl<W: Write> Printer<W> {
                 self.out.write_all(export::table(&[], self.table_width, self.color).as_bytes())
             }
             PrintFormat::Ndjson | PrintFormat::Table => Ok(()),
+            PrintFormat::Json if self.escape_invisible => {
+                export::write_json_array(&mut EscapeInvisible(&mut self.out), &logs, self.redact)
+            }
             PrintFormat::Json => export::write_json_array(&mut self.out, &logs, self.redact),
             PrintFormat::Markdown => {
                 let shown: Vec<&WebhookLog> =
@@ -265,6 +276,25 @@ impl<W: Write> LogSink for Printer<W> {
         {
             self.write_error = Some(err);
         }
+    }
+}
+
+/// JSON text for a terminal: bidi controls, zero-width, line-separator, tag and other invisible
+/// characters written as `\u` escapes ([`sanitize::for_report`]), which read as the same JSON.
+/// Each write is a whole piece of JSON text (a string the exporter built), never a part of one.
+struct EscapeInvisible<'a, W: Write>(&'a mut W);
+
+impl<W: Write> Write for EscapeInvisible<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match std::str::from_utf8(buf) {
+            Ok(text) => self.0.write_all(sanitize::for_report(text, true).as_bytes())?,
+            Err(_) => self.0.write_all(buf)?,
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
     }
 }
 

@@ -125,7 +125,8 @@ fn redact_string(literal: &str) -> Option<String> {
 }
 
 fn redact_text_cow(text: &str) -> Cow<'_, str> {
-    let passes: [fn(&str) -> Cow<'_, str>; 4] = [mask_secret_pairs, mask_bearer_tokens, mask_emails, mask_phones];
+    let passes: [fn(&str) -> Cow<'_, str>; 5] =
+        [mask_own_key, mask_secret_pairs, mask_bearer_tokens, mask_emails, mask_phones];
     let mut current = Cow::Borrowed(text);
     for pass in passes {
         let changed = match pass(&current) {
@@ -137,6 +138,11 @@ fn redact_text_cow(text: &str) -> Cow<'_, str> {
         }
     }
     current
+}
+
+/// The user's own API key, or any run of it ([`crate::key_scrub`]), wherever it shows.
+fn mask_own_key(text: &str) -> Cow<'_, str> {
+    crate::key_scrub::mask(text, MASK)
 }
 
 /// Applies non-overlapping edits given in order.

@@ -10,6 +10,7 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
+use std::sync::OnceLock;
 
 /// Tab stops every this many columns.
 pub const TAB_WIDTH: usize = 4;
@@ -33,14 +34,12 @@ fn classify(c: char) -> Shown {
         '\u{7f}' => Shown::Picture('␡'),
         // C1 controls (a UTF-8 encoded U+009B is an 8-bit CSI to some terminals).
         '\u{80}'..='\u{9f}'
-        // Bidi embeddings, overrides, isolates and marks: they reorder what follows.
-        | '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
-        // Zero-width and invisible characters that hide or join text.
-        | '\u{ad}' | '\u{115f}' | '\u{1160}' | '\u{180e}' | '\u{200b}'..='\u{200d}' | '\u{2060}'..='\u{2064}' | '\u{3164}' | '\u{feff}' | '\u{ffa0}'
-        // Line and paragraph separators, and interlinear annotation controls.
-        | '\u{2028}' | '\u{2029}' | '\u{fff9}'..='\u{fffb}'
-        // Tag characters can smuggle invisible text.
-        | '\u{e0000}'..='\u{e007f}' => Shown::CodePoint,
+        // Line and paragraph separators, interlinear annotation controls, and the blank Braille
+        // pattern, which draws nothing though it is not formally ignorable.
+        | '\u{2028}' | '\u{2029}' | '\u{fff9}'..='\u{fffb}' | '\u{2800}' => Shown::CodePoint,
+        // Bidi controls, zero-width joiners and spaces, variation selectors, Hangul fillers, tag
+        // characters, …: Unicode's own list of what renders as nothing.
+        _ if !c.is_ascii() && is_default_ignorable(c) => Shown::CodePoint,
         _ => Shown::Itself,
     }
 }
@@ -51,6 +50,48 @@ pub fn is_shown_as_itself(c: char) -> bool {
     matches!(classify(c), Shown::Itself)
 }
 
+/// Unicode's `Default_Ignorable_Code_Point` property, from the tables of `regex-syntax` (the
+/// `regex` crate's own parser, already built for search), read once into sorted ranges.
+fn is_default_ignorable(c: char) -> bool {
+    static RANGES: OnceLock<Vec<(char, char)>> = OnceLock::new();
+    let ranges = RANGES.get_or_init(|| {
+        let parsed = regex_syntax::ParserBuilder::new().build().parse(r"\p{Default_Ignorable_Code_Point}");
+        match parsed.as_ref().map(regex_syntax::hir::Hir::kind) {
+            Ok(regex_syntax::hir::HirKind::Class(regex_syntax::hir::Class::Unicode(class))) => {
+                class.ranges().iter().map(|range| (range.start(), range.end())).collect()
+            }
+            _ => Vec::new(),
+        }
+    });
+    ranges
+        .binary_search_by(|&(start, end)| {
+            if end < c {
+                std::cmp::Ordering::Less
+            } else if start > c {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_ok()
+}
+
+/// `shown` applied to `text` with the process's API key scrubbed out of it first
+/// ([`crate::key_scrub`]): whatever is shown, copied or exported never holds the key.
+fn key_scrubbed<'a>(text: &'a str, shown: impl for<'b> Fn(&'b str) -> Cow<'b, str>) -> Cow<'a, str> {
+    match crate::key_scrub::scrub(text) {
+        Cow::Borrowed(text) => shown(text),
+        Cow::Owned(text) => Cow::Owned(shown(&text).into_owned()),
+    }
+}
+
+/// Whether `c` is invisible or reorders text (a bidi control, a zero-width or tag character, a
+/// line separator, …): what [`line`] shows as `⟨U+…⟩`, for other writers of untrusted text.
+#[must_use]
+pub fn is_hidden(c: char) -> bool {
+    matches!(classify(c), Shown::CodePoint)
+}
+
 fn is_plain_ascii(text: &str) -> bool {
     text.bytes().all(|b| (0x20..0x7f).contains(&b))
 }
@@ -59,6 +100,10 @@ fn is_plain_ascii(text: &str) -> bool {
 /// result is always a single line. Long text is cut at [`MAX_LINE_BYTES`].
 #[must_use]
 pub fn line(text: &str) -> Cow<'_, str> {
+    key_scrubbed(text, line_shown)
+}
+
+fn line_shown(text: &str) -> Cow<'_, str> {
     if text.len() <= MAX_LINE_BYTES && is_plain_ascii(text) {
         return Cow::Borrowed(text);
     }
@@ -77,6 +122,10 @@ pub fn line(text: &str) -> Cow<'_, str> {
 /// Like [`line`] without any cut, for short values that are shown whole (a URL, a type).
 #[must_use]
 pub fn short(text: &str) -> Cow<'_, str> {
+    key_scrubbed(text, short_shown)
+}
+
+fn short_shown(text: &str) -> Cow<'_, str> {
     if is_plain_ascii(text) {
         return Cow::Borrowed(text);
     }
@@ -86,6 +135,20 @@ pub fn short(text: &str) -> Cow<'_, str> {
         push_shown(&mut out, c, &mut column);
     }
     Cow::Owned(out)
+}
+
+/// How many characters of input a message quotes: enough for any real call SID or value.
+pub const MAX_QUOTED_CHARS: usize = 80;
+
+/// Input quoted in a message (a call id, a SID), made safe as [`short`] and cut after
+/// [`MAX_QUOTED_CHARS`] with its full length said: a 20,000-digit id must not make a 20 KB line.
+#[must_use]
+pub fn quoted(text: &str) -> Cow<'_, str> {
+    let Some((cut_at, _)) = text.char_indices().nth(MAX_QUOTED_CHARS) else {
+        return short(text);
+    };
+    let count = text.chars().count();
+    Cow::Owned(format!("{}… ({count} characters)", short(&text[..cut_at])))
 }
 
 /// Splits untrusted multi-line text into safe display lines (`\n`, `\r\n` and lone `\r` end
@@ -100,6 +163,10 @@ pub fn lines(text: &str) -> Vec<String> {
 /// zero-width characters are kept, since the copy is data, not display.
 #[must_use]
 pub fn for_copy(text: &str) -> Cow<'_, str> {
+    key_scrubbed(text, copy_shown)
+}
+
+fn copy_shown(text: &str) -> Cow<'_, str> {
     if !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
         return Cow::Borrowed(text);
     }
@@ -113,13 +180,12 @@ pub fn for_copy(text: &str) -> Cow<'_, str> {
 #[must_use]
 pub fn for_report(text: &str, json: bool) -> Cow<'_, str> {
     let copy = for_copy(text);
-    let hidden = |c: char| matches!(classify(c), Shown::CodePoint);
-    if !copy.chars().any(hidden) {
+    if !copy.chars().any(is_hidden) {
         return copy;
     }
     let mut out = String::with_capacity(copy.len() + 16);
     for c in copy.chars() {
-        if !hidden(c) {
+        if !is_hidden(c) {
             out.push(c);
         } else if json {
             for unit in c.encode_utf16(&mut [0; 2]) {
@@ -177,6 +243,15 @@ mod tests {
     #[case::c1_csi("\u{9b}31m", "⟨U+009B⟩31m")]
     #[case::bidi("abc\u{202e}fed", "abc⟨U+202E⟩fed")]
     #[case::zero_width("pay\u{200b}pal", "pay⟨U+200B⟩pal")]
+    #[case::combining_grapheme_joiner("a\u{34f}b", "a⟨U+034F⟩b")]
+    #[case::variation_selector("x\u{fe0f}y", "x⟨U+FE0F⟩y")]
+    #[case::khmer_inherent_vowel("k\u{17b4}", "k⟨U+17B4⟩")]
+    #[case::mongolian_variation_selector("m\u{180b}n", "m⟨U+180B⟩n")]
+    #[case::musical_format("q\u{1d173}r", "q⟨U+1D173⟩r")]
+    #[case::braille_blank("s\u{2800}t", "s⟨U+2800⟩t")]
+    #[case::hangul_filler("\u{3164}u", "⟨U+3164⟩u")]
+    #[case::unassigned_tag("v\u{e0fff}", "v⟨U+E0FFF⟩")]
+    #[case::visible_emoji_and_marks("☎ é ñ", "☎ é ñ")]
     #[case::cr_bs_del("a\rb\x08c\x7f", "a␍b␈c␡")]
     #[case::newline("one\ntwo", "one␊two")]
     #[case::tab("a\tb", "a   b")]
@@ -196,6 +271,14 @@ mod tests {
         assert_eq!(before, after);
         assert_eq!(for_report("pay\u{200b}pal\x1b[2J\n", false), "pay⟨U+200B⟩pal[2J\n");
         assert!(matches!(for_report("plain é\n\tok", false), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn quoted_input_is_cut_with_its_length() {
+        assert_eq!(quoted("CA5f1e"), "CA5f1e");
+        let long = "7".repeat(20_000);
+        assert_eq!(quoted(&long), format!("{}… (20000 characters)", "7".repeat(MAX_QUOTED_CHARS)));
+        assert_eq!(quoted("a\u{1b}b"), "a␛b");
     }
 
     #[test]

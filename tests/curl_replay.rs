@@ -175,3 +175,66 @@ fn raw_c1_controls_are_sent_escaped_with_the_same_meaning() {
     let meaning: Value = serde_json::from_slice(&received.body).unwrap();
     assert_eq!(meaning, serde_json::from_str::<Value>(payload).unwrap());
 }
+
+/// curl reads `{a,b}` and `[0]` in a URL as a glob (several requests, or "bad range"), a space
+/// as the URL's end, and a URL starting with `-` as an option. The command sends exactly one
+/// request, to the URL as logged.
+#[test]
+fn urls_with_braces_brackets_and_spaces_are_sent_once_as_written() {
+    if !curl_installed() {
+        eprintln!("SKIPPED urls_with_braces_brackets_and_spaces_are_sent_once_as_written: `curl` is not installed");
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    for (name, path, sent) in [
+        ("braces", "/g/{a,b,c}", "/g/{a,b,c}"),
+        ("brackets", "/hook?items[0]=1&items[1]=2", "/hook?items[0]=1&items[1]=2"),
+        ("a range", "/n/[1-3]/x", "/n/[1-3]/x"),
+        ("spaces", "/a b/c?q=d e", "/a%20b/c?q=d%20e"),
+    ] {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let url = format!("http://127.0.0.1:{port}{path}");
+        let log = format!(
+            r#"[{{"id": 1, "webhook_url": {}, "webhook_type": "t", "success": true, "request_payload": {{"n": 1}}}}]"#,
+            Value::from(url.as_str())
+        );
+        let set = LogSet::parse(log).unwrap();
+        let command = curl_command(&set.logs[0]);
+        let server = serve_once(listener.try_clone().unwrap());
+        let output = run_in_sh(&command, home.path());
+        assert!(output.status.success(), "{name}: curl failed: {}", String::from_utf8_lossy(&output.stderr));
+        assert_eq!(output.stdout, b"ok", "{name}: one request, one answer");
+        let received = server.join().unwrap();
+        assert_eq!(received.request_line, format!("POST {sent} HTTP/1.1"), "{name}");
+        assert_eq!(received.body, br#"{"n": 1}"#, "{name}");
+        // A glob would have gone on to a second request.
+        listener.set_nonblocking(true).unwrap();
+        thread::sleep(Duration::from_millis(100));
+        assert!(listener.accept().is_err(), "{name}: curl sent a second request");
+    }
+}
+
+/// A logged URL starting with `-` is a URL curl cannot reach, never an option: `-o FILE` would
+/// write a file, `-K FILE` would read one as curl's config.
+#[test]
+fn a_url_starting_with_a_dash_is_never_an_option() {
+    if !curl_installed() {
+        eprintln!("SKIPPED a_url_starting_with_a_dash_is_never_an_option: `curl` is not installed");
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let written = home.path().join("written-by-curl");
+    let url = format!("-o{}", written.display());
+    let log = format!(
+        r#"[{{"id": 1, "webhook_url": {}, "webhook_type": "t", "success": true, "request_payload": {{"n": 1}}}}]"#,
+        Value::from(url.as_str())
+    );
+    let set = LogSet::parse(log).unwrap();
+    let command = curl_command(&set.logs[0]);
+    let output = run_in_sh(&command, home.path());
+    assert!(!written.exists(), "curl read the URL as -o: {command}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // Exit 2 is curl's "no URL specified"; a URL it could not use is 3 (malformed) or 6 (host).
+    assert!(matches!(output.status.code(), Some(3 | 6)), "{:?} {stderr}", output.status.code());
+}

@@ -305,6 +305,87 @@ async fn a_type_the_call_lacks_is_said_in_the_empty_list() {
     let mut app = screen::start(loader, filter, 120, 40);
     let screen = app.wait_for_text("No delivery has type nosuch: t lists the 2 types this call has.").await;
     assert!(screen.contains("None of the 2 deliveries matches the filters."), "{screen}");
+}
+
+/// A webhook receiver that echoed the user's Burki key (whole, cut, upper-cased, JSON-escaped)
+/// into its response: the explorer shows only the key's hint, copies and exports hold only the
+/// hint, and with `R` the key is masked like any other secret.
+#[tokio::test]
+async fn the_users_own_key_never_shows_in_the_explorer_copies_or_exports() {
+    use http_server::{Reply, TestServer};
+    const KEY: &str = "burki_live_flowOWNERkey_987654";
+    let body = format!("whole {KEY} cut {} upper {} tail {}", &KEY[..20], KEY.to_ascii_uppercase(), &KEY[11..]);
+    let escaped = KEY.replace('_', r"\u005f");
+    let logs = format!(
+        r#"[{{"id": 7, "call_id": 5, "webhook_url": "https://hooks.example.com/burki", "webhook_type": "tool_call",
+        "request_payload": {{"echo": "{escaped}"}}, "response_status_code": 500, "response_body": "{body}",
+        "success": false}}]"#
+    );
+    let server =
+        TestServer::start(vec![Reply::json(200, "OK", &logs).for_target("/api/v1/calls/5/webhook-logs")]).await;
+    let config = hookscope::api::ApiConfig {
+        base_url: server.url(),
+        api_key: Some((hookscope::api::ApiKey::new(KEY).unwrap(), hookscope::api::KeySource::Env)),
+        ..hookscope::api::ApiConfig::default()
+    };
+    let loader = Loader::api(config, hookscope::api::CallRef::Id(5), None, false).unwrap();
+    let mut app = screen::start(loader, Filter::default(), 120, 40);
+    let leaks = |text: &str| {
+        let lower = text.to_ascii_lowercase();
+        let key = KEY.to_ascii_lowercase();
+        (1..=key.len() - 12).any(|at| lower.contains(&key[at..at + 12])) || text.contains(r"flowOWNERkey\u005f")
+    };
+
+    let payload = app.wait_for_text("Delivery 7").await;
+    assert!(payload.contains(r#""echo": "burki_live_f…""#), "the hint stands for the key:\n{payload}");
+    app.press("b");
+    let response =
+        app.wait_for_text("whole burki_live_f… cut burki_live_f… upper burki_live_f… tail burki_live_f…").await;
+    assert!(!leaks(&payload) && !leaks(&response), "{payload}\n{response}");
+
+    app.press("yr");
+    app.wait_for_text("copied response body").await;
+    app.press("yp");
+    app.wait_for_text("copied payload").await;
+    app.press("R");
+    app.wait_for_text("redaction on").await;
+    app.press("yr");
+    app.wait_for_text("copied response body (redacted)").await;
+    app.press("yp");
+    app.wait_for_text("copied payload (redacted)").await;
+    let copies = app.clipboard.0.lock().unwrap().clone();
+    assert_eq!(copies.len(), 4);
+    for copy in &copies {
+        assert!(!leaks(copy), "{copy}");
+    }
+    assert!(copies[0].contains("whole burki_live_f…"), "{}", copies[0]);
+    assert!(copies[2].contains("whole [REDACTED] cut [REDACTED] upper [REDACTED] tail [REDACTED]"), "{}", copies[2]);
+    assert!(copies[3].contains(r#""echo": "[REDACTED]""#), "{}", copies[3]);
+
+    app.press("R");
+    app.wait_for_text("redaction off").await;
+    app.press("e");
+    app.wait_for_text("exported").await;
+    let files: Vec<_> = std::fs::read_dir(app.export_dir.path()).unwrap().map(|entry| entry.unwrap().path()).collect();
+    let exported = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(!leaks(&exported), "{exported}");
+    assert!(hookscope::case_file::parse_document(exported).is_ok(), "the export is still a case file");
+    app.press("q");
+    app.finished().await.unwrap();
+}
+
+/// An export that cannot be written says where it tried.
+#[tokio::test]
+async fn a_failed_export_names_the_directory() {
+    let mut app = screen::start(Loader::Demo, Filter::default(), 120, 40);
+    app.wait_for_text("Delivery ").await;
+    let dir = app.export_dir.path().to_owned();
+    std::fs::remove_dir(&dir).unwrap();
+    app.press("e");
+    let screen = app.wait_for_text("export failed").await;
+    let named = format!("cannot write a case file in {}", dir.display());
+    assert!(screen.contains(&named), "expected {named:?} in:\n{screen}");
+    std::fs::create_dir(&dir).unwrap();
     app.press("q");
     app.finished().await.unwrap();
 }

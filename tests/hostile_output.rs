@@ -36,7 +36,7 @@ use rstest::rstest;
 use serde_json::{Map, Value, json};
 
 /// What a hostile server (or a hostile webhook receiver) can put in the text hookscope shows.
-const HOSTILE: [(&str, &str); 42] = [
+const HOSTILE: [(&str, &str); 43] = [
     ("csi_clear_and_home", "\x1b[2J\x1b[H"),
     ("csi_cursor_up", "up\x1b[5Aover"),
     ("sgr_colour", "\x1b[31;1mred\x1b[0m"),
@@ -79,6 +79,7 @@ const HOSTILE: [(&str, &str); 42] = [
     ("tag_characters", "flag\u{e0001}\u{e0068}\u{e0069}\u{e007f}"),
     ("line_paragraph_separators", "a\u{2028}b\u{2029}c"),
     ("soft_hyphen", "in\u{ad}visible"),
+    ("other_invisibles", "a\u{34f}b\u{fe0f}c\u{17b4}d\u{180b}e\u{1d173}f\u{2800}g"),
 ];
 
 static HIGHLIGHTER: LazyLock<Highlighter> =

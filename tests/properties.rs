@@ -367,7 +367,7 @@ proptest! {
         let set = LogSet::parse(text).unwrap();
         let command = export::curl_command(&set.logs[0]);
         let words = shell_words(&command).unwrap_or_else(|why| panic!("{why}: {command}"));
-        let mut expected = vec!["curl", "-X", "POST", "<url>", "-H", "Content-Type: application/json"];
+        let mut expected = vec!["curl", "--globoff", "-X", "POST", "--url", "<url>", "-H", "Content-Type: application/json"];
         if raw_payload.is_some() {
             expected.extend(["--data-binary", "<payload>"]);
         }
@@ -377,9 +377,9 @@ proptest! {
                 prop_assert_eq!(word, want);
             }
         }
-        let shown_url = &words[3];
-        prop_assert_eq!(first_forbidden(shown_url, |c| c.is_control() || is_forbidden(c)), None);
-        if !url.chars().any(|c| c.is_control() || is_hidden_or_control(c)) {
+        let shown_url = &words[5];
+        prop_assert_eq!(first_forbidden(shown_url, |c| c.is_control() || c.is_whitespace() || is_hidden_or_control(c)), None);
+        if !url.chars().any(|c| c.is_control() || c.is_whitespace() || sanitize::is_hidden(c)) {
             prop_assert_eq!(shown_url, &url);
         }
         if let Some(raw) = raw_payload {
@@ -387,7 +387,7 @@ proptest! {
                 .chars()
                 .map(|c| if c == '\u{7f}' || ('\u{80}'..='\u{9f}').contains(&c) { format!("\\u{:04x}", u32::from(c)) } else { c.to_string() })
                 .collect();
-            prop_assert_eq!(&words[7], &escaped);
+            prop_assert_eq!(&words[9], &escaped);
         }
     }
 

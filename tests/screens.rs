@@ -173,6 +173,7 @@ screens! {
     scrolled_to_the_line_end: |w, h| { let mut s = demo(w, h); press(&mut s, "fj\naG$"); s };
     long_lines_wrapped: |w, h| { let mut s = demo(w, h); press(&mut s, "fj\naGw"); s };
     help_at_the_end: |w, h| { let mut s = demo(w, h); press(&mut s, "?G"); s };
+    long_summary_beside_the_time_zone: |w, h| { let mut s = demo(w, h); press(&mut s, "12fR"); s };
 }
 
 #[test]

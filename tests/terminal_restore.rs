@@ -412,3 +412,29 @@ fn q_during_a_retry_wait_quits_at_once() {
     assert_eq!(exit, "0");
     assert_restored(&after, &stty);
 }
+
+/// `--print json|ndjson` on a terminal writes invisible characters (bidi controls, zero-width,
+/// line separators, tags, variation selectors, …) as `\u` escapes, which are the same JSON; a
+/// pipe gets the bytes as sent (tests/cli/print.rs).
+#[test]
+fn json_printed_on_a_terminal_escapes_invisible_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("logs.json");
+    let hidden = "a\u{202e}b\u{200b}c\u{2028}d\u{e0041}e\u{34f}f\u{fe0f}g\u{17b4}h\u{180b}i\u{1d173}j\u{2800}k";
+    let log = serde_json::json!([{"id": 1, "webhook_type": "t", "webhook_url": "https://h.example/", "success": true, "request_payload": {"text": hidden}}]);
+    std::fs::write(&path, log.to_string()).unwrap();
+    for format in ["json", "ndjson"] {
+        let mut session = start(&["--file", path.to_str().unwrap(), "--print", format], &[]);
+        assert!(session.exited_within(Duration::from_secs(30)), "{format}: did not finish");
+        let output = String::from_utf8_lossy(&session.output).into_owned();
+        assert!(output.contains("[exit=0]"), "{format}: {output}");
+        let printed = &output[..output.find("[exit=").unwrap()];
+        let escaped = r"a\u202eb\u200bc\u2028d\udb40\udc41e\u034ff\ufe0fg\u17b4h\u180bi\ud834\udd73j\u2800k";
+        assert!(printed.contains(escaped), "{format}: {printed}");
+        let first_hidden = printed.char_indices().find(|&(_, c)| {
+            "\u{202e}\u{200b}\u{2028}\u{e0041}\u{34f}\u{fe0f}\u{17b4}\u{180b}\u{1d173}\u{2800}".contains(c)
+        });
+        assert_eq!(first_hidden, None, "{format}: {printed}");
+        let _ = session.child.wait();
+    }
+}

@@ -110,7 +110,10 @@ impl std::str::FromStr for CallRef {
             return Err("a call id or SID is required".to_owned());
         }
         if text.bytes().all(|b| b.is_ascii_digit()) {
-            return text.parse().map(Self::Id).map_err(|_| format!("call id {text} is too large"));
+            return text
+                .parse()
+                .map(Self::Id)
+                .map_err(|_| format!("call id {} is too large", crate::sanitize::quoted(text)));
         }
         Ok(Self::Sid(text.to_owned()))
     }
@@ -120,7 +123,7 @@ impl fmt::Display for CallRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Id(id) => write!(f, "{id}"),
-            Self::Sid(sid) => f.write_str(&crate::sanitize::short(sid)),
+            Self::Sid(sid) => f.write_str(&crate::sanitize::quoted(sid)),
         }
     }
 }
@@ -142,5 +145,12 @@ mod tests {
         assert_eq!("101".parse::<CallRef>(), Ok(CallRef::Id(101)));
         assert_eq!("CA5f1e".parse::<CallRef>(), Ok(CallRef::Sid("CA5f1e".to_owned())));
         assert_eq!("v3:abc/def".parse::<CallRef>(), Ok(CallRef::Sid("v3:abc/def".to_owned())));
+        let huge = "9".repeat(20_000);
+        let err = huge.parse::<CallRef>().unwrap_err();
+        assert!(err.len() < 200 && err.ends_with("… (20000 characters) is too large"), "{err}");
+        assert_eq!(
+            CallRef::Sid("x".repeat(1000)).to_string().chars().count(),
+            80 + "… (1000 characters)".chars().count()
+        );
     }
 }

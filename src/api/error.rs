@@ -48,6 +48,9 @@ pub enum ApiError {
 
     #[error("the server rejected the call id (422: {detail}): pass the numeric call id or the call SID")]
     InvalidCallId { detail: String },
+    /// Refused before any request: no URL can carry it as one path segment.
+    #[error("{call} cannot be sent as a call id or SID ({reason}): pass the numeric call id or the call SID")]
+    UnsendableCallId { call: String, reason: &'static str },
 
     /// Still rate limited after the retries, or asked to wait longer than hookscope waits.
     #[error("rate limited (429, {attempts} {}): {}", plural(*.attempts, "attempt"), wait_advice(*.retry_after_secs))]
@@ -66,7 +69,7 @@ pub enum ApiError {
     ConnectionRefused { addr: String },
     #[error("could not resolve the host {host}: check the base URL and the network")]
     Dns { host: String },
-    #[error("network error talking to {addr} ({detail}): check the network and the base URL, then try again")]
+    #[error("{}", network_line(.addr, .detail))]
     Network { addr: String, detail: String },
     /// The body ended before it was whole: the connection closed early, or the array stops
     /// part-way. What came before the cut is good.
@@ -111,7 +114,7 @@ impl ApiError {
     /// | 3 | configuration: no key, a key that cannot be sent, plain http to a remote host, a bad base URL |
     /// | 4 | authentication: 401, 403 |
     /// | 5 | the call was not found (404 with a detail) |
-    /// | 6 | the server rejected the call id (422) |
+    /// | 6 | the server rejected the call id (422), or it cannot be sent at all |
     /// | 7 | rate limited, still after the retries (429) |
     /// | 8 | server error (5xx) |
     /// | 9 | network: timeout, refused, DNS, TLS, a connection that broke, a body cut off |
@@ -122,7 +125,7 @@ impl ApiError {
             Self::NoKey { .. } | Self::KeyNotSendable { .. } | Self::InsecureHttp { .. } | Self::BadBaseUrl { .. } => 3,
             Self::Unauthorized { .. } | Self::Forbidden { .. } => 4,
             Self::CallNotFound { .. } => 5,
-            Self::InvalidCallId { .. } => 6,
+            Self::InvalidCallId { .. } | Self::UnsendableCallId { .. } => 6,
             Self::RateLimited { .. } => 7,
             Self::Server { .. } => 8,
             Self::Timeout { .. }
@@ -172,6 +175,52 @@ pub fn server_text(text: &str) -> String {
         collapsed.push('…');
     }
     crate::sanitize::line(&collapsed).into_owned()
+}
+
+/// A network failure as a sentence. TLS failures come out of rustls as type names
+/// (`invalid peer certificate: Other(OtherError(CaUsedAsEndEntity))`); they are said in words,
+/// with what to check.
+fn network_line(addr: &str, detail: &str) -> String {
+    match tls_problem(detail) {
+        Some(problem) => format!("TLS with {addr} failed: {problem}"),
+        None => {
+            format!("network error talking to {addr} ({detail}): check the network and the base URL, then try again")
+        }
+    }
+}
+
+fn tls_problem(detail: &str) -> Option<String> {
+    const CERTIFICATE: [(&str, &str); 9] = [
+        ("UnknownIssuer", "is signed by an authority this machine does not trust (self-signed, or a private CA)"),
+        ("CaUsedAsEndEntity", "is a certificate authority's, not one for a server (a misconfigured server)"),
+        ("xpired", "has expired"),
+        ("NotValidYet", "is not valid yet (is this machine's clock right?)"),
+        ("not valid yet", "is not valid yet (is this machine's clock right?)"),
+        ("NotValidForName", "is not valid for this host name (is the base URL's host right?)"),
+        ("not valid for name", "is not valid for this host name (is the base URL's host right?)"),
+        ("Revoked", "has been revoked"),
+        ("BadSignature", "is badly signed"),
+    ];
+    if detail.contains("invalid peer certificate") {
+        let what = CERTIFICATE
+            .iter()
+            .find(|(name, _)| detail.contains(name))
+            .map_or("was refused (it could not be verified)", |(_, what)| what);
+        return Some(format!("the server's certificate {what}: check the base URL, or ask whoever runs that server"));
+    }
+    if detail.contains("received corrupt message") || detail.contains("InvalidContentType") {
+        return Some(
+            "the server did not answer in TLS: does the base URL need http:// rather than https://?".to_owned(),
+        );
+    }
+    if detail.contains("HandshakeFailure") || detail.contains("handshake") || detail.contains("PeerIncompatible") {
+        return Some(
+            "the TLS handshake failed (the server offers no protocol or cipher in common with hookscope): check the \
+             base URL"
+                .to_owned(),
+        );
+    }
+    None
 }
 
 fn config_file(path: Option<&PathBuf>) -> String {
@@ -240,6 +289,39 @@ mod tests {
         let cut = server_text(&long);
         assert_eq!(cut.chars().count(), MAX_DETAIL_CHARS + 1);
         assert!(cut.ends_with('…'));
+    }
+
+    /// rustls names its failures by type; each reads as a sentence that says what to check.
+    #[rstest::rstest]
+    #[case::ca_as_end_entity(
+        "client error (Connect): invalid peer certificate: Other(OtherError(CaUsedAsEndEntity))",
+        "TLS with h:443 failed: the server's certificate is a certificate authority's, not one for a server"
+    )]
+    #[case::unknown_issuer(
+        "client error (Connect): invalid peer certificate: UnknownIssuer",
+        "TLS with h:443 failed: the server's certificate is signed by an authority this machine does not trust"
+    )]
+    #[case::expired(
+        "invalid peer certificate: certificate expired: verification time 2 (UNIX), but certificate is not valid after 1 (1 seconds ago)",
+        "TLS with h:443 failed: the server's certificate has expired"
+    )]
+    #[case::wrong_name(
+        "invalid peer certificate: certificate not valid for name \"h\"; certificate is only valid for x",
+        "TLS with h:443 failed: the server's certificate is not valid for this host name"
+    )]
+    #[case::something_else(
+        "invalid peer certificate: Other(OtherError(Whatever))",
+        "the server's certificate was refused"
+    )]
+    #[case::plain_http_server(
+        "client error (Connect): received corrupt message of type InvalidContentType",
+        "TLS with h:443 failed: the server did not answer in TLS: does the base URL need http://"
+    )]
+    #[case::not_tls("connection reset by peer", "network error talking to h:443 (connection reset by peer)")]
+    fn network_failures_read_as_sentences(#[case] detail: &str, #[case] says: &str) {
+        let line = ApiError::Network { addr: "h:443".into(), detail: detail.into() }.to_string();
+        assert!(line.contains(says), "{line}");
+        assert!(!line.contains("OtherError") && !line.contains("InvalidContentType"), "{line}");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::error::{ApiError, server_text};
 use super::{ApiKey, KeySource};
+use crate::key_scrub::KeyScrub;
 
 pub(super) struct StatusContext<'a> {
     /// The route's name, for a 404 that means the route itself is missing.
@@ -21,16 +22,16 @@ pub(super) struct StatusContext<'a> {
 }
 
 pub(super) fn status_error(status: StatusCode, body: &str, context: &StatusContext<'_>) -> ApiError {
-    // A server that echoes the bearer token back must not get it onto the screen.
-    let scrubbed;
-    let body = if body.contains(context.key.expose()) {
-        scrubbed = body.replace(context.key.expose(), &context.key.hint());
-        &scrubbed
-    } else {
-        body
+    // A server that echoes the bearer token back must not get it onto the screen: the body is
+    // scrubbed as sent, and the detail again once read, since JSON escapes may have hidden it.
+    let key_scrub = KeyScrub::new(context.key);
+    let scrub = |text: String| match &key_scrub {
+        Some(key_scrub) => key_scrub.scrub(&text).into_owned(),
+        None => text,
     };
-    let json_detail = json_detail(body);
-    let detail = || json_detail.clone().unwrap_or_else(|| describe_body(context.content_type, body, "error page"));
+    let body = scrub(body.to_owned());
+    let json_detail = json_detail(&body).map(scrub);
+    let detail = || json_detail.clone().unwrap_or_else(|| describe_body(context.content_type, &body, "error page"));
     match status.as_u16() {
         401 => ApiError::Unauthorized {
             key_source: context.key_source.clone(),

@@ -170,3 +170,20 @@ proptest! {
         let _ = redact_url(&text);
     }
 }
+
+/// The process's own key (registered by `main` for the key it sends) is masked wherever it
+/// shows, whole, cut, re-cased or escaped, in JSON strings and plain text alike.
+#[test]
+fn redaction_masks_the_users_own_key() {
+    // A key no other test uses: registering it is process-wide.
+    let key = "hs_own_QWERTYUIOPASDFGHJKL";
+    crate::key_scrub::protect(&crate::api::ApiKey::new(key).unwrap());
+    assert_eq!(
+        redact_json(
+            r#"{"echo":"sent hs_own_QWERTYUIOPASDFGHJKL","cut":"QWERTYUIOPASDFG","esc":"hs\u005fown\u005fQWERTYUIOPAS"}"#
+        ),
+        r#"{"echo":"sent [REDACTED]","cut":"[REDACTED]","esc":"[REDACTED]"}"#
+    );
+    assert_eq!(redact_text("upper HS_OWN_QWERTYUIOPASD, short QWERTYUIOP"), "upper [REDACTED], short QWERTYUIOP");
+    assert_eq!(redact_url("https://h.example/cb/QWERTYUIOPASDFGHJKL?x=1"), "https://h.example/cb/[REDACTED]?x=1");
+}

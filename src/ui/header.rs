@@ -82,9 +82,17 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
             second.push(Span::styled(filter_summary(state), theme.accent));
         }
     }
-    frame.render_widget(Paragraph::new(vec![Line::from(first), Line::from(second)]), area);
-    // Times and redaction at the right of the second line, over whatever is under them.
+    // Times and redaction at the right of the second line; the summary stops a column before
+    // them rather than running underneath.
     let width = u16::try_from(flags.width()).unwrap_or(area.width).min(area.width);
+    frame.render_widget(Paragraph::new(Line::from(first)), Rect { height: area.height.min(1), ..area });
+    let summary = Rect {
+        y: area.y + 1,
+        width: area.width.saturating_sub(width + 1),
+        height: 1.min(area.height.saturating_sub(1)),
+        ..area
+    };
+    frame.render_widget(Paragraph::new(Line::from(fit(second, usize::from(summary.width)))), summary);
     let corner = Rect {
         x: area.right().saturating_sub(width),
         y: area.y + 1,
@@ -92,6 +100,23 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
         height: 1.min(area.height.saturating_sub(1)),
     };
     frame.render_widget(Paragraph::new(flags), corner);
+}
+
+/// The spans cut to `width` columns, the one cut ending in `…`, so a cut reads as one.
+fn fit(spans: Vec<Span<'static>>, width: usize) -> Vec<Span<'static>> {
+    let mut left = width;
+    let mut fitted = Vec::with_capacity(spans.len());
+    for span in spans {
+        let span_width = span.width();
+        if span_width <= left {
+            left -= span_width;
+            fitted.push(span);
+        } else {
+            fitted.push(Span::styled(cut(&span.content, left), span.style));
+            break;
+        }
+    }
+    fitted
 }
 
 /// `receiving 3.2 of 13.5 MB (24%) · 2.1 MB/s · 1.5 s` while the rows of the first load arrive.

@@ -133,11 +133,23 @@ async fn a_sid_lookup_without_an_integer_id_is_an_error() {
     assert_eq!(server.requests().len(), 1);
 }
 
+/// A SID no URL can carry is refused before any request, and the message does not blame the
+/// server, which never saw it.
+#[rstest::rstest]
+#[case::parent("..", "\"..\" cannot be sent as a call id or SID (a path segment")]
+#[case::dot(".", "\".\" cannot be sent as a call id or SID (a path segment")]
+#[case::newline("CA1\nx", "\"CA1␊x\" cannot be sent as a call id or SID (it holds a control character")]
+#[case::escape("CA1\u{1b}[2J", "\"CA1␛[2J\" cannot be sent as a call id or SID (it holds a control character")]
+#[case::huge(&"C".repeat(5000), "… (5000 characters)\" cannot be sent as a call id or SID (it is too long")]
 #[tokio::test]
-async fn a_dot_sid_is_refused_without_a_request() {
+async fn an_unsendable_sid_is_refused_without_a_request(#[case] sid: &str, #[case] says: &str) {
     let server = TestServer::start(vec![]).await;
-    let err = client(&server).resolve_call_id(&CallRef::Sid("..".into())).await.unwrap_err();
+    let err = client(&server).resolve_call_id(&CallRef::Sid(sid.into())).await.unwrap_err();
     assert_eq!(err.exit_code(), 6);
+    let message = err.to_string();
+    assert!(message.contains(says), "{message}");
+    assert!(!message.contains("server"), "nothing was sent: {message}");
+    assert!(message.len() < 300, "{message}");
     assert!(server.requests().is_empty());
 }
 

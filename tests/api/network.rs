@@ -47,6 +47,14 @@ async fn https_to_a_plain_http_server_is_a_network_error() {
     assert_eq!(*shown, addr.to_string());
     assert!(!detail.is_empty());
     assert_eq!(err.exit_code(), 9);
+    // A sentence with what to check, not rustls's type names.
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "TLS with {addr} failed: the server did not answer in TLS: does the base URL need http:// rather than \
+             https://?"
+        )
+    );
     assert_no_key(&err);
 }
 

@@ -92,7 +92,7 @@ async fn the_default_config_file_is_read_from_the_config_directory() {
 #[tokio::test]
 async fn without_a_base_url_the_hosted_api_is_used() {
     let proxy = TestServer::start(vec![
-        Reply::json(200, "OK", "[]"),
+        Reply::new(403, "Forbidden").body("this test proxy forwards nothing"),
         Reply::new(403, "Forbidden").body("this test proxy forwards nothing"),
     ])
     .await;
@@ -105,16 +105,14 @@ async fn without_a_base_url_the_hosted_api_is_used() {
             .env("ALL_PROXY", &url)
     };
     // `.invalid` never resolves (RFC 6761): without the proxy this probe cannot reach anything.
-    let probe = via_proxy(&["101", "--base-url", "http://proxy-probe.invalid", "--allow-http", "--print", "json"])
-        .run_async()
-        .await;
+    let probe = via_proxy(&["101", "--base-url", "https://proxy-probe.invalid", "--print", "json"]).run_async().await;
     let probed: Vec<String> = proxy.requests().into_iter().map(|request| request.target).collect();
     assert_eq!(
         probed,
-        ["http://proxy-probe.invalid/api/v1/calls/101/webhook-logs"],
+        ["proxy-probe.invalid:443"],
         "the binary ignores the proxy variables, so the hosted-API check is not run: {probe:?}"
     );
-    probe.quiet_success();
+    assert_eq!(probe.code, Some(9), "{probe:?}");
 
     let run = via_proxy(&["101", "--print", "json"]).run_async().await;
     assert!(run.failure(9).contains("api.burki.dev:443"), "{run:?}");

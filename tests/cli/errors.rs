@@ -79,6 +79,30 @@ async fn fail_against(script: Vec<Reply>, args: &[&str]) -> (crate::Run, usize) 
     vec![Reply::new(200, "OK").body(format!("Bearer {KEY}"))],
     &[], 10, 1, &["is the base URL right?"]
 )]
+#[case::unauthorized_echoing_the_key_in_json_escapes(
+    vec![Reply::json(401, "Unauthorized", &format!(r#"{{"detail": "Invalid key {}"}}"#, KEY.replace('_', "\\u005f")))],
+    &[], 4, 1, &["401: Invalid key burki_live_S…)"]
+)]
+#[case::unauthorized_echoing_the_key_minus_its_last_character(
+    vec![Reply::json(401, "Unauthorized", &format!(r#"{{"detail": "Invalid key {}"}}"#, &KEY[..KEY.len() - 1]))],
+    &[], 4, 1, &["401: Invalid key burki_live_S…)"]
+)]
+#[case::forbidden_echoing_a_twenty_character_prefix(
+    vec![Reply::json(403, "Forbidden", &format!(r#"{{"detail": "key {} lacks scope"}}"#, &KEY[..20]))],
+    &[], 4, 1, &["403: key burki_live_S… lacks scope)"]
+)]
+#[case::server_error_echoing_the_tail_of_the_key(
+    vec![Reply::new(500, "Internal Server Error").body(format!("token ...{} expired", &KEY[11..]))],
+    &[], 8, 1, &["HTTP 500: token ...burki_live_S… expired)"]
+)]
+#[case::server_error_echoing_the_key_upper_cased(
+    vec![Reply::new(500, "Internal Server Error").body(format!("KEY={}", KEY.to_ascii_uppercase()))],
+    &[], 8, 1, &["HTTP 500: KEY=burki_live_S…)"]
+)]
+#[case::text_echoing_the_key_escaped(
+    vec![Reply::new(200, "OK").body(format!("token: {}", KEY.replace('_', "%5F")))],
+    &[], 10, 1, &["starting \"token: burki_live_S…\": is the base URL right?"]
+)]
 #[case::route_missing(
     vec![Reply::json(404, "Not Found", r#"{"detail":"Not Found"}"#)],
     &[], 10, 1, &["the server has no webhook-logs route (404 Not Found)"]
@@ -261,8 +285,53 @@ fn the_explorer_without_a_terminal_is_a_usage_error() {
 #[case::zero_timeout(&["--timeout", "0"], "--timeout must be a positive number")]
 #[case::bad_base_url(&["--base-url", "ftp://burki.example"], "invalid base URL \"ftp://burki.example\"")]
 #[case::clipboard_without_command(&["--clipboard", "command"], "needs --clipboard-command")]
+#[case::the_key_inside_the_base_url(
+    &["--base-url", "https://burki_live_SECRETSECRETSECRET123@api.example.com"],
+    "invalid base URL \"https://burki_live_S…@api.example.com\": it must not hold a user name"
+)]
+#[case::the_key_as_the_base_url(&["--base-url", KEY], "invalid base URL \"burki_live_S…\": it needs a scheme")]
 fn bad_settings_are_exit_3(#[case] args: &[&str], #[case] says: &str) {
     let run = hookscope(["101", "--print", "json"].iter().chain(args)).env("BURKI_API_KEY", KEY).run();
     let line = run.failure(3);
     assert!(line.contains(says), "{line}");
+}
+
+/// An API key pasted into the wrong setting of the config file is named by its setting and
+/// line, never quoted (the run's own check fails the test if any run of the key shows).
+#[rstest]
+#[case::as_the_timeout(&format!("api_key = \"x\"\ntimeout_secs = \"{KEY}\"\n"), "line 2: invalid type: a string, expected f64")]
+#[case::as_a_setting_name(&format!("{KEY} = 1\n"), "line 1: unknown field `burki_live_S…`")]
+#[case::under_a_misspelt_name(&format!("apikey = \"{KEY}\"\n"), "line 1: unknown field `apikey`")]
+#[case::as_the_theme(&format!("theme = \"{KEY}\"\n"), "line 1: unknown variant `burki_live_S…`, expected `dark` or `light`")]
+fn a_key_in_the_wrong_setting_is_not_quoted(#[case] contents: &str, #[case] says: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = crate::config_file(dir.path(), contents, 0o600);
+    let run = hookscope(["101", "--print", "json", "--config", config.to_str().unwrap()]).run();
+    let line = run.failure(3);
+    assert!(line.contains(says), "{line}");
+}
+
+/// A call id no URL can carry is refused before any request, without blaming the server.
+#[rstest]
+#[case::parent("..")]
+#[case::a_control_character("CA1\u{7}CA2")]
+#[tokio::test]
+async fn an_unsendable_call_id_is_exit_6_without_a_request(#[case] call: &str) {
+    let server = TestServer::start(vec![]).await;
+    let url = server.url();
+    let run = hookscope([call, "--base-url", &url, "--print", "json"]).env("BURKI_API_KEY", KEY).run_async().await;
+    let line = run.failure(6);
+    assert!(line.contains("cannot be sent as a call id or SID"), "{line}");
+    assert!(!line.contains("server"), "{line}");
+    assert!(server.requests().is_empty(), "{:?}", server.requests());
+}
+
+/// A 20,000-digit id is quoted, cut, in a message of one short line.
+#[test]
+fn a_huge_call_id_is_quoted_cut() {
+    let huge = "9".repeat(20_000);
+    let run = hookscope([huge.as_str(), "--print", "json"]).env("BURKI_API_KEY", KEY).run();
+    let line = run.failure(3);
+    assert!(line.len() < 200, "{} bytes: {line}", line.len());
+    assert!(line.ends_with("… (20000 characters) is too large"), "{line}");
 }

@@ -407,3 +407,25 @@ fn redact_masks_the_values_problems_quote() {
         assert!(!run.success().contains("+15035550187") && !run.stderr.contains("+15035550187"), "{format}: {run:?}");
     }
 }
+
+/// Logs that hold the user's key (in a URL, a type, fields the warnings quote), printed as a
+/// table with the key in the environment: the table and every warning show only its hint. (The
+/// run's own check fails the test if 12 characters of the key in a row show anywhere.)
+#[test]
+fn the_table_and_its_warnings_never_show_the_key() {
+    let key = crate::KEY;
+    let dir = tempfile::tempdir().unwrap();
+    let logs = format!(
+        r#"[{{"id": 1, "webhook_url": "https://h.example/cb?token={key}", "webhook_type": "t", "success": true, "response_time_ms": "{key}"}},
+            {{"id": "{key}", "webhook_type": "x"}},
+            {{"id": 3, "webhook_url": "https://h.example/", "webhook_type": "{}", "success": true}}]"#,
+        &key[..20]
+    );
+    let path = write(dir.path(), "logs.json", logs);
+    let run = hookscope(["--file", path.to_str().unwrap(), "--print", "table"]).env("BURKI_API_KEY", key).run();
+    let table = run.success();
+    assert!(table.contains("https://h.example/cb?token=burki_live_S…"), "{table}");
+    assert!(table.contains(" burki_live_S…  "), "{table}");
+    assert!(run.stderr.contains(r#"field `id`: expected an integer, got "burki_live_S…""#), "{run:?}");
+    assert!(run.stderr.contains(r#"field `response_time_ms`: expected a number, got "burki_live_S…""#), "{run:?}");
+}

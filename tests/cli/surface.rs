@@ -26,6 +26,9 @@ fn help_names_the_environment_and_the_exit_codes() {
         // What --timeout bounds, and that waits for a retry come on top, capped.
         "Seconds one request attempt may take",
         "30 s at most in all",
+        // A flag is visible to other users: help says so where the flag and the variable are.
+        "API key [env: `BURKI_API_KEY`]. Other users of the machine can read a flag in the process",
+        "users of the machine can read a flag in the process list)",
     ] {
         assert!(help.contains(needle), "{needle:?} missing from --help:\n{help}");
     }

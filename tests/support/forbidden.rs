@@ -15,7 +15,8 @@ pub fn is_forbidden(c: char) -> bool {
 
 /// [`is_forbidden`] and the other invisible characters `sanitize` promises to make visible:
 /// bidi marks, the BOM / zero-width no-break space, word joiner and invisible operators, soft
-/// hyphen, line and paragraph separators, and tag characters.
+/// hyphen, line and paragraph separators, tag characters, variation selectors, the combining
+/// grapheme joiner and other default-ignorable characters, and the blank Braille pattern.
 #[must_use]
 pub fn is_hidden_or_control(c: char) -> bool {
     is_forbidden(c)
@@ -30,6 +31,14 @@ pub fn is_hidden_or_control(c: char) -> bool {
                 | '\u{2060}'..='\u{2064}'
                 | '\u{feff}'
                 | '\u{e0000}'..='\u{e007f}'
+                | '\u{34f}'
+                | '\u{fe00}'..='\u{fe0f}'
+                | '\u{e0100}'..='\u{e01ef}'
+                | '\u{17b4}'
+                | '\u{17b5}'
+                | '\u{180b}'..='\u{180f}'
+                | '\u{1d173}'..='\u{1d17a}'
+                | '\u{2800}'
         )
 }
 
