@@ -13,9 +13,9 @@ use std::time::Duration;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use url::{Host, Url};
 
-pub use config::{ApiConfig, ApiKey, CallRef, DEFAULT_BASE_URL, KeySource};
+pub use config::{ApiConfig, ApiKey, CallRef, DEFAULT_BASE_URL, DEFAULT_MAX_BODY, KeySource};
 use error::server_text;
-pub use error::{ApiError, MAX_DETAIL_CHARS};
+pub use error::{ApiError, MAX_DETAIL_CHARS, limit_text};
 use transport::Transport;
 
 use std::borrow::Cow;

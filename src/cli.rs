@@ -86,6 +86,10 @@ pub struct Cli {
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
 
+    /// The largest body read from the API, a file or stdin, in MiB after decompression [default: 256].
+    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u32).range(1..=1_048_576))]
+    pub max_body: Option<u32>,
+
     /// Allow sending the key over plain http:// to a host that is not this machine.
     #[arg(long)]
     pub allow_http: bool,
@@ -165,7 +169,8 @@ pub struct ConfigFile {
 #[derive(Debug, Clone)]
 pub enum Source {
     Demo,
-    File(PathBuf),
+    /// A file, or stdin for `-`, read up to `max_body_bytes`.
+    File { path: PathBuf, max_body_bytes: usize },
     Api { call: CallRef, config: ApiConfig },
 }
 
@@ -267,10 +272,11 @@ impl Cli {
         if !(timeout_secs.is_finite() && timeout_secs > 0.0) {
             return Err(ConfigError(format!("--timeout must be a positive number of seconds, not {timeout_secs}")));
         }
+        let max_body_bytes = self.max_body.map_or(crate::api::DEFAULT_MAX_BODY, |mib| (mib as usize) << 20);
         let source = if self.demo {
             Source::Demo
         } else if let Some(path) = self.file.clone() {
-            Source::File(path)
+            Source::File { path, max_body_bytes }
         } else {
             let call: CallRef = self.call.as_deref().unwrap_or_default().parse().map_err(ConfigError)?;
             let base_url = self
@@ -293,6 +299,7 @@ impl Cli {
                 timeout,
                 connect_timeout: timeout.min(Duration::from_secs(10)),
                 allow_http: self.allow_http,
+                max_body_bytes,
                 ..ApiConfig::default()
             };
             Source::Api { call, config }

@@ -17,6 +17,8 @@ use hookscope::{print, sanitize, terminal};
 
 /// Configuration problems (no key, bad config file, plain http refused).
 const EXIT_CONFIG: u8 = 3;
+/// Bad flags, or a use the terminal cannot serve.
+const EXIT_USAGE: u8 = 2;
 /// Anything else that is not the API's or the file's fault.
 const EXIT_FAILURE: u8 = 1;
 
@@ -48,7 +50,14 @@ fn main() -> ExitCode {
     };
     let loader = match &settings.source {
         Source::Demo => Loader::Demo,
-        Source::File(path) => Loader::File(path.clone()),
+        Source::File { path, .. } if path.as_os_str() == "-" && std::io::stdin().is_terminal() => {
+            return fail(
+                "--file - reads the logs from stdin, which is a terminal: pipe them in (curl … | hookscope --file -) \
+                 or name the file",
+                EXIT_USAGE,
+            );
+        }
+        Source::File { path, max_body_bytes } => Loader::File { path: path.clone(), max_body: *max_body_bytes },
         Source::Api { call, config } => {
             match runtime.block_on(async {
                 Loader::api(
@@ -77,7 +86,12 @@ fn main() -> ExitCode {
             }
             ExitCode::from(printed.exit_code)
         }
-        None => explore(&runtime, loader, settings),
+        None => {
+            let code = explore(&runtime, loader, settings);
+            // A read still blocked on a silent pipe or FIFO must not keep the process alive.
+            runtime.shutdown_timeout(std::time::Duration::from_millis(500));
+            code
+        }
     }
 }
 
@@ -105,7 +119,7 @@ fn explore(runtime: &tokio::runtime::Runtime, loader: Loader, settings: Settings
     if !std::io::stdout().is_terminal() {
         return fail(
             "the explorer needs a terminal; to write the logs to a pipe or file, add --print [table|json|ndjson|markdown]",
-            2,
+            EXIT_USAGE,
         );
     }
     let no_color = Theme::no_color_requested();
@@ -137,7 +151,10 @@ fn explore(runtime: &tokio::runtime::Runtime, loader: Loader, settings: Settings
         Ok((App::new(state, context), crossterm::event::EventStream::new()))
     });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        // As the shell reports a process the signal ended: 130 for SIGINT, 143 for SIGTERM.
+        Ok(()) => terminal::stopped_by_signal()
+            .and_then(|signal| u8::try_from(128 + signal).ok())
+            .map_or(ExitCode::SUCCESS, ExitCode::from),
         Err(err) => fail(&format!("terminal error: {err}"), EXIT_FAILURE),
     }
 }

@@ -223,6 +223,37 @@ impl LogSet {
     }
 }
 
+impl LogSet {
+    /// [`LogSet::problem_report`] with the same problem of many logs said once, with how many
+    /// and the first of them ("1,000,000 logs: skipped: field `id` is missing; first: log #0"),
+    /// in order of first appearance: for stderr and reports, which a million bad entries must not
+    /// flood.
+    #[must_use]
+    pub fn problem_summary(&self) -> Vec<String> {
+        let mut lines = self.body_problems.clone();
+        let rejected = self.rejected.iter().map(|r| (format!("log #{}", r.index), "skipped: ", r.reason.as_str()));
+        let of_logs = self.logs.iter().flat_map(|log| {
+            log.problems().iter().map(move |problem| (format!("log #{} (id {})", log.index, log.id), "", problem.as_str()))
+        });
+        let mut groups: Vec<(String, &str, &str, usize)> = Vec::new();
+        let mut seen: std::collections::HashMap<(&str, &str), usize> = std::collections::HashMap::new();
+        for (first, kind, problem) in rejected.chain(of_logs) {
+            match seen.entry((kind, problem)) {
+                std::collections::hash_map::Entry::Occupied(group) => groups[*group.get()].3 += 1,
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(groups.len());
+                    groups.push((first, kind, problem, 1));
+                }
+            }
+        }
+        lines.extend(groups.into_iter().map(|(first, kind, problem, count)| match count {
+            1 => format!("{first}: {kind}{problem}"),
+            _ => format!("{} logs: {kind}{problem}; first: {first}", crate::units::count(count)),
+        }));
+        lines
+    }
+}
+
 impl LogSink for LogSet {
     fn decoded(&mut self, decoded: Decoded) {
         self.add(decoded);

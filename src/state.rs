@@ -5,6 +5,7 @@ mod arrival;
 mod detail;
 mod keys;
 mod summary;
+mod type_counts;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -15,6 +16,7 @@ use ratatui::layout::Rect;
 pub use arrival::Arrival;
 pub use detail::{Detail, Doc, Tab};
 pub use summary::Summary;
+pub use type_counts::{TypeCount, TypeCounts};
 
 use crate::action::{Action, Effect, LoadFailure, Msg, Progress};
 use crate::case_file::LoadedCall;
@@ -59,13 +61,6 @@ pub enum Popup {
     Copy,
 }
 
-/// A webhook type present in the call, with how many logs have it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TypeCount {
-    pub name: String,
-    pub count: usize,
-}
-
 /// A one-line message in the footer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusLine {
@@ -84,7 +79,7 @@ pub struct State {
     pub arrival: Option<Arrival>,
     /// Why the call's details are missing from the header, if they are.
     pub call_error: Option<String>,
-    pub types: Vec<TypeCount>,
+    pub types: TypeCounts,
     pub filter: Filter,
     /// `filter.text` compiled, for marking matches in the detail (`None` without text).
     pub search: Option<TextSearch>,
@@ -128,7 +123,7 @@ impl State {
             data: None,
             arrival: None,
             call_error: None,
-            types: Vec::new(),
+            types: TypeCounts::default(),
             filter,
             search: None,
             text_matches: None,
@@ -284,6 +279,7 @@ impl State {
                 Vec::new()
             }
             Msg::Quit => self.perform(Action::Quit),
+            Msg::Paste(text) => self.on_paste(&text),
         }
     }
 
@@ -307,10 +303,7 @@ impl State {
             self.detail = None;
         }
         let Some(data) = self.data.clone() else { return Vec::new() };
-        let mut types: Vec<TypeCount> = Vec::new();
-        for log in &data.logs.logs {
-            arrival::count_type(&mut types, log);
-        }
+        let types: TypeCounts = data.logs.logs.iter().collect();
         let problems = data.logs.problem_report();
         self.status = if let Some(first) = problems.first() {
             let text =

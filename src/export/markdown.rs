@@ -147,11 +147,15 @@ fn push_summary(out: &mut String, set: &LogSet, logs: &[&WebhookLog]) {
             "Outcomes",
             outcomes.iter().map(|(label, n)| format!("{label} ×{n}")).collect::<Vec<_>>().join(", "),
         ));
-        let types = tally(logs, |log| log.webhook_type.to_string());
+        let type_of = |log: &WebhookLog| log.webhook_type.to_string();
+        let failed_logs: Vec<&WebhookLog> = logs.iter().copied().filter(|log| !log.success).collect();
+        let failed_by_type: std::collections::HashMap<String, usize> =
+            tally(&failed_logs, type_of).into_iter().collect();
+        let types = tally(logs, type_of);
         let types = types
             .iter()
             .map(|(kind, n)| {
-                let failed = logs.iter().filter(|log| log.webhook_type.as_str() == kind && !log.success).count();
+                let failed = failed_by_type.get(kind).copied().unwrap_or(0);
                 let failed = if failed > 0 { format!(" ({failed} failed)") } else { String::new() };
                 format!("{} ×{n}{failed}", code_span(kind))
             })
@@ -163,7 +167,7 @@ fn push_summary(out: &mut String, set: &LogSet, logs: &[&WebhookLog]) {
         items.push(("First delivery", TimeDisplay::Utc.full(first)));
     }
     push_items(out, &items);
-    let problems = set.problem_report();
+    let problems = set.problem_summary();
     if !problems.is_empty() {
         out.push_str("\nThe response had entries hookscope could not fully read:\n\n");
         for problem in problems {
@@ -172,14 +176,19 @@ fn push_summary(out: &mut String, set: &LogSet, logs: &[&WebhookLog]) {
     }
 }
 
-/// Labels in order of first appearance with their counts: deterministic and chronological.
+/// Labels in order of first appearance with their counts: deterministic and chronological. A
+/// hash lookup a log, so 60,000 distinct types cost no more than six.
 fn tally(logs: &[&WebhookLog], label: impl Fn(&WebhookLog) -> String) -> Vec<(String, usize)> {
     let mut counts: Vec<(String, usize)> = Vec::new();
+    let mut slots: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for log in logs {
         let label = label(log);
-        match counts.iter_mut().find(|(seen, _)| *seen == label) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((label, 1)),
+        match slots.get(&label) {
+            Some(&slot) => counts[slot].1 += 1,
+            None => {
+                slots.insert(label.clone(), counts.len());
+                counts.push((label, 1));
+            }
         }
     }
     counts

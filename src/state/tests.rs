@@ -4,6 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent,
 use rstest::rstest;
 
 use super::*;
+use super::keys::MAX_SEARCH_BYTES;
 use crate::action::Progress;
 use crate::case_file::parse_document;
 use crate::filter::StatusFilter;
@@ -545,4 +546,43 @@ fn markup_grammars_are_warmed_once_and_only_for_a_call_with_markup() {
     let mut effects = again;
     effects.extend(send(&mut state, Msg::Loaded { request: 2, result: Box::new(Ok(loaded)), call_error: None }));
     assert!(!effects.contains(&Effect::WarmUpMarkup), "once a session");
+}
+
+/// A paste goes into the open search line as one line, as typing it would, and is cut to the
+/// line's limit; anywhere else it does nothing (it is not a string of commands).
+#[test]
+fn a_paste_types_into_the_search_line_only() {
+    let mut state = loaded(Filter::default());
+    send(&mut state, Msg::Paste("qqq".into()));
+    assert!(!state.quitting, "pasted text is not keys");
+    assert_eq!(state.popup, Popup::None);
+    send(&mut state, key('/'));
+    send(&mut state, key('a'));
+    send(&mut state, Msg::Paste("re\u{7}fund\r\nlate\tnow\u{1b}[2J".into()));
+    assert_eq!(state.popup, Popup::Search { input: "arefund late now[2J".into() });
+    send(&mut state, Msg::Paste("é".repeat(2 * MAX_SEARCH_BYTES)));
+    let Popup::Search { input } = state.popup.clone() else { panic!("the search line closed") };
+    assert!(input.len() <= MAX_SEARCH_BYTES && input.len() > MAX_SEARCH_BYTES - 2, "{}", input.len());
+    send(&mut state, key('z'));
+    assert_eq!(state.popup, Popup::Search { input }, "a full line takes no more");
+    send(&mut state, code(KeyCode::Esc));
+    assert_eq!(state.popup, Popup::None);
+}
+
+/// 60,000 distinct types are counted with a hash lookup a log: a linear search a log took
+/// seconds (30 in `--print markdown`).
+#[test]
+fn sixty_thousand_types_count_in_linear_time() {
+    let entries: Vec<String> = (0..60_000)
+        .map(|n| format!(r#"{{"id": {n}, "webhook_url": "u", "webhook_type": "type_{n}", "success": true}}"#))
+        .collect();
+    let loaded_call = parse_document(format!("[{}]", entries.join(","))).unwrap();
+    let mut state = State::new("call 1".into(), Filter::default(), Keymap::default(), Rect::new(0, 0, 120, 40));
+    state.start();
+    let started = std::time::Instant::now();
+    send(&mut state, Msg::Loaded { request: 1, result: Box::new(Ok(loaded_call)), call_error: None });
+    let took = started.elapsed();
+    assert_eq!(state.types.len(), 60_000);
+    assert_eq!((state.types[59_999].name.as_str(), state.types[59_999].count), ("type_59999", 1));
+    assert!(took < std::time::Duration::from_secs(2), "{took:?}");
 }
