@@ -90,11 +90,16 @@ fn input_that_cannot_become_logs_stops_the_read_at_once() {
         (b"hello ", "stdin: expected JSON, got"),
     ];
     for (pattern, message) in cases {
-        // Only the first block holds the prefix; the NUL run case repeats zeros after it.
-        let prefix = pattern.to_vec();
-        let mut endless = std::io::Cursor::new(prefix).chain(Endless::new(if pattern.contains(&0) { b"\0" } else { pattern }));
+        // The pattern once, then zeros (the NUL run case) or the pattern again, endlessly: the
+        // source's first read is a whole block, as a file's is.
+        let mut input = pattern.to_vec();
+        let mut endless = Endless::new(if pattern.contains(&0) { b"\0" } else { pattern });
+        input.resize(READ_BLOCK, 0);
+        endless.read_exact(&mut input[pattern.len()..]).unwrap();
+        let mut endless = std::io::Cursor::new(input).chain(endless);
         let (_, ending) = read_capped(&mut endless, 64 * MIB);
-        assert!(failure_message(&ending).starts_with(message), "{:?}: {}", String::from_utf8_lossy(pattern), failure_message(&ending));
+        let shown = String::from_utf8_lossy(pattern);
+        assert!(failure_message(&ending).starts_with(message), "{shown:?}: {}", failure_message(&ending));
         let given = endless.into_inner().1.given;
         assert!(given <= 2 * READ_BLOCK, "{:?}: read {given} bytes", String::from_utf8_lossy(pattern));
     }

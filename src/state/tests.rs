@@ -564,7 +564,10 @@ fn a_paste_types_into_the_search_line_only() {
     let Popup::Search { input } = state.popup.clone() else { panic!("the search line closed") };
     assert!(input.len() <= MAX_SEARCH_BYTES && input.len() > MAX_SEARCH_BYTES - 2, "{}", input.len());
     send(&mut state, key('z'));
-    assert_eq!(state.popup, Popup::Search { input }, "a full line takes no more");
+    send(&mut state, key('z'));
+    let Popup::Search { input: full } = state.popup.clone() else { panic!("the search line closed") };
+    assert_eq!(full.len(), MAX_SEARCH_BYTES, "a full line takes no more");
+    assert!(full.starts_with(&input));
     send(&mut state, code(KeyCode::Esc));
     assert_eq!(state.popup, Popup::None);
 }
