@@ -317,10 +317,12 @@ fn export_case_file(
 /// waker, not a no-op one: crossterm's stream parks that waker with its reader thread when
 /// nothing is in, and a no-op waker there would leave the loop deaf to the next key.
 async fn ready_now<S: Stream + Unpin>(input: &mut S) -> Option<Option<S::Item>> {
-    std::future::poll_fn(|cx| std::task::Poll::Ready(match input.poll_next_unpin(cx) {
-        std::task::Poll::Ready(item) => Some(item),
-        std::task::Poll::Pending => None,
-    }))
+    std::future::poll_fn(|cx| {
+        std::task::Poll::Ready(match input.poll_next_unpin(cx) {
+            std::task::Poll::Ready(item) => Some(item),
+            std::task::Poll::Pending => None,
+        })
+    })
     .await
 }
 

@@ -170,8 +170,14 @@ pub struct ConfigFile {
 pub enum Source {
     Demo,
     /// A file, or stdin for `-`, read up to `max_body_bytes`.
-    File { path: PathBuf, max_body_bytes: usize },
-    Api { call: CallRef, config: ApiConfig },
+    File {
+        path: PathBuf,
+        max_body_bytes: usize,
+    },
+    Api {
+        call: CallRef,
+        config: ApiConfig,
+    },
 }
 
 /// Everything the run needs, resolved.

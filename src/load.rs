@@ -226,6 +226,7 @@ fn load_file<S: LogSink>(path: &Path, max_body: usize, sink: &mut Counted<S>, ca
 }
 
 /// What [`read_logs`] reads: its name in messages, its length if known, and the cap.
+#[derive(Clone, Copy)]
 struct Source<'a> {
     shown: &'a str,
     expected: Option<usize>,

@@ -77,22 +77,18 @@ fn main() -> ExitCode {
             }
         }
     };
-    match settings.print {
-        Some(format) => {
-            let out = std::io::stdout();
-            let printed = runtime.block_on(print::print(&loader, &settings.filter, format, settings.redact, out));
-            for message in &printed.messages {
-                eprintln!("{}", print::stderr_line(message));
-            }
-            ExitCode::from(printed.exit_code)
+    if let Some(format) = settings.print {
+        let out = std::io::stdout();
+        let printed = runtime.block_on(print::print(&loader, &settings.filter, format, settings.redact, out));
+        for message in &printed.messages {
+            eprintln!("{}", print::stderr_line(message));
         }
-        None => {
-            let code = explore(&runtime, loader, settings);
-            // A read still blocked on a silent pipe or FIFO must not keep the process alive.
-            runtime.shutdown_timeout(std::time::Duration::from_millis(500));
-            code
-        }
+        return ExitCode::from(printed.exit_code);
     }
+    let code = explore(&runtime, loader, settings);
+    // A read still blocked on a silent pipe or FIFO must not keep the process alive.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(500));
+    code
 }
 
 fn resolve(cli: Cli) -> Result<Settings, String> {

@@ -233,7 +233,9 @@ impl LogSet {
         let mut lines = self.body_problems.clone();
         let rejected = self.rejected.iter().map(|r| (format!("log #{}", r.index), "skipped: ", r.reason.as_str()));
         let of_logs = self.logs.iter().flat_map(|log| {
-            log.problems().iter().map(move |problem| (format!("log #{} (id {})", log.index, log.id), "", problem.as_str()))
+            log.problems()
+                .iter()
+                .map(move |problem| (format!("log #{} (id {})", log.index, log.id), "", problem.as_str()))
         });
         let mut groups: Vec<(String, &str, &str, usize)> = Vec::new();
         let mut seen: std::collections::HashMap<(&str, &str), usize> = std::collections::HashMap::new();

@@ -154,7 +154,9 @@ impl<W: Write> Printer<W> {
             report.add(Decoded::Log(log.clone()));
         }
         let out_of_order = match self.out_of_order {
-            (1, Some(log)) => Some(format!("{log} arrived after later logs had been written; written where it arrived")),
+            (1, Some(log)) => {
+                Some(format!("{log} arrived after later logs had been written; written where it arrived"))
+            }
             (count, Some(first)) => Some(format!(
                 "{} logs arrived after later logs had been written; each written where it arrived; first: {first}",
                 crate::units::count(count)

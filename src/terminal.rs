@@ -11,10 +11,10 @@ use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_ra
 use crossterm::{cursor, execute};
 use futures::Stream;
 use ratatui::backend::Backend as _;
-use ratatui::layout::Size;
-use ratatui::{Terminal, TerminalOptions, Viewport};
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
+use ratatui::layout::Size;
+use ratatui::{Terminal, TerminalOptions, Viewport};
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::action::Msg;

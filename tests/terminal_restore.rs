@@ -23,7 +23,10 @@ use hookscope::load::Loader;
 use hookscope::state::State;
 use hookscope::ui::theme::Theme;
 use portable_pty::{CommandBuilder, PtySize};
-use pty::{LEAVE_ALTERNATE_SCREEN, Session, assert_given_back, assert_restored, contains, find, open_demo, spawn_in_pty, start, start_program};
+use pty::{
+    LEAVE_ALTERNATE_SCREEN, Session, assert_given_back, assert_restored, contains, find, open_demo, spawn_in_pty,
+    start, start_program,
+};
 
 #[test]
 fn quitting_with_q_restores_the_terminal() {

@@ -183,12 +183,11 @@ fn tally(logs: &[&WebhookLog], label: impl Fn(&WebhookLog) -> String) -> Vec<(St
     let mut slots: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for log in logs {
         let label = label(log);
-        match slots.get(&label) {
-            Some(&slot) => counts[slot].1 += 1,
-            None => {
-                slots.insert(label.clone(), counts.len());
-                counts.push((label, 1));
-            }
+        if let Some(&slot) = slots.get(&label) {
+            counts[slot].1 += 1;
+        } else {
+            slots.insert(label.clone(), counts.len());
+            counts.push((label, 1));
         }
     }
     counts

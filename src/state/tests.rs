@@ -3,8 +3,8 @@ use std::sync::Arc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use rstest::rstest;
 
-use super::*;
 use super::keys::MAX_SEARCH_BYTES;
+use super::*;
 use crate::action::Progress;
 use crate::case_file::parse_document;
 use crate::filter::StatusFilter;

@@ -158,4 +158,3 @@ pub fn open_demo() -> Session {
     session.wait_for(b"deliveries", 0);
     session
 }
-
