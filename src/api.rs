@@ -18,8 +18,6 @@ use error::server_text;
 pub use error::{ApiError, MAX_DETAIL_CHARS, limit_text};
 use transport::Transport;
 
-use std::borrow::Cow;
-
 use crate::model::{CallInfo, DecodeError, LogSet, LogSink, LogStream};
 
 /// Everything but RFC 3986's unreserved characters is encoded, so a SID or a webhook type is
@@ -30,6 +28,8 @@ const LOGS_ROUTE: &str = "webhook-logs";
 /// Pieces of a body received and not yet decoded, at most: enough to ride out a slow decode
 /// without holding much of a big body.
 const DECODE_QUEUE_CHUNKS: usize = 4;
+/// How much of a body that gave no log is kept to tell what it is (an HTML page?) and quote it.
+const UNREAD_QUOTED: usize = 64 * 1024;
 /// How errors about the logs' body name it.
 const LOGS_WHAT: &str = "for the webhook logs";
 const CALL_ROUTE: &str = "call-details";
@@ -159,7 +159,9 @@ impl ApiClient {
                 received += chunk.len();
                 sink.progress(received, declared);
             }
-            let unread = stream.unread_body().map(Cow::into_owned);
+            // Only its start, to tell a page and quote it: a copy of a whole refused body would
+            // double the memory it took.
+            let unread = stream.unread_body().map(|body| body[..body.floor_char_boundary(UNREAD_QUOTED)].to_owned());
             (sink, unread, stream.finish())
         });
         let mut received = 0;
