@@ -161,7 +161,10 @@ impl ApiClient {
             }
             // Only its start, to tell a page and quote it: a copy of a whole refused body would
             // double the memory it took.
-            let unread = stream.unread_body().map(|body| body[..body.floor_char_boundary(UNREAD_QUOTED)].to_owned());
+            let unread = stream.unread_body().map(|body| {
+                let end = (0..=UNREAD_QUOTED.min(body.len())).rev().find(|&at| body.is_char_boundary(at));
+                body[..end.unwrap_or(0)].to_owned()
+            });
             (sink, unread, stream.finish())
         });
         let mut received = 0;

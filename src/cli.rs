@@ -33,7 +33,8 @@ Configuration (a flag beats the environment, which beats the file):
 
 Exit codes: 0 ok, 2 usage, 3 configuration, 4 key refused (401/403), 5 call not found,
 6 invalid call id (422), 7 rate limited, 8 server error (5xx), 9 network (timeout, refused,
-DNS, TLS), 10 unexpected response (not JSON, wrong route, too large), 11 unreadable file.";
+DNS, TLS), 10 unexpected response (not JSON, wrong route, over --max-body), 11 unreadable file
+(or over --max-body); 128+n the explorer stopped by signal n (130 SIGINT, 143 SIGTERM).";
 
 #[derive(Debug, Parser)]
 #[expect(clippy::struct_excessive_bools, reason = "each bool is a command-line flag")]
