@@ -241,8 +241,10 @@ pub enum Msg {
         request: u64,
         wait: crate::api::RetryWait,
     },
-    /// Stop, as `q` does: SIGTERM and SIGHUP arrive as this.
+    /// Stop, as `q` does: a signal that would end the process arrives as this.
     Quit,
+    /// Text pasted into the terminal (bracketed paste), in one piece.
+    Paste(String),
 }
 
 /// How much of a body has arrived.

@@ -14,13 +14,11 @@ use std::time::Duration;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use url::{Host, Url};
 
-pub use config::{ApiConfig, ApiKey, CallRef, DEFAULT_BASE_URL, KeySource};
+pub use config::{ApiConfig, ApiKey, CallRef, DEFAULT_BASE_URL, DEFAULT_MAX_BODY, KeySource};
 use error::server_text;
-pub use error::{ApiError, MAX_DETAIL_CHARS};
+pub use error::{ApiError, MAX_DETAIL_CHARS, limit_text};
 pub use retry::{RETRY_BUDGET, RetryHook, RetryWait};
 use transport::Transport;
-
-use std::borrow::Cow;
 
 use crate::model::{CallInfo, DecodeError, LogSet, LogSink, LogStream};
 
@@ -32,6 +30,8 @@ const LOGS_ROUTE: &str = "webhook-logs";
 /// Pieces of a body received and not yet decoded, at most: enough to ride out a slow decode
 /// without holding much of a big body.
 const DECODE_QUEUE_CHUNKS: usize = 4;
+/// How much of a body that gave no log is kept to tell what it is (an HTML page?) and quote it.
+const UNREAD_QUOTED: usize = 64 * 1024;
 /// How errors about the logs' body name it.
 const LOGS_WHAT: &str = "for the webhook logs";
 const CALL_ROUTE: &str = "call-details";
@@ -168,7 +168,12 @@ impl ApiClient {
                 received += chunk.len();
                 sink.progress(received, declared);
             }
-            let unread = stream.unread_body().map(Cow::into_owned);
+            // Only its start, to tell a page and quote it: a copy of a whole refused body would
+            // double the memory it took.
+            let unread = stream.unread_body().map(|body| {
+                let end = (0..=UNREAD_QUOTED.min(body.len())).rev().find(|&at| body.is_char_boundary(at));
+                body[..end.unwrap_or(0)].to_owned()
+            });
             let ended_early = stream.ended_early();
             (sink, unread, ended_early, stream.finish())
         });

@@ -104,18 +104,29 @@ impl App {
         self.perform(effects);
         self.draw(terminal)?;
         let mut ticker = tokio::time::interval(Duration::from_millis(100));
-        loop {
+        'events: loop {
             let animating = self.state.animating();
             tokio::select! {
-                event = input.next() => match event {
-                    Some(Ok(event)) => {
-                        if let Some(msg) = self.translate(&event, terminal)? {
-                            self.handle(msg);
+                event = input.next() => {
+                    let mut event = Some(event);
+                    // Every event already in, in order, before the next frame: a burst of keys
+                    // (a held key, a paste without bracketed paste) costs one frame, not one a key.
+                    while let Some(next) = event {
+                        match next {
+                            Some(Ok(event)) => {
+                                if let Some(msg) = self.translate(&event, terminal)? {
+                                    self.handle(msg);
+                                }
+                            }
+                            Some(Err(err)) => return Err(err),
+                            None => break 'events,
                         }
+                        if self.state.quitting {
+                            break;
+                        }
+                        event = ready_now(&mut input).await;
                     }
-                    Some(Err(err)) => return Err(err),
-                    None => break,
-                },
+                }
                 Some(msg) = self.rx.recv() => self.handle(msg),
                 () = ring(self.arrivals.as_ref()) => {}
                 _ = ticker.tick(), if animating => self.handle(Msg::Tick),
@@ -160,16 +171,18 @@ impl App {
                 // the next draw repaints everything. (`Terminal::clear` would query the cursor
                 // position, which races with the event stream reading the same input.)
                 let size = terminal.size().map_err(Into::into)?;
-                terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height)).map_err(Into::into)?;
+                terminal.resize(crate::terminal::drawn_area(size)).map_err(Into::into)?;
                 None
             }
             Event::Key(key) => Some(Msg::Key(*key)),
             Event::Mouse(mouse) => Some(Msg::Mouse(*mouse)),
             &Event::Resize(width, height) => {
-                terminal.autoresize().map_err(Into::into)?;
-                Some(Msg::Resize { width, height })
+                let area = crate::terminal::drawn_area(ratatui::layout::Size { width, height });
+                terminal.resize(area).map_err(Into::into)?;
+                Some(Msg::Resize { width: area.width, height: area.height })
             }
-            Event::FocusGained | Event::FocusLost | Event::Paste(_) => None,
+            Event::Paste(text) => Some(Msg::Paste(text.clone())),
+            Event::FocusGained | Event::FocusLost => None,
         })
     }
 
@@ -332,6 +345,19 @@ fn export_case_file(
             crate::sanitize::short(&dir.display().to_string())
         )),
     }
+}
+
+/// The stream's next item if it is already there, without waiting. Polled with the task's own
+/// waker, not a no-op one: crossterm's stream parks that waker with its reader thread when
+/// nothing is in, and a no-op waker there would leave the loop deaf to the next key.
+async fn ready_now<S: Stream + Unpin>(input: &mut S) -> Option<Option<S::Item>> {
+    std::future::poll_fn(|cx| {
+        std::task::Poll::Ready(match input.poll_next_unpin(cx) {
+            std::task::Poll::Ready(item) => Some(item),
+            std::task::Poll::Pending => None,
+        })
+    })
+    .await
 }
 
 /// Waits for the running fetch's sink to leave logs for the screen; forever when nothing arrives.

@@ -36,8 +36,9 @@ Configuration (a flag beats the environment, which beats the file):
 
 Exit codes: 0 ok, 2 usage, 3 configuration, 4 key refused (401/403), 5 call not found,
 6 invalid call id (422), 7 rate limited, 8 server error (5xx), 9 network (timeout, refused,
-DNS, TLS, a body cut off), 10 unexpected response (not JSON, wrong route, too large),
-11 unreadable file, 12 a --type the call does not have (stderr lists those it has).";
+DNS, TLS, a body cut off), 10 unexpected response (not JSON, wrong route, over --max-body),
+11 unreadable file (or over --max-body), 12 a --type the call does not have (stderr lists
+those it has); 128+n the explorer stopped by signal n (130 SIGINT, 143 SIGTERM).";
 
 #[derive(Debug, Parser)]
 #[expect(clippy::struct_excessive_bools, reason = "each bool is a command-line flag")]
@@ -93,6 +94,10 @@ pub struct Cli {
     /// backoff) come on top, 30 s at most in all, and are said as they start.
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
+
+    /// The largest body read from the API, a file or stdin, in MiB after decompression [default: 256].
+    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u32).range(1..=1_048_576))]
+    pub max_body: Option<u32>,
 
     /// Allow sending the key over plain http:// to a host that is not this machine.
     #[arg(long)]
@@ -179,8 +184,15 @@ pub struct ConfigFile {
 #[derive(Debug, Clone)]
 pub enum Source {
     Demo,
-    File(PathBuf),
-    Api { call: CallRef, config: ApiConfig },
+    /// A file, or stdin for `-`, read up to `max_body_bytes`.
+    File {
+        path: PathBuf,
+        max_body_bytes: usize,
+    },
+    Api {
+        call: CallRef,
+        config: ApiConfig,
+    },
 }
 
 /// Everything the run needs, resolved.
@@ -340,10 +352,11 @@ impl Cli {
         if !(timeout_secs.is_finite() && timeout_secs > 0.0) {
             return Err(ConfigError(format!("--timeout must be a positive number of seconds, not {timeout_secs}")));
         }
+        let max_body_bytes = self.max_body.map_or(crate::api::DEFAULT_MAX_BODY, |mib| (mib as usize) << 20);
         let source = if self.demo {
             Source::Demo
         } else if let Some(path) = self.file.clone() {
-            Source::File(path)
+            Source::File { path, max_body_bytes }
         } else {
             let call: CallRef = self.call.as_deref().unwrap_or_default().parse().map_err(ConfigError)?;
             let base_url = self
@@ -366,6 +379,7 @@ impl Cli {
                 timeout,
                 connect_timeout: timeout.min(Duration::from_secs(10)),
                 allow_http: self.allow_http,
+                max_body_bytes,
                 ..ApiConfig::default()
             };
             Source::Api { call, config }

@@ -13,7 +13,11 @@ use crate::model::{CallHook, CallInfo, Decoded, LogSet, LogSink, LogStream};
 #[derive(Debug)]
 pub enum Loader {
     Demo,
-    File(PathBuf),
+    /// A file, or stdin for `-`, refused past `max_body` bytes.
+    File {
+        path: PathBuf,
+        max_body: usize,
+    },
     Api {
         client: Box<ApiClient>,
         call: CallRef,
@@ -107,8 +111,8 @@ impl Loader {
     pub fn label(&self) -> String {
         match self {
             Self::Demo => "demo call".to_owned(),
-            Self::File(path) if path.as_os_str() == "-" => "stdin".to_owned(),
-            Self::File(path) => format!("file {}", crate::sanitize::short(&path.display().to_string())),
+            Self::File { path, .. } if path.as_os_str() == "-" => "stdin".to_owned(),
+            Self::File { path, .. } => format!("file {}", crate::sanitize::short(&path.display().to_string())),
             Self::Api { call: CallRef::Id(id), .. } => format!("call {id}"),
             Self::Api { call: CallRef::Sid(sid), .. } => format!("call {}", crate::sanitize::short(sid)),
         }
@@ -122,13 +126,27 @@ impl Loader {
                 let ending = from_document(DEMO_CALL.to_owned(), "the demo call", &mut sink);
                 (sink, ending)
             }
-            Self::File(path) => {
+            Self::File { path, max_body } => {
                 let path = path.clone();
-                let read = tokio::task::spawn_blocking(move || {
-                    let ending = load_file(&path, &mut sink);
-                    (sink, ending)
+                let max_body = *max_body;
+                // A thread of its own rather than tokio's blocking pool: a read of a FIFO or a
+                // silent pipe can block forever, and the runtime waits for its pool when it shuts
+                // down. Dropping this future (a new fetch, quitting) makes the thread stop at its
+                // next block, or die with the process if it is stuck in a read.
+                let (done, read) = tokio::sync::oneshot::channel();
+                std::thread::spawn(move || {
+                    let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        let mut counted = Counted { sink, decoded: 0 };
+                        let ending = load_file(&path, max_body, &mut counted, &|| done.is_closed());
+                        (counted.sink, ending)
+                    }));
+                    let _ = done.send(loaded);
                 });
-                read.await.unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic()))
+                match read.await {
+                    Ok(Ok(loaded)) => loaded,
+                    Ok(Err(panic)) => std::panic::resume_unwind(panic),
+                    Err(_) => unreachable!("the reader thread always sends"),
+                }
             }
             Self::Api { client, call, server_type, with_details } => {
                 load_api(client, call, server_type.as_deref(), *with_details, sink).await
@@ -210,8 +228,10 @@ fn file_failure(message: String, hint: &str) -> Ending {
 }
 
 /// Reads a file (or stdin for `-`). An array is decoded as it is read; a case file, which has
-/// the call's details around its logs, is read whole.
-fn load_file(path: &Path, sink: &mut impl LogSink) -> Ending {
+/// the call's details around its logs, is read whole. Reading stops as soon as more input cannot
+/// become logs (not an array, not UTF-8, a zero-filled region, the array closed), past
+/// `max_body` bytes, or when `cancelled` says nobody waits for the result any more.
+fn load_file<S: LogSink>(path: &Path, max_body: usize, sink: &mut Counted<S>, cancelled: &dyn Fn() -> bool) -> Ending {
     let stdin = path.as_os_str() == "-";
     let shown =
         if stdin { "stdin".to_owned() } else { crate::sanitize::short(&path.display().to_string()).into_owned() };
@@ -228,25 +248,73 @@ fn load_file(path: &Path, sink: &mut impl LogSink) -> Ending {
             Err(err) => return cannot_read(err),
         }
     };
+    read_logs(reader.as_mut(), Source { shown: &shown, expected, max_body }, sink, cancelled)
+}
+
+/// What [`read_logs`] reads: its name in messages, its length if known, and the cap.
+#[derive(Clone, Copy)]
+struct Source<'a> {
+    shown: &'a str,
+    expected: Option<usize>,
+    max_body: usize,
+}
+
+/// [`load_file`]'s reading, from any reader.
+fn read_logs<S: LogSink>(
+    reader: &mut dyn Read,
+    source: Source<'_>,
+    sink: &mut Counted<S>,
+    cancelled: &dyn Fn() -> bool,
+) -> Ending {
+    let Source { shown, expected, max_body } = source;
+    let cannot_read =
+        |err: std::io::Error| file_failure(format!("cannot read {shown}: {err}"), "Check the path and permissions.");
+    let too_large = |decoded: usize| Ending {
+        cut_short: decoded > 0,
+        ..file_failure(
+            format!("{shown} is over the {} input limit (--max-body MIB raises it)", crate::api::limit_text(max_body)),
+            "A call of 100,000 logs is about 60 MB: is this the right file?",
+        )
+    };
     let mut stream = LogStream::default();
     let mut received = 0;
     let mut block = vec![0; READ_BLOCK];
     let mut first = true;
-    loop {
+    let mut zeros = ZeroRun::default();
+    while !stream.settled() {
+        if cancelled() {
+            return Ending::default();
+        }
         let n = match reader.read(&mut block) {
             Ok(0) => break,
             Ok(n) => n,
             Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(err) => return cannot_read(err),
         };
+        if n > max_body - received {
+            return too_large(sink.decoded);
+        }
+        if let Some(at) = zeros.find(&block[..n], received) {
+            return Ending {
+                cut_short: sink.decoded > 0,
+                ..file_failure(
+                    format!("{shown} holds a run of NUL bytes at offset {at}, which no JSON text has"),
+                    "A sparse or zero-filled file, or a device: save the API response as it came (curl -o file.json …).",
+                )
+            };
+        }
         if std::mem::take(&mut first) && starts_an_object(&block[..n]) {
             let mut whole = block[..n].to_vec();
-            if let Err(err) = reader.read_to_end(&mut whole) {
+            let limit = u64::try_from(max_body - n).unwrap_or(u64::MAX).saturating_add(1);
+            if let Err(err) = reader.take(limit).read_to_end(&mut whole) {
                 return cannot_read(err);
             }
+            if whole.len() > max_body {
+                return too_large(0);
+            }
             return match String::from_utf8(whole) {
-                Ok(text) => from_document(text, &shown, sink),
-                Err(err) => not_utf8(&shown, err.utf8_error().valid_up_to()),
+                Ok(text) => from_document(text, shown, sink),
+                Err(err) => not_utf8(shown, err.utf8_error().valid_up_to()),
             };
         }
         stream.push(&block[..n], sink);
@@ -254,11 +322,45 @@ fn load_file(path: &Path, sink: &mut impl LogSink) -> Ending {
         sink.progress(received, expected);
     }
     if let Some(at) = stream.invalid_utf8_at() {
-        return not_utf8(&shown, at);
+        return not_utf8(shown, at);
     }
     match stream.finish() {
         Ok(body_problems) => Ending { body_problems, ..Ending::default() },
         Err(err) => file_failure(format!("{shown}: {err}"), DOCUMENT_HINT),
+    }
+}
+
+/// NUL bytes in a row that mark a zero-filled region (a sparse file, a device, a preallocated
+/// log): JSON text never holds one, and a single stray NUL costs only the log it is in.
+const ZERO_RUN: usize = 1024;
+
+/// Finds a run of [`ZERO_RUN`] NUL bytes across the blocks of a read.
+#[derive(Debug, Default)]
+struct ZeroRun {
+    /// NUL bytes at the end of the blocks so far.
+    run: usize,
+}
+
+impl ZeroRun {
+    /// Where in the input (the block starts at `offset`) the first run this block completes
+    /// begins.
+    fn find(&mut self, block: &[u8], offset: usize) -> Option<usize> {
+        let mut at = 0;
+        while let Some(zero) = memchr::memchr(0, &block[at..]).map(|found| at + found) {
+            if zero > at {
+                self.run = 0;
+            }
+            let end = block[zero..].iter().position(|&byte| byte != 0).map_or(block.len(), |len| zero + len);
+            self.run += end - zero;
+            if self.run >= ZERO_RUN {
+                return Some(offset + end - self.run);
+            }
+            at = end;
+        }
+        if at < block.len() {
+            self.run = 0;
+        }
+        None
     }
 }
 
@@ -292,35 +394,4 @@ fn from_document(text: String, name: &str, sink: &mut impl LogSink) -> Ending {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn failure() -> LoadFailure {
-        LoadFailure { message: "network error: end of file".to_owned(), hint: String::new(), exit_code: 9 }
-    }
-
-    /// A failure part-way through a body shows the logs before it, and says so below them; one
-    /// that refuses the source whole is the load's failure.
-    #[test]
-    fn a_load_cut_short_keeps_its_logs_and_one_refused_whole_does_not() {
-        let logs = LogSet::parse(r#"[{"id": 1, "webhook_url": "u", "webhook_type": "t", "success": true}]"#).unwrap();
-        let cut = Ending { failure: Some(failure()), cut_short: true, exit_code: 9, ..Ending::default() };
-        let Ok(loaded) = cut.conclude(logs.clone()).result else { panic!("the logs are lost") };
-        assert_eq!(loaded.logs.logs.len(), 1);
-        assert_eq!(loaded.logs.body_problems, ["network error: end of file; the list holds only the 1 log before it"]);
-        let refused = Ending { failure: Some(failure()), exit_code: 11, ..Ending::default() };
-        assert_eq!(refused.conclude(logs).result.err(), Some(failure()));
-    }
-
-    /// The explorer's rows leave the sink as they arrive: the count before the cut is of every
-    /// log the load decoded, not of those left for the end.
-    #[test]
-    fn the_count_before_a_cut_includes_the_rows_already_shown() {
-        let cut = Ending { failure: Some(failure()), cut_short: true, before_cut: 12, ..Ending::default() };
-        let Ok(loaded) = cut.conclude(LogSet::default()).result else { panic!("a cut keeps what came") };
-        assert_eq!(
-            loaded.logs.body_problems,
-            ["network error: end of file; the list holds only the 12 logs before it"]
-        );
-    }
-}
+mod tests;

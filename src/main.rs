@@ -18,6 +18,8 @@ use hookscope::{print, sanitize, terminal};
 
 /// Configuration problems (no key, bad config file, plain http refused).
 const EXIT_CONFIG: u8 = 3;
+/// Bad flags, or a use the terminal cannot serve.
+const EXIT_USAGE: u8 = 2;
 /// Anything else that is not the API's or the file's fault.
 const EXIT_FAILURE: u8 = 1;
 
@@ -49,7 +51,14 @@ fn main() -> ExitCode {
     };
     let loader = match &settings.source {
         Source::Demo => Loader::Demo,
-        Source::File(path) => Loader::File(path.clone()),
+        Source::File { path, .. } if path.as_os_str() == "-" && std::io::stdin().is_terminal() => {
+            return fail(
+                "--file - reads the logs from stdin, which is a terminal: pipe them in (curl … | hookscope --file -) \
+                 or name the file",
+                EXIT_USAGE,
+            );
+        }
+        Source::File { path, max_body_bytes } => Loader::File { path: path.clone(), max_body: *max_body_bytes },
         Source::Api { call, config } => {
             match runtime.block_on(async {
                 Loader::api(
@@ -69,17 +78,18 @@ fn main() -> ExitCode {
             }
         }
     };
-    match settings.print {
-        Some(format) => {
-            let out = std::io::stdout();
-            let printed = runtime.block_on(print::print(&loader, &settings.filter, format, settings.redact, out));
-            for message in &printed.messages {
-                eprintln!("{}", print::stderr_line(message));
-            }
-            ExitCode::from(printed.exit_code)
+    if let Some(format) = settings.print {
+        let out = std::io::stdout();
+        let printed = runtime.block_on(print::print(&loader, &settings.filter, format, settings.redact, out));
+        for message in &printed.messages {
+            eprintln!("{}", print::stderr_line(message));
         }
-        None => explore(&runtime, loader, settings),
+        return ExitCode::from(printed.exit_code);
     }
+    let code = explore(&runtime, loader, settings);
+    // A read still blocked on a silent pipe or FIFO must not keep the process alive.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(500));
+    code
 }
 
 fn resolve(cli: Cli) -> Result<Settings, String> {
@@ -111,7 +121,7 @@ fn explore(runtime: &tokio::runtime::Runtime, loader: Loader, settings: Settings
     if !std::io::stdout().is_terminal() {
         return fail(
             "the explorer needs a terminal; to write the logs to a pipe or file, add --print [table|json|ndjson|markdown]",
-            2,
+            EXIT_USAGE,
         );
     }
     let no_color = Theme::no_color_requested();
@@ -143,8 +153,11 @@ fn explore(runtime: &tokio::runtime::Runtime, loader: Loader, settings: Settings
         Ok((App::new(state, context), crossterm::event::EventStream::new()))
     });
     match result {
-        // A fatal error screen quits with the code `--print` gives that error.
-        Ok(code) => ExitCode::from(code),
+        // As the shell reports a process the signal ended: 130 for SIGINT, 143 for SIGTERM;
+        // otherwise a fatal error screen quits with the code `--print` gives that error.
+        Ok(code) => ExitCode::from(
+            terminal::stopped_by_signal().and_then(|signal| u8::try_from(128 + signal).ok()).unwrap_or(code),
+        ),
         Err(err) => fail(&format!("terminal error: {err}"), EXIT_FAILURE),
     }
 }

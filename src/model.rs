@@ -218,13 +218,6 @@ impl LogSet {
         self.report(|row, log| format!("log {} (row {})", log.id, row + 1))
     }
 
-    /// [`LogSet::problem_report`] naming each log by its id alone, for `--print`, where this set
-    /// holds only some of the logs and so has no rows to count.
-    #[must_use]
-    pub fn problem_report_by_id(&self) -> Vec<String> {
-        self.report(|_, log| format!("log {}", log.id))
-    }
-
     fn report(&self, name: impl Fn(usize, &WebhookLog) -> String) -> Vec<String> {
         let mut lines = self.body_problems.clone();
         lines.extend(self.rejected.iter().map(|r| format!("{}: skipped: {}", response_position(r.index), r.reason)));
@@ -241,6 +234,38 @@ impl LogSet {
 #[must_use]
 pub fn response_position(index: usize) -> String {
     format!("entry {} of the response", index + 1)
+}
+
+impl LogSet {
+    /// [`LogSet::problem_report`] with the same problem of many logs said once, with how many
+    /// and the first of them ("1,000,000 entries: skipped: field `id` is missing; first: entry 1 of
+    /// the response"), in order of first appearance: for stderr and reports, which a million bad
+    /// entries must not flood. A log is named by its id alone: `--print` holds only some of the
+    /// logs, so has no rows to count.
+    #[must_use]
+    pub fn problem_summary(&self) -> Vec<String> {
+        let mut lines = self.body_problems.clone();
+        let rejected = self.rejected.iter().map(|r| (response_position(r.index), "skipped: ", r.reason.as_str()));
+        let of_logs = self.logs.iter().flat_map(|log| {
+            log.problems().iter().map(move |problem| (format!("log {}", log.id), "", problem.as_str()))
+        });
+        let mut groups: Vec<(String, &str, &str, usize)> = Vec::new();
+        let mut seen: std::collections::HashMap<(&str, &str), usize> = std::collections::HashMap::new();
+        for (first, kind, problem) in rejected.chain(of_logs) {
+            match seen.entry((kind, problem)) {
+                std::collections::hash_map::Entry::Occupied(group) => groups[*group.get()].3 += 1,
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(groups.len());
+                    groups.push((first, kind, problem, 1));
+                }
+            }
+        }
+        lines.extend(groups.into_iter().map(|(first, kind, problem, count)| match count {
+            1 => format!("{first}: {kind}{problem}"),
+            _ => format!("{} entries: {kind}{problem}; first: {first}", crate::units::count(count)),
+        }));
+        lines
+    }
 }
 
 impl LogSink for LogSet {

@@ -64,8 +64,8 @@ struct Printer<W: Write> {
     /// Logs held back (NDJSON, table), in attempt order, and the last one written.
     held: VecDeque<WebhookLog>,
     last_written: Option<WebhookLog>,
-    /// Logs written out of attempt order, for a warning.
-    out_of_order: Vec<String>,
+    /// How many logs were written out of attempt order, and the first of them, for a warning.
+    out_of_order: (usize, Option<String>),
     /// The logs to print at the end: those admitted, or every log for Markdown.
     kept: LogSet,
     /// Logs with a problem that are not in `kept`, and rejected entries: every problem is reported.
@@ -95,7 +95,7 @@ impl<W: Write> Printer<W> {
             escape_invisible: on_terminal,
             held: VecDeque::new(),
             last_written: None,
-            out_of_order: Vec::new(),
+            out_of_order: (0, None),
             kept: LogSet::default(),
             problems: LogSet::default(),
             write_error: None,
@@ -107,11 +107,10 @@ impl<W: Write> Printer<W> {
     /// Holds an admitted log back, writing the first held one once too many are.
     fn hold(&mut self, log: WebhookLog) {
         if self.last_written.as_ref().is_some_and(|last| log.sorts_before(last)) {
-            self.out_of_order.push(format!(
-                "log {} ({}) arrived after later logs had been written; written where it arrived",
-                log.id,
-                crate::model::response_position(log.index)
-            ));
+            self.out_of_order.0 += 1;
+            self.out_of_order
+                .1
+                .get_or_insert_with(|| format!("log {} ({})", log.id, crate::model::response_position(log.index)));
             self.write(log);
             return;
         }
@@ -175,7 +174,17 @@ impl<W: Write> Printer<W> {
         for log in self.kept.logs.iter().filter(|log| !log.problems().is_empty()) {
             report.add(Decoded::Log(log.clone()));
         }
-        let warnings = report.problem_report_by_id().into_iter().chain(std::mem::take(&mut self.out_of_order));
+        let out_of_order = match std::mem::take(&mut self.out_of_order) {
+            (1, Some(log)) => {
+                Some(format!("{log} arrived after later logs had been written; written where it arrived"))
+            }
+            (count, Some(first)) => Some(format!(
+                "{} logs arrived after later logs had been written; each written where it arrived; first: {first}",
+                crate::units::count(count)
+            )),
+            _ => None,
+        };
+        let warnings = report.problem_summary().into_iter().chain(out_of_order);
         // A problem quotes the bad value, which can be personal data.
         let redact = self.redact;
         let masked = |warning: String| if redact { crate::redact::redact_text(&warning) } else { warning };

@@ -8,6 +8,7 @@ mod keys;
 mod matches;
 mod refresh;
 mod summary;
+mod type_counts;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -19,6 +20,7 @@ pub use arrival::Arrival;
 pub use detail::{Detail, Doc, Tab};
 pub use refresh::Fresh;
 pub use summary::Summary;
+pub use type_counts::{TypeCount, TypeCounts};
 
 use crate::action::{Action, Effect, LoadFailure, Msg, Progress};
 use crate::api::RetryWait;
@@ -64,13 +66,6 @@ pub enum Popup {
         scroll: usize,
     },
     Copy,
-}
-
-/// A webhook type present in the call, with how many logs have it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TypeCount {
-    pub name: String,
-    pub count: usize,
 }
 
 /// Which logs a finished search found, and for which text.
@@ -122,7 +117,7 @@ pub struct State {
     pub arrival: Option<Arrival>,
     /// Why the call's details are missing from the header, if they are.
     pub call_error: Option<String>,
-    pub types: Vec<TypeCount>,
+    pub types: TypeCounts,
     pub filter: Filter,
     /// `filter.text` compiled, for marking matches in the detail (`None` without text).
     pub search: Option<TextSearch>,
@@ -177,7 +172,7 @@ impl State {
             data: None,
             arrival: None,
             call_error: None,
-            types: Vec::new(),
+            types: TypeCounts::default(),
             filter,
             search: None,
             text_matches: None,
@@ -396,6 +391,7 @@ impl State {
                 Vec::new()
             }
             Msg::Quit => self.perform(Action::Quit),
+            Msg::Paste(text) => self.on_paste(&text),
         }
     }
 
@@ -426,10 +422,7 @@ impl State {
             self.detail = None;
         }
         let Some(data) = self.data.clone() else { return Vec::new() };
-        let mut types: Vec<TypeCount> = Vec::new();
-        for log in &data.logs.logs {
-            arrival::count_type(&mut types, log);
-        }
+        let types: TypeCounts = data.logs.logs.iter().collect();
         let problems = data.logs.problem_report();
         // The call's details are optional: the header says they are missing, the info tab why.
         self.status = if let Some(first) = problems.first() {

@@ -1,8 +1,8 @@
 //! Taking over the terminal and always giving it back: on quit, on error, on a panic, on
-//! SIGTERM/SIGHUP, and around Ctrl-Z.
+//! every catchable signal that would end the process, and around Ctrl-Z.
 
 use std::io::{self, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::thread::ThreadId;
 
@@ -10,9 +10,11 @@ use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracket
 use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 use crossterm::{cursor, execute};
 use futures::Stream;
-use ratatui::Terminal;
+use ratatui::backend::Backend as _;
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
+use ratatui::layout::Size;
+use ratatui::{Terminal, TerminalOptions, Viewport};
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::action::Msg;
@@ -26,11 +28,12 @@ static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
 static DEFERRED_PANICS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 /// Runs an explorer on this process's terminal, as the binary does: takes the terminal, builds
-/// the app for its size with `start` (which also gives the input it will read), makes SIGTERM
-/// and SIGHUP quit it, and gives the terminal back however the run ends (quit, error or panic),
-/// then says on stderr what background threads panicked with. The tests that prove a panic
-/// leaves the terminal usable run their explorer through here too. Returns the exit code the
-/// explorer ended with ([`crate::state::State::exit_code`]).
+/// the app for its size with `start` (which also gives the input it will read), makes every
+/// catchable signal that would end the process quit it instead ([`stopped_by_signal`] says which),
+/// and gives the terminal back however the run ends (quit, error or panic), then says on stderr
+/// what background threads panicked with. The tests that prove a panic leaves the terminal usable
+/// run their explorer through here too. Returns the exit code the explorer ended with
+/// ([`crate::state::State::exit_code`]).
 ///
 /// # Errors
 /// When the terminal cannot be taken, drawn on or read, or `start` fails.
@@ -43,11 +46,17 @@ where
 {
     let result = runtime.block_on(async move {
         install_panic_hook();
+        // Caught before the terminal is taken, so none of them can end the process with the
+        // terminal still raw; one that comes while the app starts is heard once it runs.
+        let signals = catch_quitting_signals();
         enter()?;
-        let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-        let size = terminal.size()?;
-        let (mut app, input) = start(Rect::new(0, 0, size.width, size.height)).await?;
-        quit_on_signals(app.sender());
+        let backend = CrosstermBackend::new(io::stdout());
+        let area = drawn_area(backend.size()?);
+        // A fixed viewport, so the frame's buffers follow the clamped size the app gives on
+        // each resize rather than whatever size the terminal reports.
+        let mut terminal = Terminal::with_options(backend, TerminalOptions { viewport: Viewport::Fixed(area) })?;
+        let (mut app, input) = start(area).await?;
+        quit_on_signals(signals, app.sender());
         app.run(&mut terminal, input).await?;
         Ok(app.state.exit_code())
     });
@@ -58,22 +67,74 @@ where
     result
 }
 
-/// SIGTERM and SIGHUP quit like `q`, so the terminal is restored on the way out.
-fn quit_on_signals(tx: UnboundedSender<Msg>) {
+/// The most columns and rows drawn. A frame costs memory for every cell of the screen, twice,
+/// and a terminal (or a hostile pty) may report up to 65535x65535 (a 200 GB frame): what lies
+/// beyond this is left blank. 1,000 x 500 is more than a 8K display shows in a legible font.
+pub const MAX_DRAWN: Size = Size { width: 1000, height: 500 };
+
+/// The part of a terminal of `size` that the explorer draws on: all of it, up to [`MAX_DRAWN`].
+#[must_use]
+pub fn drawn_area(size: Size) -> Rect {
+    Rect::new(0, 0, size.width.min(MAX_DRAWN.width), size.height.min(MAX_DRAWN.height))
+}
+
+/// The signals whose default action ends the process and that can be caught. Each quits the
+/// explorer like `q`, so the terminal is restored, and the process then exits as the signal
+/// would have had it (`128 + n`: 130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP).
+#[cfg(unix)]
+const QUITTING_SIGNALS: [i32; 12] = {
+    use signal_hook::consts::{
+        SIGALRM, SIGHUP, SIGINT, SIGIO, SIGPROF, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGVTALRM, SIGXCPU, SIGXFSZ,
+    };
+    [SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGALRM, SIGUSR1, SIGUSR2, SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ, SIGIO]
+};
+
+/// The signal that ended the explorer, if one did.
+static STOPPED_BY: AtomicI32 = AtomicI32::new(0);
+
+/// The signal that made the explorer quit, for the exit code (`128 + n`).
+#[must_use]
+pub fn stopped_by_signal() -> Option<i32> {
+    Some(STOPPED_BY.load(Ordering::SeqCst)).filter(|&signal| signal != 0)
+}
+
+#[cfg(unix)]
+type CaughtSignals = Vec<(i32, tokio::signal::unix::Signal)>;
+#[cfg(not(unix))]
+type CaughtSignals = ();
+
+/// Replaces the default action of [`QUITTING_SIGNALS`] (ending the process at once) with a
+/// stream each, for the life of the process.
+fn catch_quitting_signals() -> CaughtSignals {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        QUITTING_SIGNALS
+            .into_iter()
+            .filter_map(|number| signal(SignalKind::from_raw(number)).ok().map(|stream| (number, stream)))
+            .collect()
+    }
+}
+
+/// The first of `signals` to arrive quits the app and is kept for the exit code.
+fn quit_on_signals(signals: CaughtSignals, tx: UnboundedSender<Msg>) {
     #[cfg(unix)]
     tokio::spawn(async move {
-        use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut term), Ok(mut hup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup())) else {
+        if signals.is_empty() {
             return;
-        };
-        tokio::select! {
-            _ = term.recv() => {}
-            _ = hup.recv() => {}
         }
+        let arrivals = signals.into_iter().map(|(number, mut stream)| {
+            Box::pin(async move {
+                stream.recv().await;
+                number
+            })
+        });
+        let (number, _, _) = futures::future::select_all(arrivals).await;
+        STOPPED_BY.store(number, Ordering::SeqCst);
         let _ = tx.send(Msg::Quit);
     });
     #[cfg(not(unix))]
-    drop(tx);
+    drop((signals, tx));
 }
 
 /// Raw mode, the alternate screen, mouse reporting and bracketed paste.

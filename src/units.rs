@@ -35,3 +35,17 @@ pub fn write_millis(out: &mut String, ms: u64) {
         let _ = write!(out, "{secs:.1} s");
     }
 }
+
+/// A count with thousands separated: 1,000,000.
+#[must_use]
+pub fn count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (at, digit) in digits.chars().enumerate() {
+        if at > 0 && (digits.len() - at).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}

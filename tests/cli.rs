@@ -1,7 +1,8 @@
 //! The real binary, end to end: `--print` in every format from the demo, files and stdin
 //! (cli/print.rs); the API through a scripted server on 127.0.0.1 (cli/server.rs); every error's
-//! exit code and one-line message (cli/errors.rs); configuration precedence (cli/config.rs);
-//! help, completions and closed pipes (cli/surface.rs).
+//! exit code and one-line message (cli/errors.rs); inputs that never end or explode
+//! (cli/limits.rs); configuration precedence (cli/config.rs); help, completions and closed pipes
+//! (cli/surface.rs).
 //!
 //! Every run goes through [`Hookscope::run`]: a clean environment (only `PATH` and a fresh
 //! temporary `HOME`, so no real config file or key is read), a time limit, and a check that no
@@ -15,6 +16,8 @@ mod http_server;
 mod config;
 #[path = "cli/errors.rs"]
 mod errors;
+#[path = "cli/limits.rs"]
+mod limits;
 #[path = "cli/print.rs"]
 mod print;
 #[path = "cli/proxy.rs"]
@@ -305,7 +308,7 @@ pub(crate) fn big_call() -> String {
 pub(crate) fn expected_ndjson(document: &str, filter: &hookscope::filter::Filter) -> (String, String) {
     let set = parse_document(document.to_owned()).expect("a document").logs;
     let shown: Vec<_> = filter.apply(&set).into_iter().map(|i| &set.logs[i]).collect();
-    let warnings = set.problem_report_by_id().iter().fold(String::new(), |mut out, line| {
+    let warnings = set.problem_summary().iter().fold(String::new(), |mut out, line| {
         out.push_str("hookscope: warning: ");
         out.push_str(line);
         out.push('\n');

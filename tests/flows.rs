@@ -80,7 +80,8 @@ async fn a_broken_log_is_reported_and_the_others_still_show() {
             {"id": 3, "webhook_url": "https://a.example/x", "webhook_type": "transcript", "success": "maybe"}]"#,
     )
     .unwrap();
-    let mut app = screen::start(Loader::File(path), Filter::default(), 120, 40);
+    let mut app =
+        screen::start(Loader::File { path, max_body: hookscope::api::DEFAULT_MAX_BODY }, Filter::default(), 120, 40);
     let screen = app.wait_for_text("problem(s) in the data").await;
     assert!(screen.contains("1 unreadable"), "{screen}");
     assert!(screen.contains("call_started") && screen.contains("transcript"), "{screen}");

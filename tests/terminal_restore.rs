@@ -9,10 +9,10 @@
 #[path = "support/http_server.rs"]
 #[allow(dead_code, reason = "these tests use only part of the scripted server")]
 mod http_server;
+#[path = "support/pty.rs"]
+mod pty;
 
-use std::io::{Read, Write};
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, EventStream, KeyEventKind};
@@ -25,151 +25,11 @@ use hookscope::keymap::Keymap;
 use hookscope::load::Loader;
 use hookscope::state::State;
 use hookscope::ui::theme::Theme;
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-
-const LEAVE_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049l";
-const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
-const MOUSE_OFF: &[u8] = b"\x1b[?1000l";
-
-struct Session {
-    output: Vec<u8>,
-    chunks: Receiver<Vec<u8>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    master: Box<dyn portable_pty::MasterPty + Send>,
-}
-
-/// Runs `hookscope ARGS` under `sh`, which afterwards prints the exit code and `stty -a`, so
-/// the state the terminal was left in can be read back. `sh` traps TERM and HUP so that a
-/// signal sent to the process group ends hookscope but not the script.
-fn start(args: &[&str], env: &[(&str, &str)]) -> Session {
-    start_program(env!("CARGO_BIN_EXE_hookscope"), args, env)
-}
-
-/// [`start`] for any program.
-fn start_program(program: &str, args: &[&str], env: &[(&str, &str)]) -> Session {
-    let mut command = CommandBuilder::new("sh");
-    command.arg("-c");
-    command.arg(r#"trap : TERM HUP; "$0" "$@"; echo "[exit=$?]"; stty -a; echo "[done]""#);
-    command.arg(program);
-    command.args(args);
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    spawn_in_pty(command)
-}
-
-fn spawn_in_pty(mut command: CommandBuilder) -> Session {
-    let pty = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
-    command.env("TERM", "xterm-256color");
-    command.env("NO_COLOR", "1");
-    command.env_remove("BURKI_API_KEY");
-    let child = pty.slave.spawn_command(command).unwrap();
-    drop(pty.slave);
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    let writer = pty.master.take_writer().unwrap();
-    let (tx, chunks) = channel();
-    std::thread::spawn(move || {
-        let mut buffer = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buffer) {
-            if n == 0 || tx.send(buffer[..n].to_vec()).is_err() {
-                break;
-            }
-        }
-    });
-    Session { output: Vec::new(), chunks, writer, child, master: pty.master }
-}
-
-impl Session {
-    /// Reads until `needle` has appeared after byte `from`, or fails after 30 s (a deadline, not
-    /// a wait: with a release build running beside it, this machine once took over 15 s).
-    fn wait_for(&mut self, needle: &[u8], from: usize) {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while !contains(&self.output[from.min(self.output.len())..], needle) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.chunks.recv_timeout(left) {
-                Ok(chunk) => self.output.extend(chunk),
-                Err(std::sync::mpsc::RecvTimeoutError::Timeout | std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-                    panic!(
-                        "timed out waiting for {:?}; output so far:\n{}",
-                        String::from_utf8_lossy(needle),
-                        String::from_utf8_lossy(&self.output)
-                    )
-                }
-            }
-        }
-    }
-
-    /// Whether the script printed its exit line within `wait`.
-    fn exited_within(&mut self, wait: Duration) -> bool {
-        let deadline = Instant::now() + wait;
-        while !contains(&self.output, b"[exit=") {
-            match self.chunks.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-                Ok(chunk) => self.output.extend(chunk),
-                Err(_) => return false,
-            }
-        }
-        true
-    }
-
-    fn send(&mut self, bytes: &[u8]) {
-        self.writer.write_all(bytes).unwrap();
-        self.writer.flush().unwrap();
-    }
-
-    fn signal(&self, name: &str) {
-        let group = self.child.process_id().expect("sh has a pid");
-        let status = std::process::Command::new("kill")
-            .args([&format!("-{name}"), "--", &format!("-{group}")])
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
-
-    /// Waits for the script to finish and returns what hookscope printed after the explorer,
-    /// its exit code, and the terminal settings left behind.
-    fn finish(mut self) -> (Vec<u8>, String, String) {
-        let explorer_end = find(&self.output, b"\x1b[?1049h").unwrap_or(0);
-        self.wait_for(b"[done]", explorer_end);
-        let _ = self.child.wait();
-        let text = String::from_utf8_lossy(&self.output).into_owned();
-        let exit = text.split("[exit=").nth(1).and_then(|rest| rest.split(']').next()).unwrap_or("?").to_owned();
-        let stty = text.split("[exit=").nth(1).unwrap_or("").to_owned();
-        (self.output[explorer_end..].to_vec(), exit, stty)
-    }
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|window| window == needle)
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    find(haystack, needle).is_some()
-}
-
-/// The terminal is back to normal: the restore sequences were written after the explorer ran,
-/// and the line discipline is cooked again (`stty -a` shows `icanon` and `echo`, not `-icanon`).
-fn assert_restored(after: &[u8], stty: &str) {
-    let last_enter = find(after, b"\x1b[?1049h").unwrap_or(0);
-    assert_given_back(&after[last_enter..], "after the explorer");
-    let words: Vec<&str> = stty.split_whitespace().collect();
-    assert!(words.contains(&"icanon") && words.contains(&"echo"), "raw mode left on: {stty}");
-}
-
-/// `output` holds every sequence that hands the screen back: main screen, cursor, mouse off.
-fn assert_given_back(output: &[u8], when: &str) {
-    for (what, sequence) in
-        [("main screen", LEAVE_ALTERNATE_SCREEN), ("cursor shown", SHOW_CURSOR), ("mouse off", MOUSE_OFF)]
-    {
-        assert!(contains(output, sequence), "{what}: {sequence:?} not written {when}");
-    }
-}
-
-fn open_demo() -> Session {
-    let mut session = start(&["--demo"], &[]);
-    session.wait_for(b"deliveries", 0);
-    session
-}
+use portable_pty::{CommandBuilder, PtySize};
+use pty::{
+    LEAVE_ALTERNATE_SCREEN, Session, assert_given_back, assert_restored, contains, find, open_demo, spawn_in_pty,
+    start, start_program,
+};
 
 #[test]
 fn quitting_with_q_restores_the_terminal() {
@@ -189,20 +49,20 @@ fn ctrl_c_restores_the_terminal() {
     assert_restored(&after, &stty);
 }
 
-#[test]
-fn sigterm_restores_the_terminal() {
+/// Every catchable signal that would end the process, sent by another process (not typed:
+/// raw mode makes Ctrl-C a key), restores the terminal, and the exit code is the signal's, as
+/// the shell reports a process a signal ended: `128 + n`.
+#[rstest::rstest]
+#[case::term("TERM", "143")]
+#[case::hup("HUP", "129")]
+#[case::int("INT", "130")]
+#[case::quit("QUIT", "131")]
+#[case::usr1("USR1", "138")]
+fn a_signal_restores_the_terminal_and_exits_with_its_code(#[case] signal: &str, #[case] code: &str) {
     let session = open_demo();
-    session.signal("TERM");
+    session.signal(signal);
     let (after, exit, stty) = session.finish();
-    assert_eq!(exit, "0");
-    assert_restored(&after, &stty);
-}
-
-#[test]
-fn sighup_restores_the_terminal() {
-    let session = open_demo();
-    session.signal("HUP");
-    let (after, _, stty) = session.finish();
+    assert_eq!(exit, code, "SIG{signal}");
     assert_restored(&after, &stty);
 }
 

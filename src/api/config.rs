@@ -64,6 +64,11 @@ impl fmt::Display for KeySource {
     }
 }
 
+/// The default cap on a body, from the network, a file or stdin, counted after decompression: a
+/// 100,000-log call is about 60 MB, so this leaves room while keeping a gzip bomb or an endless
+/// pipe to a few hundred MiB of memory. `--max-body` raises it.
+pub const DEFAULT_MAX_BODY: usize = 256 << 20;
+
 #[derive(Debug, Clone)]
 pub struct ApiConfig {
     /// Without a trailing `/`.
@@ -76,7 +81,7 @@ pub struct ApiConfig {
     pub allow_http: bool,
     /// Retries of a GET answered 429, 502, 503 or 504.
     pub max_retries: u32,
-    /// Responses larger than this are refused rather than exhausting memory.
+    /// Responses larger than this (after decompression) are refused rather than exhausting memory.
     pub max_body_bytes: usize,
 }
 
@@ -89,7 +94,7 @@ impl Default for ApiConfig {
             connect_timeout: Duration::from_secs(10),
             allow_http: false,
             max_retries: 3,
-            max_body_bytes: 1 << 30,
+            max_body_bytes: DEFAULT_MAX_BODY,
         }
     }
 }

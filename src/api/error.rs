@@ -90,7 +90,8 @@ pub enum ApiError {
     BadCall { detail: String },
     /// `declared` is set when `Content-Length` gave it away before any of the body was read.
     #[error(
-        "the response is over the {} body limit{}: is the base URL right? (the limit guards memory)",
+        "the response is over the {} body limit{}: is the base URL right? (the limit guards memory; --max-body \
+         MIB raises it)",
         limit_text(*.limit),
         declared_note(*.declared)
     )]
@@ -264,7 +265,9 @@ pub fn duration(d: Duration) -> String {
     }
 }
 
-fn limit_text(n: usize) -> String {
+/// A byte limit as people read it: `256 MiB`, or `1000-byte`.
+#[must_use]
+pub fn limit_text(n: usize) -> String {
     const MIB: usize = 1 << 20;
     if n >= MIB && n.is_multiple_of(MIB) { format!("{} MiB", n / MIB) } else { format!("{n}-byte") }
 }

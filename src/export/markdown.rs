@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use jiff::Timestamp;
 
 use crate::json_text::{self, exact};
-use crate::model::attempts::{SameEvent, later_attempts};
+use crate::model::attempts::{LATER_ATTEMPTS_TOLD, SameEvent, later_attempts};
 use crate::model::time::{TimeDisplay, offset_label};
 use crate::model::{CallInfo, LogSet, WebhookLog};
 use crate::outcome::Ending;
@@ -131,6 +131,13 @@ fn what_happened_next(log: &WebhookLog, later: &[&WebhookLog]) -> String {
             delivered.id,
             Ending::of(delivered).phrase()
         ),
+        // The list stops at its cap: an attempt past it may have delivered it.
+        None if later.len() >= LATER_ATTEMPTS_TOLD => format!(
+            "not delivered by the next {attempts} of the same type and payload, the last{} ({}); below \
+             (any after those are not listed)",
+            after(log, last),
+            Ending::of(last).phrase()
+        ),
         None => format!(
             "still not delivered: {attempts} of the same type and payload failed too, the last{} ({}); below",
             after(log, last),
@@ -223,11 +230,15 @@ fn push_summary(out: &mut String, set: &LogSet, logs: &[&WebhookLog], options: O
             "Outcomes",
             outcomes.iter().map(|(label, n)| format!("{label} ×{n}")).collect::<Vec<_>>().join(", "),
         ));
-        let types = tally(logs, |log| log.webhook_type.to_string());
+        let type_of = |log: &WebhookLog| log.webhook_type.to_string();
+        let failed_logs: Vec<&WebhookLog> = logs.iter().copied().filter(|log| !log.success).collect();
+        let failed_by_type: std::collections::HashMap<String, usize> =
+            tally(&failed_logs, type_of).into_iter().collect();
+        let types = tally(logs, type_of);
         let types = types
             .iter()
             .map(|(kind, n)| {
-                let failed = logs.iter().filter(|log| log.webhook_type.as_str() == kind && !log.success).count();
+                let failed = failed_by_type.get(kind).copied().unwrap_or(0);
                 let failed = if failed > 0 { format!(" ({failed} failed)") } else { String::new() };
                 format!("{} ×{n}{failed}", code_span(kind))
             })
@@ -239,7 +250,7 @@ fn push_summary(out: &mut String, set: &LogSet, logs: &[&WebhookLog], options: O
         items.push(("First delivery", TimeDisplay::Utc.full(first)));
     }
     push_items(out, &items);
-    let problems = set.problem_report();
+    let problems = set.problem_summary();
     if !problems.is_empty() {
         out.push_str("\nThe response had entries hookscope could not fully read:\n\n");
         // A problem quotes the bad value, which can be personal data.
@@ -249,14 +260,18 @@ fn push_summary(out: &mut String, set: &LogSet, logs: &[&WebhookLog], options: O
     }
 }
 
-/// Labels in order of first appearance with their counts: deterministic and chronological.
+/// Labels in order of first appearance with their counts: deterministic and chronological. A
+/// hash lookup a log, so 60,000 distinct types cost no more than six.
 fn tally(logs: &[&WebhookLog], label: impl Fn(&WebhookLog) -> String) -> Vec<(String, usize)> {
     let mut counts: Vec<(String, usize)> = Vec::new();
+    let mut slots: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for log in logs {
         let label = label(log);
-        match counts.iter_mut().find(|(seen, _)| *seen == label) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((label, 1)),
+        if let Some(&slot) = slots.get(&label) {
+            counts[slot].1 += 1;
+        } else {
+            slots.insert(label.clone(), counts.len());
+            counts.push((label, 1));
         }
     }
     counts

@@ -6,6 +6,10 @@ use std::collections::HashMap;
 
 use super::{LogSet, WebhookLog};
 
+/// Later attempts told at most: what happened next to a delivery (its retries until one
+/// delivered it), not every later delivery of an event the call repeats.
+pub const LATER_ATTEMPTS_TOLD: usize = 10;
+
 /// What makes two logs attempts of one event.
 type EventKey<'a> = (Option<i64>, &'a str, Option<&'a str>);
 
@@ -30,12 +34,16 @@ impl<'a> SameEvent<'a> {
         Self { set, groups }
     }
 
-    /// The attempts of `log`'s event made after it, in attempt order. Asking this for every log
-    /// of a big call costs one pass, where [`later_attempts`] would scan the call each time.
+    /// The attempts of `log`'s event made after it, in attempt order, up to the first that
+    /// delivered it and at most [`LATER_ATTEMPTS_TOLD`]. A binary search finds where they start,
+    /// so asking this for every log of a big call stays near-linear, where [`later_attempts`]
+    /// would scan the call each time.
     #[must_use]
     pub fn later_attempts(&self, log: &WebhookLog) -> Vec<&'a WebhookLog> {
         let Some(group) = self.groups.get(&event_key(log)) else { return Vec::new() };
-        group.iter().map(|&at| &self.set.logs[at]).filter(|other| attempted_after(other, log)).collect()
+        let logs = &self.set.logs;
+        let start = group.partition_point(|&at| !log.sorts_before(&logs[at]));
+        what_happened_next(group[start..].iter().map(|&at| &logs[at]), log)
     }
 }
 
@@ -49,7 +57,18 @@ fn attempted_after(other: &WebhookLog, log: &WebhookLog) -> bool {
 #[must_use]
 pub fn later_attempts<'a>(set: &'a LogSet, log: &WebhookLog) -> Vec<&'a WebhookLog> {
     let key = event_key(log);
-    set.logs.iter().filter(|other| attempted_after(other, log) && event_key(other) == key).collect()
+    what_happened_next(set.logs.iter().filter(|other| event_key(other) == key), log)
+}
+
+/// Of `attempts` (one event's, in attempt order), those after `log`, up to the first that
+/// succeeded, at most [`LATER_ATTEMPTS_TOLD`].
+fn what_happened_next<'a>(attempts: impl Iterator<Item = &'a WebhookLog>, log: &WebhookLog) -> Vec<&'a WebhookLog> {
+    let mut delivered = false;
+    attempts
+        .filter(|other| attempted_after(other, log))
+        .take_while(|other| !std::mem::replace(&mut delivered, other.success))
+        .take(LATER_ATTEMPTS_TOLD)
+        .collect()
 }
 
 #[cfg(test)]
@@ -83,5 +102,28 @@ mod tests {
         let log = set.logs.iter().find(|log| log.id == id).unwrap();
         assert_eq!(ids(&later_attempts(&set, log)), expected);
         assert_eq!(ids(&SameEvent::index(&set).later_attempts(log)), expected, "the index agrees");
+    }
+
+    /// A failure followed by many attempts of its event tells its retries up to the one that
+    /// delivered it, and never more than [`LATER_ATTEMPTS_TOLD`] of them.
+    #[test]
+    fn later_attempts_stop_at_the_delivery_and_at_the_cap() {
+        let entry = |id: usize, success: bool| {
+            format!(
+                r#"{{"id":{id},"webhook_url":"u","webhook_type":"a","attempted_at":"2025-01-01T00:00:{:02}Z","success":{success}}}"#,
+                id
+            )
+        };
+        let delivered_third = [entry(1, false), entry(2, false), entry(3, true), entry(4, false), entry(5, true)];
+        let set = LogSet::parse(format!("[{}]", delivered_third.join(","))).unwrap();
+        let first = &set.logs[0];
+        assert_eq!(ids(&later_attempts(&set, first)), [2, 3]);
+        assert_eq!(ids(&SameEvent::index(&set).later_attempts(first)), [2, 3]);
+
+        let never: Vec<String> = (1..=40).map(|id| entry(id, false)).collect();
+        let set = LogSet::parse(format!("[{}]", never.join(","))).unwrap();
+        let told = SameEvent::index(&set).later_attempts(&set.logs[0]);
+        assert_eq!(ids(&told), (2..=11).collect::<Vec<i64>>());
+        assert_eq!(ids(&later_attempts(&set, &set.logs[0])), ids(&told));
     }
 }

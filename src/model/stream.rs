@@ -144,6 +144,13 @@ impl LogStream {
     }
 
     /// Where the first byte that is not UTF-8 was, if any was (it reads as U+FFFD).
+    /// Whether more input cannot add a log: the body is not an array, its array has closed, or
+    /// it is not UTF-8 (which refuses it whole). A reader of an endless source stops here.
+    #[must_use]
+    pub fn settled(&self) -> bool {
+        self.splitter.start() == Start::NotAnArray || self.splitter.closed() || self.invalid_utf8_at.is_some()
+    }
+
     #[must_use]
     pub fn invalid_utf8_at(&self) -> Option<usize> {
         self.invalid_utf8_at

@@ -89,10 +89,7 @@ fn problems_name_a_log_by_id_and_row_and_a_rejected_entry_by_its_place_in_the_re
             "log 1716090 (row 3): field `retry_count`: expected a non-negative integer, got -1",
         ]
     );
-    assert_eq!(
-        set.problem_report_by_id()[1],
-        "log 1716090: field `retry_count`: expected a non-negative integer, got -1"
-    );
+    assert_eq!(set.problem_summary()[1], "log 1716090: field `retry_count`: expected a non-negative integer, got -1");
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::{State, TypeCount};
+use super::State;
 use crate::action::{Effect, Progress};
 use crate::case_file::LoadedCall;
 use crate::model::{Decoded, WebhookLog};
@@ -38,7 +38,7 @@ impl State {
         let data = Arc::make_mut(self.data.get_or_insert_with(Arc::default));
         for item in decoded {
             if let Decoded::Log(log) = &item {
-                count_type(&mut self.types, log);
+                self.types.count(log);
             }
             data.logs.add(item);
         }
@@ -99,12 +99,4 @@ pub(super) fn join(arrived: Arc<LoadedCall>, rest: LoadedCall) -> LoadedCall {
     }
     whole.rejected.sort_by_key(|rejected| rejected.index);
     LoadedCall { call, logs: whole }
-}
-
-/// Counts `log` under its webhook type, a new type going last (the order types are first met).
-pub(super) fn count_type(types: &mut Vec<TypeCount>, log: &WebhookLog) {
-    match types.iter_mut().find(|t| t.name == log.webhook_type.as_str()) {
-        Some(t) => t.count += 1,
-        None => types.push(TypeCount { name: log.webhook_type.to_string(), count: 1 }),
-    }
 }

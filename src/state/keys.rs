@@ -9,6 +9,10 @@ use super::{Focus, Popup, State};
 use crate::action::{Action, CopyAction, Effect, HelpAction, PickerAction, SearchAction};
 use crate::layout::help_box;
 
+/// The longest search line, in bytes of UTF-8: far more than any search needs, and what a paste
+/// is cut to.
+pub(super) const MAX_SEARCH_BYTES: usize = 1024;
+
 impl State {
     pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         if key.kind == KeyEventKind::Release {
@@ -64,10 +68,55 @@ impl State {
             Some(SearchAction::DeleteChar) => _ = input.pop(),
             Some(SearchAction::Clear) => input.clear(),
             None => match key.code {
-                KeyCode::Char(c) if !c.is_control() && !key.modifiers.contains(KeyModifiers::CONTROL) => input.push(c),
+                KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                    return self.type_into_search(input, previous, c.encode_utf8(&mut [0; 4]));
+                }
                 _ => {}
             },
         }
+        let effects = self.set_search_text(input.clone());
+        self.popup = Popup::Search { input, previous };
+        effects
+    }
+
+    /// Text pasted into the terminal goes into the search line when it is open, in one step as
+    /// if typed (so 16,000 pasted characters cost one update, not 16,000); anywhere else it is
+    /// ignored, since pasted text is not a string of commands.
+    pub(super) fn on_paste(&mut self, text: &str) -> Vec<Effect> {
+        match std::mem::take(&mut self.popup) {
+            Popup::Search { input, previous } => self.type_into_search(input, previous, text),
+            popup => {
+                self.popup = popup;
+                Vec::new()
+            }
+        }
+    }
+
+    /// What a typed character and a paste share: `text` joins the search line as one line
+    /// (line breaks and tabs become a space, other control characters are dropped), up to
+    /// [`MAX_SEARCH_BYTES`]; the list follows the line, as it does every change of it.
+    fn type_into_search(&mut self, mut input: String, previous: String, text: &str) -> Vec<Effect> {
+        let mut room = MAX_SEARCH_BYTES.saturating_sub(input.len());
+        let mut after_break = false;
+        let typed = text
+            .chars()
+            .filter_map(|c| {
+                let was_break = std::mem::replace(&mut after_break, c == '\r');
+                match c {
+                    '\n' if was_break => None,
+                    '\r' | '\n' | '\t' => Some(' '),
+                    c if c.is_control() => None,
+                    c => Some(c),
+                }
+            })
+            .take_while(|c| match room.checked_sub(c.len_utf8()) {
+                Some(left) => {
+                    room = left;
+                    true
+                }
+                None => false,
+            });
+        input.extend(typed);
         let effects = self.set_search_text(input.clone());
         self.popup = Popup::Search { input, previous };
         effects

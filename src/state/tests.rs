@@ -3,6 +3,7 @@ use std::sync::Arc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use rstest::rstest;
 
+use super::keys::MAX_SEARCH_BYTES;
 use super::*;
 use crate::action::Progress;
 use crate::case_file::parse_document;
@@ -872,4 +873,44 @@ fn a_refresh_with_a_problem_says_what_it_brought_first() {
     send(&mut state, Msg::Loaded { request: 2, result, call_error: None });
     let text = state.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
     assert!(text.starts_with("fetched again: no new deliveries · ⚠ entry 6 of the response: skipped"), "{text}");
+}
+
+/// A paste goes into the open search line as one line, as typing it would, and is cut to the
+/// line's limit; anywhere else it does nothing (it is not a string of commands).
+#[test]
+fn a_paste_types_into_the_search_line_only() {
+    let mut state = loaded(Filter::default());
+    send(&mut state, Msg::Paste("qqq".into()));
+    assert!(!state.quitting, "pasted text is not keys");
+    assert_eq!(state.popup, Popup::None);
+    send(&mut state, key('/'));
+    send(&mut state, key('a'));
+    send(&mut state, Msg::Paste("re\u{7}fund\r\nlate\tnow\u{1b}[2J".into()));
+    assert_eq!(state.popup, Popup::Search { input: "arefund late now[2J".into(), previous: String::new() });
+    assert_eq!(state.filter.text, "arefund late now[2J", "the list follows a paste as it does typing");
+    send(&mut state, Msg::Paste("é".repeat(2 * MAX_SEARCH_BYTES)));
+    let Popup::Search { input, .. } = state.popup.clone() else { panic!("the search line closed") };
+    assert!(input.len() <= MAX_SEARCH_BYTES && input.len() > MAX_SEARCH_BYTES - 2, "{}", input.len());
+    send(&mut state, key('z'));
+    send(&mut state, key('z'));
+    let Popup::Search { input: full, .. } = state.popup.clone() else { panic!("the search line closed") };
+    assert_eq!(full.len(), MAX_SEARCH_BYTES, "a full line takes no more");
+    assert!(full.starts_with(&input));
+    send(&mut state, code(KeyCode::Esc));
+    assert_eq!(state.popup, Popup::None);
+}
+
+/// 60,000 distinct types are counted with a hash lookup a log: a linear search a log took
+/// seconds (30 in `--print markdown`).
+#[test]
+fn sixty_thousand_types_are_each_counted() {
+    let entries: Vec<String> = (0..60_000)
+        .map(|n| format!(r#"{{"id": {n}, "webhook_url": "u", "webhook_type": "type_{n}", "success": true}}"#))
+        .collect();
+    let loaded_call = parse_document(format!("[{}]", entries.join(","))).unwrap();
+    let mut state = State::new("call 1".into(), Filter::default(), Keymap::default(), Rect::new(0, 0, 120, 40));
+    state.start();
+    send(&mut state, Msg::Loaded { request: 1, result: Box::new(Ok(loaded_call)), call_error: None });
+    assert_eq!(state.types.len(), 60_000);
+    assert_eq!((state.types[59_999].name.as_str(), state.types[59_999].count), ("type_59999", 1));
 }

@@ -16,10 +16,15 @@ pub(super) fn render(frame: &mut Frame, state: &State, theme: &Theme) {
     match &state.popup {
         Popup::None | Popup::Search { .. } => {}
         Popup::Types { cursor, chosen } => {
+            // Only the rows the box can show are built: a call may have 60,000 types.
+            let scroll = cursor.saturating_sub(12);
+            let shown = usize::from(frame.area().height.saturating_sub(2));
             let lines: Vec<Line<'_>> = state
                 .types
                 .iter()
                 .enumerate()
+                .skip(scroll)
+                .take(shown)
                 .map(|(i, t)| {
                     let check = if chosen.contains(&t.name) { "[x]" } else { "[ ]" };
                     let number = if i < 9 { format!("{}", i + 1) } else { " ".to_owned() };
@@ -32,8 +37,7 @@ pub(super) fn render(frame: &mut Frame, state: &State, theme: &Theme) {
             } else {
                 format!(" Types: {} chosen ", chosen.len())
             };
-            let scroll = cursor.saturating_sub(12);
-            boxed(frame, theme, &title, lines, 44, scroll);
+            boxed(frame, theme, &title, Rows { lines, total: state.types.len(), scroll: 0 }, 44);
         }
         Popup::Copy => {
             let mut lines: Vec<Line<'_>> = state
@@ -50,7 +54,8 @@ pub(super) fn render(frame: &mut Frame, state: &State, theme: &Theme) {
             if state.redact {
                 lines.push(Line::styled(" redaction is on", theme.warn));
             }
-            boxed(frame, theme, " Copy ", lines, 44, 0);
+            let total = lines.len();
+            boxed(frame, theme, " Copy ", Rows { lines, total, scroll: 0 }, 44);
         }
         Popup::Help { scroll } => help(frame, state, theme, *scroll),
     }
@@ -73,9 +78,18 @@ fn help(frame: &mut Frame, state: &State, theme: &Theme, scroll: usize) {
     draw(frame, area, block, lines, scroll);
 }
 
-fn boxed(frame: &mut Frame, theme: &Theme, title: &str, lines: Vec<Line<'_>>, width: u16, scroll: usize) {
+/// A popup's lines: `total` rows in all (for the box's height), of which `lines` were built,
+/// shown from row `scroll` of them.
+struct Rows<'a> {
+    lines: Vec<Line<'a>>,
+    total: usize,
+    scroll: usize,
+}
+
+fn boxed(frame: &mut Frame, theme: &Theme, title: &str, rows: Rows<'_>, width: u16) {
+    let Rows { lines, total, scroll } = rows;
     let screen = frame.area();
-    let height = u16::try_from(lines.len()).unwrap_or(u16::MAX).saturating_add(2).min(screen.height);
+    let height = u16::try_from(total).unwrap_or(u16::MAX).saturating_add(2).min(screen.height);
     let area = centered(screen, width.min(screen.width), height);
     draw(frame, area, block(theme, title), lines, scroll);
 }

@@ -111,7 +111,7 @@ async fn a_declared_length_over_the_cap_is_refused_before_reading() {
     assert_eq!(err, ApiError::BodyTooLarge { limit: 1000, declared: Some(5_000_000) });
     assert_eq!(
         err.to_string(),
-        "the response is over the 1000-byte body limit (it declares 5000000 bytes): is the base URL right? (the limit guards memory)"
+        "the response is over the 1000-byte body limit (it declares 5000000 bytes): is the base URL right? (the limit guards memory; --max-body MIB raises it)"
     );
     assert_eq!(err.exit_code(), 10);
 }
