@@ -110,8 +110,7 @@ mod tests {
     fn later_attempts_stop_at_the_delivery_and_at_the_cap() {
         let entry = |id: usize, success: bool| {
             format!(
-                r#"{{"id":{id},"webhook_url":"u","webhook_type":"a","attempted_at":"2025-01-01T00:00:{:02}Z","success":{success}}}"#,
-                id
+                r#"{{"id":{id},"webhook_url":"u","webhook_type":"a","attempted_at":"2025-01-01T00:00:{id:02}Z","success":{success}}}"#
             )
         };
         let delivered_third = [entry(1, false), entry(2, false), entry(3, true), entry(4, false), entry(5, true)];
