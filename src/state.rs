@@ -425,7 +425,7 @@ impl State {
         let types: TypeCounts = data.logs.logs.iter().collect();
         let problems = data.logs.problem_report();
         // The call's details are optional: the header says they are missing, the info tab why.
-        self.status = if let Some(first) = problems.first() {
+        let said = if let Some(first) = problems.first() {
             // One line: a lone problem is said alone, so that its point fits the width.
             let mut text = match problems.len() {
                 1 => format!("⚠ {first}"),
@@ -439,6 +439,11 @@ impl State {
         } else {
             refreshed.as_ref().map(|fresh| StatusLine { text: fresh.summary(), ok: true })
         };
+        // A load that has nothing to say leaves the status line alone: rows show while the load
+        // still runs, so the user may have copied something whose toast is up.
+        if said.is_some() {
+            self.status = said;
+        }
         self.fresh = refreshed.filter(|fresh| !fresh.logs.is_empty());
         self.types = types;
         if call_error.is_some() {

@@ -89,6 +89,28 @@ fn a_superseded_fetch_is_ignored() {
     assert!(matches!(state.load, Load::Loading { .. }), "the reply to fetch 1 must not count");
 }
 
+/// Rows show while the load still runs (the call's details come last), so a copy can be made
+/// before it ends: the load's end, with nothing to say, leaves the copy's toast up.
+#[test]
+fn the_end_of_a_load_leaves_a_copy_toast_up() {
+    let mut state = State::new("call 1".into(), Filter::default(), Keymap::default(), Rect::new(0, 0, 120, 40));
+    state.start();
+    send(&mut state, arriving(arriving_logs(), 1000));
+    let report = crate::clipboard::CopyReport {
+        what: "payload".into(),
+        bytes: 12,
+        result: Ok(crate::clipboard::CopiedVia::Osc52 { warn_large: false }),
+    };
+    send(&mut state, Msg::Copied(report));
+    let toast = state.status.clone();
+    assert!(toast.as_ref().is_some_and(|status| status.text.starts_with("✓ copied payload")), "{toast:?}");
+    let mut whole = parse_document(CALL.to_owned()).unwrap();
+    whole.logs.logs.clear();
+    send(&mut state, Msg::Loaded { request: 1, result: Box::new(Ok(whole)), call_error: Some("404".into()) });
+    assert_eq!(state.load, Load::Loaded);
+    assert_eq!(state.status, toast);
+}
+
 /// The first load's logs, each as its own [`Decoded`], in the order the server sends them.
 fn arriving_logs() -> Vec<Decoded> {
     let set = parse_document(CALL.to_owned()).unwrap().logs;
