@@ -95,6 +95,9 @@ fn search_every_log(logs: &[hookscope::model::WebhookLog], query: &str) -> Vec<D
 }
 
 fn main() {
+    // As a real session has: the user's key registered, so every line drawn is scrubbed of it.
+    let api_key = hookscope::api::ApiKey::new("burki_live_latency0123456789abcdef").expect("a valid key");
+    hookscope::key_scrub::protect(&api_key);
     for count in [10_000, 100_000] {
         let text = synthetic::synthetic_logs_json(count, 7);
         #[expect(clippy::cast_precision_loss, reason = "a size shown to one decimal")]
