@@ -146,10 +146,19 @@ impl App {
         Ok(())
     }
 
-    fn draw<B: Backend>(&self, terminal: &mut Terminal<B>) -> io::Result<()>
+    fn draw<B: Backend>(&mut self, terminal: &mut Terminal<B>) -> io::Result<()>
     where
         B::Error: Into<io::Error>,
     {
+        // The viewport is fixed (clamped to what can be shown), so ratatui does not follow the
+        // terminal's size itself: a resize whose event never came (one before the event source
+        // started) would leave frames drawn for the old size. Check it each frame, as ratatui's
+        // own autoresize does.
+        let area = crate::terminal::drawn_area(terminal.size().map_err(Into::into)?);
+        if area != terminal.get_frame().area() {
+            terminal.resize(area).map_err(Into::into)?;
+            self.handle(Msg::Resize { width: area.width, height: area.height });
+        }
         terminal.draw(|frame| ui::render(frame, &self.state, &self.theme)).map_err(Into::into)?;
         Ok(())
     }
