@@ -3,6 +3,7 @@
 //! message channel, each reply tagged so that `update` can drop the ones it no longer wants.
 
 mod arriving;
+mod polling;
 
 use std::io;
 use std::sync::Arc;
@@ -60,6 +61,9 @@ pub struct App {
     fetching: Option<tokio::task::AbortHandle>,
     /// Where the running fetch leaves the logs of a body still arriving, and its request.
     arrivals: Option<(u64, SharedArrivals)>,
+    /// The timer that starts the next poll while following.
+    poll_timer: Option<tokio::task::AbortHandle>,
+    known: Arc<polling::KnownCache>,
     clipboard: ClipboardWorker,
 }
 
@@ -81,6 +85,8 @@ impl App {
             searching: Arc::new(AtomicU64::new(0)),
             fetching: None,
             arrivals: None,
+            poll_timer: None,
+            known: Arc::default(),
             clipboard: ClipboardWorker::start(clipboard, COPY_TIMEOUT),
         }
     }
@@ -246,6 +252,35 @@ impl App {
                     });
                     self.fetching = Some(fetch.abort_handle());
                 }
+                Effect::Poll { request } => {
+                    if let Some(superseded) = self.fetching.take() {
+                        superseded.abort();
+                    }
+                    self.arrivals = None;
+                    let (loader, known, tx) = (Arc::clone(&self.loader), Arc::clone(&self.known), self.tx.clone());
+                    let data = self.state.data.clone();
+                    let fetch = tokio::spawn(async move {
+                        let polled = polling::poll(&loader, data, &known).await;
+                        let _ = tx.send(Msg::Polled { request, polled: Box::new(polled) });
+                    });
+                    self.fetching = Some(fetch.abort_handle());
+                }
+                Effect::SchedulePoll { generation, after } => {
+                    if let Some(timer) = self.poll_timer.take() {
+                        timer.abort();
+                    }
+                    let tx = self.tx.clone();
+                    let timer = tokio::spawn(async move {
+                        tokio::time::sleep(after).await;
+                        let _ = tx.send(Msg::PollDue { generation });
+                    });
+                    self.poll_timer = Some(timer.abort_handle());
+                }
+                Effect::CancelPoll => {
+                    if let Some(timer) = self.poll_timer.take() {
+                        timer.abort();
+                    }
+                }
                 Effect::Search { generation, query, time } => {
                     let Some(data) = self.state.data.clone() else { continue };
                     let tx = self.tx.clone();
@@ -323,6 +358,9 @@ impl Drop for App {
     fn drop(&mut self) {
         if let Some(fetch) = self.fetching.take() {
             fetch.abort();
+        }
+        if let Some(timer) = self.poll_timer.take() {
+            timer.abort();
         }
     }
 }

@@ -27,6 +27,12 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
         first.push(Span::styled(" · ", theme.dim));
         first.push(Span::styled(arriving, theme.accent));
     }
+    // Following: how fresh the list is, before the call's facts (which a narrow terminal cuts).
+    if let Some(following) = state.follow.text(std::time::Instant::now(), state.fresh.as_ref()) {
+        first.push(Span::styled(" · ", theme.dim));
+        let style = if state.follow.is_warning() { theme.warn } else { theme.accent };
+        first.push(Span::styled(sanitize::line(&following).into_owned(), style));
+    }
     let mut facts: Vec<String> = Vec::new();
     if let Some(call) = call {
         let used = Line::from(first.clone()).width();
