@@ -178,7 +178,7 @@ screens! {
         // An ongoing call follows itself; a poll brings its last delivery.
         let mut s = live(w, h, "ongoing", 1);
         let request = poll_due(&mut s);
-        polled(&mut s, request, Ok(Some(demo_call("ongoing", 0))));
+        polled(&mut s, request, Ok(Some(demo_with_status("ongoing", 0))));
         s
     };
     following_a_failed_poll: |w, h| {
@@ -203,7 +203,7 @@ screens! {
 }
 
 /// The demo call with this status, without its first `missing` logs.
-fn demo_call(status: &str, missing: usize) -> hookscope::case_file::LoadedCall {
+fn demo_with_status(status: &str, missing: usize) -> hookscope::case_file::LoadedCall {
     let mut loaded = parse_document(DEMO_CALL.to_owned()).unwrap();
     loaded.logs.logs.drain(..missing);
     loaded.call.as_mut().unwrap().status = Some(status.into());
@@ -213,7 +213,7 @@ fn demo_call(status: &str, missing: usize) -> hookscope::case_file::LoadedCall {
 /// The demo call loaded with this status (follow turns itself on when it is ongoing).
 fn live(width: u16, height: u16, status: &str, missing: usize) -> State {
     let mut s = state(width, height);
-    s.update(Msg::Loaded { request: 1, result: Box::new(Ok(demo_call(status, missing))), call_error: None });
+    s.update(Msg::Loaded { request: 1, result: Box::new(Ok(demo_with_status(status, missing))), call_error: None });
     s
 }
 

@@ -87,13 +87,12 @@ impl Follow {
             Following::Off => None,
             Following::Stopped(why) => Some(why.clone()),
             Following::On => {
-                let mut text =
-                    if self.auto { "following (ongoing, F stops)".to_owned() } else { "following".to_owned() };
                 if let Some(failure) = &self.failure {
                     let next = failure.next.saturating_duration_since(now).as_secs_f64().ceil();
-                    text.push_str(&format!(" · poll failed: {} · next in {next} s", failure.message));
-                    return Some(text);
+                    return Some(format!("poll failed, next in {next} s: {}", failure.message));
                 }
+                let mut text =
+                    if self.auto { "following (ongoing, F stops)".to_owned() } else { "following".to_owned() };
                 if let Some(updated) = self.updated {
                     text.push_str(&format!(" · updated {} s ago", now.saturating_duration_since(updated).as_secs()));
                 }

@@ -2,7 +2,12 @@
 
 use crate::growing_call::{self, LOGS_TARGET};
 use crate::http_server::TestServer;
-use crate::{KEY, hookscope, ids};
+use crate::{KEY, hookscope};
+
+/// The id of each NDJSON line.
+fn ndjson_ids(text: &str) -> Vec<i64> {
+    text.lines().map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap()["id"].as_i64().unwrap()).collect()
+}
 
 /// Each log printed once (log 3, which changed, too), in order, through a failed poll; the
 /// failures said on stderr; exit 0 once the call has ended and one last poll is done.
@@ -13,7 +18,7 @@ async fn follow_prints_each_log_once_and_exits_when_the_call_ends() {
     let args = ["101", "--base-url", &url, "--print", "ndjson", "--follow", "--follow-interval-ms", "50"];
     let run = hookscope(args).env("BURKI_API_KEY", KEY).run_async().await;
     let printed = run.success();
-    assert_eq!(ids(printed), [1, 2, 3, 4, 5, 6, 7], "{run:?}");
+    assert_eq!(ndjson_ids(printed), [1, 2, 3, 4, 5, 6, 7], "{run:?}");
     assert!(printed.contains(r#""response_status_code": 502"#), "log 3 as it first appeared: {run:?}");
     let failures: Vec<&str> = run.stderr.lines().collect();
     assert_eq!(failures.len(), 2, "{run:?}");
@@ -36,7 +41,7 @@ fn follow_wants_a_streamed_format_and_an_interval_of_a_second_or_more() {
 fn following_the_demo_prints_it_once() {
     let run = hookscope(["--demo", "--print", "ndjson", "--follow", "1"]).run();
     assert_eq!(
-        ids(run.quiet_success()).len(),
+        ndjson_ids(run.quiet_success()).len(),
         hookscope::case_file::parse_document(hookscope::case_file::DEMO_CALL.to_owned()).unwrap().logs.logs.len()
     );
 }
