@@ -63,6 +63,7 @@ pub struct App {
     arrivals: Option<(u64, SharedArrivals)>,
     /// The timer that starts the next poll while following.
     poll_timer: Option<tokio::task::AbortHandle>,
+    /// The entries of the logs on screen, for a poll to tell what changed.
     known: Arc<polling::KnownCache>,
     clipboard: ClipboardWorker,
 }
@@ -252,35 +253,7 @@ impl App {
                     });
                     self.fetching = Some(fetch.abort_handle());
                 }
-                Effect::Poll { request } => {
-                    if let Some(superseded) = self.fetching.take() {
-                        superseded.abort();
-                    }
-                    self.arrivals = None;
-                    let (loader, known, tx) = (Arc::clone(&self.loader), Arc::clone(&self.known), self.tx.clone());
-                    let data = self.state.data.clone();
-                    let fetch = tokio::spawn(async move {
-                        let polled = polling::poll(&loader, data, &known).await;
-                        let _ = tx.send(Msg::Polled { request, polled: Box::new(polled) });
-                    });
-                    self.fetching = Some(fetch.abort_handle());
-                }
-                Effect::SchedulePoll { generation, after } => {
-                    if let Some(timer) = self.poll_timer.take() {
-                        timer.abort();
-                    }
-                    let tx = self.tx.clone();
-                    let timer = tokio::spawn(async move {
-                        tokio::time::sleep(after).await;
-                        let _ = tx.send(Msg::PollDue { generation });
-                    });
-                    self.poll_timer = Some(timer.abort_handle());
-                }
-                Effect::CancelPoll => {
-                    if let Some(timer) = self.poll_timer.take() {
-                        timer.abort();
-                    }
-                }
+                Effect::Poll { .. } | Effect::SchedulePoll { .. } | Effect::CancelPoll => self.perform_poll(&effect),
                 Effect::Search { generation, query, time } => {
                     let Some(data) = self.state.data.clone() else { continue };
                     let tx = self.tx.clone();
@@ -359,9 +332,7 @@ impl Drop for App {
         if let Some(fetch) = self.fetching.take() {
             fetch.abort();
         }
-        if let Some(timer) = self.poll_timer.take() {
-            timer.abort();
-        }
+        self.cancel_poll_timer();
     }
 }
 

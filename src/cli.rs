@@ -366,9 +366,7 @@ impl Cli {
         }
         let follow = match (self.follow, self.follow_interval_ms) {
             (_, Some(ms)) => Some(Duration::from_millis(ms.max(1))),
-            (Some(secs), None) if secs.is_finite() && secs >= 1.0 && secs <= 86_400.0 => {
-                Some(Duration::from_secs_f64(secs))
-            }
+            (Some(secs), None) if (1.0..=86_400.0).contains(&secs) => Some(Duration::from_secs_f64(secs)),
             (Some(secs), None) => {
                 return Err(ConfigError(format!("--follow takes 1 to 86400 seconds between polls, not {secs}")));
             }

@@ -1,6 +1,6 @@
 //! A poll of a call being followed: the API has no "since", so each poll downloads the whole
 //! array. Each element is cut out of the body and known by its length and a hash of its bytes
-//! (std's SipHash, `DefaultHasher`); only an element the last poll did not have, byte for byte,
+//! (std's `SipHash`, `DefaultHasher`); only an element the last poll did not have, byte for byte,
 //! is decoded. A poll of an unchanged call costs the download and a scan, and builds nothing.
 
 use std::collections::HashMap;

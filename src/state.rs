@@ -299,12 +299,7 @@ impl State {
         match msg {
             Msg::Key(key) => self.on_key(key),
             Msg::Mouse(mouse) => self.on_mouse(mouse),
-            Msg::Resize { width, height } => {
-                self.screen = Rect::new(0, 0, width, height);
-                self.keep_selection_visible();
-                self.fit_detail_scroll();
-                Vec::new()
-            }
+            Msg::Resize { width, height } => self.on_resize(width, height),
             Msg::Arriving { request, decoded, progress } => {
                 if request != self.request {
                     return Vec::new();
@@ -401,6 +396,13 @@ impl State {
             Msg::Quit => self.perform(Action::Quit),
             Msg::Paste(text) => self.on_paste(&text),
         }
+    }
+
+    fn on_resize(&mut self, width: u16, height: u16) -> Vec<Effect> {
+        self.screen = Rect::new(0, 0, width, height);
+        self.keep_selection_visible();
+        self.fit_detail_scroll();
+        Vec::new()
     }
 
     /// Fetches the call again. The first load (or one that replaces a load still arriving)

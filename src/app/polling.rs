@@ -3,7 +3,8 @@
 
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 
-use crate::action::Polled;
+use super::App;
+use crate::action::{Effect, Msg, Polled};
 use crate::case_file::LoadedCall;
 use crate::load::{Ending, Loader};
 use crate::poll::{KnownEntries, PollSink};
@@ -46,4 +47,41 @@ fn conclude(sink: PollSink, ending: Ending, previous: Option<&LoadedCall>) -> Po
     let logs = sink.assemble(previous.map_or(&empty, |data| &data.logs), body_problems);
     let result = Ok(logs.map(|logs| LoadedCall { call: call.clone(), logs }));
     Polled { result, call, call_error, retry_after }
+}
+
+impl App {
+    /// Starts a poll, or sets or drops the timer of the next one.
+    pub(super) fn perform_poll(&mut self, effect: &Effect) {
+        match *effect {
+            Effect::Poll { request } => {
+                if let Some(superseded) = self.fetching.take() {
+                    superseded.abort();
+                }
+                self.arrivals = None;
+                let (loader, known, tx) = (Arc::clone(&self.loader), Arc::clone(&self.known), self.tx.clone());
+                let data = self.state.data.clone();
+                let fetch = tokio::spawn(async move {
+                    let polled = poll(&loader, data, &known).await;
+                    let _ = tx.send(Msg::Polled { request, polled: Box::new(polled) });
+                });
+                self.fetching = Some(fetch.abort_handle());
+            }
+            Effect::SchedulePoll { generation, after } => {
+                self.cancel_poll_timer();
+                let tx = self.tx.clone();
+                let timer = tokio::spawn(async move {
+                    tokio::time::sleep(after).await;
+                    let _ = tx.send(Msg::PollDue { generation });
+                });
+                self.poll_timer = Some(timer.abort_handle());
+            }
+            _ => self.cancel_poll_timer(),
+        }
+    }
+
+    pub(super) fn cancel_poll_timer(&mut self) {
+        if let Some(timer) = self.poll_timer.take() {
+            timer.abort();
+        }
+    }
 }

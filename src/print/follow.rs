@@ -53,7 +53,7 @@ pub async fn follow(
 ) -> Printed {
     let mut printer = Printer::new(filter.clone(), format, redact, out);
     let mut seen = Seen { known: HashSet::new(), logs: Vec::new(), rejected: Vec::new() };
-    let mut printed: HashSet<i64> = HashSet::new();
+    let mut written: HashSet<i64> = HashSet::new();
     let (mut first, mut last_poll, mut backoff) = (true, false, every);
     let followable = matches!(loader, Loader::Api { .. });
     // Listened to from the start: a Ctrl-C during a poll is heard too.
@@ -88,7 +88,7 @@ pub async fn follow(
             }
             None => {
                 backoff = every;
-                write_new(&mut printer, &mut seen, &mut printed);
+                write_new(&mut printer, &mut seen, &mut written);
                 if let Some(err) = printer.write_error.take() {
                     let (code, messages) = match err.kind() {
                         std::io::ErrorKind::BrokenPipe => (0, Vec::new()),
@@ -121,7 +121,7 @@ fn stopped<W: Write>(printer: &mut Printer<W>) -> Printed {
 
 /// Writes the logs a good poll decoded that were never printed and the filters admit, in
 /// attempt order, and flushes; remembers every entry decoded.
-fn write_new<W: Write>(printer: &mut Printer<W>, seen: &mut Seen, printed: &mut HashSet<i64>) {
+fn write_new<W: Write>(printer: &mut Printer<W>, seen: &mut Seen, written: &mut HashSet<i64>) {
     let mut logs = std::mem::take(&mut seen.logs);
     seen.known.extend(logs.iter().map(|log| entry_key(log.raw())));
     for rejected in std::mem::take(&mut seen.rejected) {
@@ -130,13 +130,15 @@ fn write_new<W: Write>(printer: &mut Printer<W>, seen: &mut Seen, printed: &mut 
         }
         printer.problems.add(rejected);
     }
-    logs.sort_by(|a, b| if a.sorts_before(b) { std::cmp::Ordering::Less } else { std::cmp::Ordering::Greater });
+    logs.sort_by(
+        |one, other| if one.sorts_before(other) { std::cmp::Ordering::Less } else { std::cmp::Ordering::Greater },
+    );
     for log in logs {
         // A log that changed after it was printed is not printed again.
-        if printed.contains(&log.id) || !printer.filter.admits(&log, printer.search.as_ref()) {
+        if written.contains(&log.id) || !printer.filter.admits(&log, printer.search.as_ref()) {
             continue;
         }
-        printed.insert(log.id);
+        written.insert(log.id);
         printer.held.push_back(log);
     }
     // One at a time, so that a table's columns fit the first poll's rows.

@@ -3,6 +3,7 @@
 //! filters or the detail. The decisions are here; the app keeps the timer and runs the polls.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -94,14 +95,14 @@ impl Follow {
                 let mut text =
                     if self.auto { "following (ongoing, F stops)".to_owned() } else { "following".to_owned() };
                 if let Some(updated) = self.updated {
-                    text.push_str(&format!(" · updated {} s ago", now.saturating_duration_since(updated).as_secs()));
+                    let _ = write!(text, " · updated {} s ago", now.saturating_duration_since(updated).as_secs());
                 }
                 if let Some(fresh) = fresh {
                     if fresh.new > 0 {
-                        text.push_str(&format!(" · {} new", fresh.new));
+                        let _ = write!(text, " · {} new", fresh.new);
                     }
                     if fresh.changed > 0 {
-                        text.push_str(&format!(" · {} changed", fresh.changed));
+                        let _ = write!(text, " · {} changed", fresh.changed);
                     }
                 }
                 Some(text)
@@ -239,21 +240,18 @@ impl State {
             }
             Ok(logs) => logs,
         };
-        let mut effects = match logs {
-            Some(mut loaded) => {
-                loaded.call = call.or_else(|| self.data.as_ref().and_then(|data| data.call.clone()));
-                self.take_poll(loaded, now)
+        let mut effects = if let Some(mut loaded) = logs {
+            loaded.call = call.or_else(|| self.data.as_ref().and_then(|data| data.call.clone()));
+            self.take_poll(loaded, now)
+        } else {
+            // Only the call's details may have changed (its status, its duration).
+            if let Some(data) = self.data.as_mut()
+                && call.is_some()
+                && data.call != call
+            {
+                Arc::make_mut(data).call = call;
             }
-            None => {
-                // Only the call's details may have changed (its status, its duration).
-                if let Some(data) = self.data.as_mut()
-                    && call.is_some()
-                    && data.call != call
-                {
-                    Arc::make_mut(data).call = call;
-                }
-                Vec::new()
-            }
+            Vec::new()
         };
         self.call_error = call_error;
         if self.follow.is_on() {
