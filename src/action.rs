@@ -34,6 +34,8 @@ pub enum Action {
     PrevMatch,
     ClearFilters,
     Refresh,
+    /// Follow the call: fetch it again every few seconds, new deliveries as they come.
+    ToggleFollow,
     ToggleTime,
     Help,
     ShowPayload,
@@ -241,10 +243,32 @@ pub enum Msg {
         request: u64,
         wait: crate::api::RetryWait,
     },
+    /// The follow timer of `generation` rang: time for the next poll.
+    PollDue {
+        generation: u64,
+    },
+    /// Poll `request` (while following) ended.
+    Polled {
+        request: u64,
+        polled: Box<Polled>,
+    },
     /// Stop, as `q` does: a signal that would end the process arrives as this.
     Quit,
     /// Text pasted into the terminal (bracketed paste), in one piece.
     Paste(String),
+}
+
+/// What a poll found.
+#[derive(Debug)]
+pub struct Polled {
+    /// The logs when they changed since the data the poll compared with (`Ok(None)` when they
+    /// did not), or why the poll failed.
+    pub result: Result<Option<LoadedCall>, LoadFailure>,
+    /// The call's details, fetched with the logs.
+    pub call: Option<CallInfo>,
+    pub call_error: Option<String>,
+    /// How long a 429 asked to wait before the next request.
+    pub retry_after: Option<std::time::Duration>,
 }
 
 /// How much of a body has arrived.
@@ -281,6 +305,18 @@ pub enum Effect {
     Export {
         logs: Vec<usize>,
     },
+    /// Poll the call (while following), comparing with the data on screen: only new or changed
+    /// entries are decoded. Answered by [`Msg::Polled`].
+    Poll {
+        request: u64,
+    },
+    /// Ring [`Msg::PollDue`] with `generation` after `after`, replacing any timer set before.
+    SchedulePoll {
+        generation: u64,
+        after: std::time::Duration,
+    },
+    /// Drop the timer set by [`Effect::SchedulePoll`] (follow turned off or stopped).
+    CancelPoll,
     /// Make the HTML and XML grammars ready (~150 ms of a core, ~24 MiB), once a call has such
     /// a body: most calls have none.
     WarmUpMarkup,

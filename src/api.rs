@@ -94,6 +94,14 @@ impl ApiClient {
         self
     }
 
+    /// This client, trying each request once: a 429 or 5xx fails at once (a poll, whose retry
+    /// is the next poll).
+    #[must_use]
+    pub fn without_retries(mut self) -> Self {
+        self.transport.max_retries = 0;
+        self
+    }
+
     /// This client, telling `hook` of each wait before a retry (for a loading screen, or
     /// stderr), or no one.
     #[must_use]

@@ -3,6 +3,7 @@
 //! message channel, each reply tagged so that `update` can drop the ones it no longer wants.
 
 mod arriving;
+mod polling;
 
 use std::io;
 use std::sync::Arc;
@@ -60,6 +61,10 @@ pub struct App {
     fetching: Option<tokio::task::AbortHandle>,
     /// Where the running fetch leaves the logs of a body still arriving, and its request.
     arrivals: Option<(u64, SharedArrivals)>,
+    /// The timer that starts the next poll while following.
+    poll_timer: Option<tokio::task::AbortHandle>,
+    /// The entries of the logs on screen, for a poll to tell what changed.
+    known: Arc<polling::KnownCache>,
     clipboard: ClipboardWorker,
 }
 
@@ -81,6 +86,8 @@ impl App {
             searching: Arc::new(AtomicU64::new(0)),
             fetching: None,
             arrivals: None,
+            poll_timer: None,
+            known: Arc::default(),
             clipboard: ClipboardWorker::start(clipboard, COPY_TIMEOUT),
         }
     }
@@ -246,6 +253,7 @@ impl App {
                     });
                     self.fetching = Some(fetch.abort_handle());
                 }
+                Effect::Poll { .. } | Effect::SchedulePoll { .. } | Effect::CancelPoll => self.perform_poll(&effect),
                 Effect::Search { generation, query, time } => {
                     let Some(data) = self.state.data.clone() else { continue };
                     let tx = self.tx.clone();
@@ -324,6 +332,7 @@ impl Drop for App {
         if let Some(fetch) = self.fetching.take() {
             fetch.abort();
         }
+        self.cancel_poll_timer();
     }
 }
 

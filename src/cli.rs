@@ -121,6 +121,16 @@ pub struct Cli {
     #[arg(long)]
     pub redact: bool,
 
+    /// Follow the call: fetch it again every SECS seconds (default 3, at least 1), new deliveries
+    /// as they come; it stops once the call has ended. With --print ndjson|table, each log is
+    /// printed once as it first appears, and hookscope exits when the call ends.
+    #[arg(long, value_name = "SECS", num_args = 0..=1, default_missing_value = "3")]
+    pub follow: Option<f64>,
+
+    /// The follow interval in milliseconds, under the 1 s minimum: for tests.
+    #[arg(long, value_name = "MS", hide = true, requires = "follow")]
+    pub follow_interval_ms: Option<u64>,
+
     /// Read this config file instead of the default one.
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
@@ -203,6 +213,8 @@ pub struct Settings {
     /// Sent to the server as `webhook_type` when exactly one type is asked for.
     pub server_type: Option<String>,
     pub print: Option<PrintFormat>,
+    /// `--follow`: the interval between polls.
+    pub follow: Option<Duration>,
     pub theme: Theme,
     pub clipboard: ClipboardKind,
     pub clipboard_command: Option<String>,
@@ -352,6 +364,19 @@ impl Cli {
         if !(timeout_secs.is_finite() && timeout_secs > 0.0) {
             return Err(ConfigError(format!("--timeout must be a positive number of seconds, not {timeout_secs}")));
         }
+        let follow = match (self.follow, self.follow_interval_ms) {
+            (_, Some(ms)) => Some(Duration::from_millis(ms.max(1))),
+            (Some(secs), None) if (1.0..=86_400.0).contains(&secs) => Some(Duration::from_secs_f64(secs)),
+            (Some(secs), None) => {
+                return Err(ConfigError(format!("--follow takes 1 to 86400 seconds between polls, not {secs}")));
+            }
+            (None, None) => None,
+        };
+        if follow.is_some() && matches!(self.print, Some(PrintFormat::Json | PrintFormat::Markdown)) {
+            return Err(ConfigError(
+                "--follow prints each log as it comes: use it with --print ndjson or --print table".to_owned(),
+            ));
+        }
         let max_body_bytes = self.max_body.map_or(crate::api::DEFAULT_MAX_BODY, |mib| (mib as usize) << 20);
         let source = if self.demo {
             Source::Demo
@@ -407,6 +432,7 @@ impl Cli {
             filter: Filter { types: self.types.into_iter().collect(), status, text: self.grep.unwrap_or_default() },
             server_type,
             print: self.print,
+            follow,
             theme: self.theme.or(file.theme).unwrap_or_default(),
             clipboard,
             clipboard_command,

@@ -18,6 +18,7 @@ pub mod layout;
 pub mod load;
 pub mod model;
 pub mod outcome;
+pub mod poll;
 pub mod print;
 pub mod redact;
 pub mod sanitize;

@@ -48,6 +48,8 @@ pub struct Ending {
     /// How many logs came before a cut: the sink may have passed some on already (the
     /// explorer's rows), so the logs given to [`Ending::conclude`] can be fewer.
     pub before_cut: usize,
+    /// How long the server asked to wait before the next request (a 429's `Retry-After`).
+    pub retry_after: Option<std::time::Duration>,
 }
 
 impl Ending {
@@ -120,7 +122,17 @@ impl Loader {
 
     /// Loads the call, handing each log to `sink` as soon as it is decoded, and gives the sink
     /// back with how the load ended.
-    pub async fn load_into<S: LogSink + Send + 'static>(&self, mut sink: S) -> (S, Ending) {
+    pub async fn load_into<S: LogSink + Send + 'static>(&self, sink: S) -> (S, Ending) {
+        self.load_with(sink, true).await
+    }
+
+    /// [`Loader::load_into`] for a poll while following a call: a 429 or 5xx is not tried again
+    /// (the next poll is the retry), so a poll never waits out a `Retry-After` itself.
+    pub async fn poll_into<S: LogSink + Send + 'static>(&self, sink: S) -> (S, Ending) {
+        self.load_with(sink, false).await
+    }
+
+    async fn load_with<S: LogSink + Send + 'static>(&self, mut sink: S, retries: bool) -> (S, Ending) {
         match self {
             Self::Demo => {
                 let ending = from_document(DEMO_CALL.to_owned(), "the demo call", &mut sink);
@@ -149,7 +161,8 @@ impl Loader {
                 }
             }
             Self::Api { client, call, server_type, with_details } => {
-                load_api(client, call, server_type.as_deref(), *with_details, sink).await
+                let client = if retries { client.as_ref().clone() } else { client.as_ref().clone().without_retries() };
+                load_api(&client, call, server_type.as_deref(), *with_details, sink).await
             }
         }
     }
@@ -183,7 +196,12 @@ async fn load_api<S: LogSink + Send + 'static>(
             body_problems: streamed.body_problems,
             ..Ending::default()
         },
-        Err(err) => Ending { cut_short: decoded > 0, before_cut: decoded, ..Ending::failed(&err) },
+        Err(err) => Ending {
+            cut_short: decoded > 0,
+            before_cut: decoded,
+            retry_after: err.retry_after(),
+            ..Ending::failed(&err)
+        },
     };
     (counted.sink, ending)
 }
@@ -210,6 +228,16 @@ impl<S: LogSink> LogSink for Counted<S> {
 
     fn retry_hook(&self) -> Option<crate::api::RetryHook> {
         self.sink.retry_hook()
+    }
+
+    fn reuses(&self) -> bool {
+        self.sink.reuses()
+    }
+
+    fn already_have(&mut self, text: &str, index: usize) -> bool {
+        let have = self.sink.already_have(text, index);
+        self.decoded += usize::from(have);
+        have
     }
 }
 

@@ -66,7 +66,12 @@ fn main() -> ExitCode {
                     call.clone(),
                     settings.server_type.clone(),
                     // Only the explorer's header and Markdown reports use the call's details.
-                    !matches!(settings.print, Some(PrintFormat::Json | PrintFormat::Ndjson | PrintFormat::Table)),
+                    // Following needs the call's status, to stop when it ends.
+                    settings.follow.is_some()
+                        || !matches!(
+                            settings.print,
+                            Some(PrintFormat::Json | PrintFormat::Ndjson | PrintFormat::Table)
+                        ),
                 )
             }) {
                 Ok(loader) => loader,
@@ -80,7 +85,11 @@ fn main() -> ExitCode {
     };
     if let Some(format) = settings.print {
         let out = std::io::stdout();
-        let printed = runtime.block_on(print::print(&loader, &settings.filter, format, settings.redact, out));
+        let (filter, redact) = (&settings.filter, settings.redact);
+        let printed = match settings.follow {
+            Some(every) => runtime.block_on(print::follow(&loader, filter, format, redact, out, every)),
+            None => runtime.block_on(print::print(&loader, filter, format, redact, out)),
+        };
         for message in &printed.messages {
             eprintln!("{}", print::stderr_line(message));
         }
@@ -140,6 +149,9 @@ fn explore(runtime: &tokio::runtime::Runtime, loader: Loader, settings: Settings
     let result = terminal::run_explorer(runtime, async move |screen| {
         let mut state = State::new(label, settings.filter.clone(), keymap, screen);
         state.redact = settings.redact;
+        if let Some(every) = settings.follow {
+            state.follow_every(every);
+        }
         let highlighter = tokio::task::spawn_blocking(move || Highlighter::new(theme_choice, color));
         let highlighter = Arc::new(highlighter.await.map_err(std::io::Error::other)?);
         let context = AppContext {

@@ -8,6 +8,8 @@
 //! arrived, and said on stderr. The table's columns fit the first logs written and those held
 //! back then: every log, for a call of no more than [`REORDER_WINDOW`].
 
+mod follow;
+
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{self, IsTerminal, Write};
 
@@ -20,6 +22,7 @@ use crate::load::{Ending, Loader};
 use crate::model::{Decoded, LogSet, LogSink, WebhookLog};
 use crate::sanitize;
 use crate::ui::theme::Theme;
+pub use follow::{EXIT_INTERRUPTED, follow};
 
 /// How many admitted logs NDJSON and the table hold back to write them in attempt order.
 pub const REORDER_WINDOW: usize = 256;

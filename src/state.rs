@@ -5,6 +5,7 @@ mod actions;
 mod arrival;
 mod columns;
 mod detail;
+mod follow;
 mod keys;
 mod matches;
 mod refresh;
@@ -19,6 +20,7 @@ use ratatui::layout::Rect;
 
 pub use arrival::Arrival;
 pub use detail::{Detail, Doc, Tab};
+pub use follow::{DEFAULT_EVERY, Follow, Following, MAX_BACKOFF, ONGOING, PollFailure};
 pub use refresh::Fresh;
 pub use summary::Summary;
 pub use type_counts::{TypeCount, TypeCounts};
@@ -151,6 +153,8 @@ pub struct State {
     pub retrying: Option<Retrying>,
     /// The logs a refresh brought that were not there before, marked in the list for a while.
     pub fresh: Option<Fresh>,
+    /// Polls while following the call (`F`, `--follow`).
+    pub follow: Follow,
     pub screen: Rect,
     pub keymap: Keymap,
     pub spinner: usize,
@@ -195,6 +199,7 @@ impl State {
             status_since: None,
             retrying: None,
             fresh: None,
+            follow: Follow::default(),
             screen,
             keymap,
             spinner: 0,
@@ -263,6 +268,7 @@ impl State {
             || self.searching
             || self.status.is_some()
             || self.fresh.is_some()
+            || self.follow.is_on()
             || self.detail.as_ref().is_some_and(|d| d.doc.is_highlighting())
     }
 
@@ -293,12 +299,7 @@ impl State {
         match msg {
             Msg::Key(key) => self.on_key(key),
             Msg::Mouse(mouse) => self.on_mouse(mouse),
-            Msg::Resize { width, height } => {
-                self.screen = Rect::new(0, 0, width, height);
-                self.keep_selection_visible();
-                self.fit_detail_scroll();
-                Vec::new()
-            }
+            Msg::Resize { width, height } => self.on_resize(width, height),
             Msg::Arriving { request, decoded, progress } => {
                 if request != self.request {
                     return Vec::new();
@@ -390,9 +391,18 @@ impl State {
                 }
                 Vec::new()
             }
+            Msg::PollDue { generation } => self.on_poll_due(generation),
+            Msg::Polled { request, polled } => self.on_polled(request, *polled, Instant::now()),
             Msg::Quit => self.perform(Action::Quit),
             Msg::Paste(text) => self.on_paste(&text),
         }
+    }
+
+    fn on_resize(&mut self, width: u16, height: u16) -> Vec<Effect> {
+        self.screen = Rect::new(0, 0, width, height);
+        self.keep_selection_visible();
+        self.fit_detail_scroll();
+        Vec::new()
     }
 
     /// Fetches the call again. The first load (or one that replaces a load still arriving)
@@ -405,6 +415,8 @@ impl State {
         }
         self.retrying = None;
         self.fresh = None;
+        // A poll running is superseded: its answer would be dropped.
+        self.follow.in_flight = None;
         self.load = Load::Loading { since: Instant::now() };
         vec![Effect::Fetch { request: self.request, arriving: self.data.is_none() }]
     }
@@ -457,6 +469,7 @@ impl State {
         let mut effects: Vec<Effect> = self.warm_up_for(&data.logs.logs).into_iter().collect();
         effects.extend(self.start_search());
         effects.extend(self.refilter());
+        effects.extend(self.follow_after_load(Instant::now()));
         effects
     }
 

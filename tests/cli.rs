@@ -16,6 +16,10 @@ mod http_server;
 mod config;
 #[path = "cli/errors.rs"]
 mod errors;
+#[path = "cli/follow.rs"]
+mod follow;
+#[path = "support/growing_call.rs"]
+mod growing_call;
 #[path = "cli/limits.rs"]
 mod limits;
 #[path = "cli/print.rs"]

@@ -105,6 +105,9 @@ async fn export_writes_a_case_file_that_reopens() {
     app.finished().await.unwrap();
 }
 
+#[path = "support/growing_call.rs"]
+#[allow(dead_code, reason = "the flows use only part of the growing call")]
+mod growing_call;
 #[path = "support/http_server.rs"]
 #[allow(dead_code, reason = "the flows use only part of the scripted server")]
 mod http_server;
@@ -389,4 +392,35 @@ async fn a_failed_export_names_the_directory() {
     std::fs::create_dir(&dir).unwrap();
     app.press("q");
     app.finished().await.unwrap();
+}
+
+/// Following a call that grows and then ends: new rows join without moving the selection and
+/// are marked, a failed poll is said and loses nothing, and follow stops when the call ends.
+#[tokio::test]
+async fn following_a_live_call_shows_its_growth_and_stops_at_its_end() {
+    use http_server::TestServer;
+    let server = TestServer::start(growing_call::script()).await;
+    let config = hookscope::api::ApiConfig {
+        base_url: server.url(),
+        api_key: Some((hookscope::api::ApiKey::new("burki_test_key_0000").unwrap(), hookscope::api::KeySource::Flag)),
+        ..hookscope::api::ApiConfig::default()
+    };
+    let loader = Loader::api(config, hookscope::api::CallRef::Id(101), None, true).unwrap();
+    // Slow enough to select a row before the second poll; the failed polls back off from it.
+    let every = std::time::Duration::from_millis(400);
+    let mut app = screen::start_with(loader, Filter::default(), 120, 40, |state| state.follow_every(every));
+    let first = app.wait_for("the first load", |s| s.contains("3 deliveries") && s.contains("following")).await;
+    assert!(first.contains("Delivery 1"), "{first}");
+    app.press("j");
+    let grown = app.wait_for("the second poll", |s| s.contains("5 deliveries")).await;
+    assert!(grown.contains("Delivery 2"), "the selection stayed on log 2:\n{grown}");
+    assert!(grown.contains("· 2 new · 1 changed") && grown.contains("3 new or changed"), "{grown}");
+    let failed = app.wait_for_text("poll failed").await;
+    assert!(failed.contains("5 deliveries") && failed.contains("Delivery 2"), "nothing lost:\n{failed}");
+    let ended = app.wait_for_text("call ended, follow stopped").await;
+    assert!(ended.contains("7 deliveries") && ended.contains("Delivery 2"), "{ended}");
+    app.press("q");
+    app.finished().await.unwrap();
+    let polls = server.requests().iter().filter(|request| request.target == growing_call::LOGS_TARGET).count();
+    assert_eq!(polls, 6, "no poll after the last");
 }

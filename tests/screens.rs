@@ -174,6 +174,63 @@ screens! {
     long_lines_wrapped: |w, h| { let mut s = demo(w, h); press(&mut s, "fj\naGw"); s };
     help_at_the_end: |w, h| { let mut s = demo(w, h); press(&mut s, "?G"); s };
     long_summary_beside_the_time_zone: |w, h| { let mut s = demo(w, h); press(&mut s, "12fR"); s };
+    following: |w, h| {
+        // An ongoing call follows itself; a poll brings its last delivery.
+        let mut s = live(w, h, "ongoing", 1);
+        let request = poll_due(&mut s);
+        polled(&mut s, request, Ok(Some(demo_with_status("ongoing", 0))));
+        s
+    };
+    following_a_failed_poll: |w, h| {
+        let mut s = live(w, h, "ongoing", 0);
+        let request = poll_due(&mut s);
+        let failure = LoadFailure { message: "500 Internal Server Error".into(), hint: String::new(), exit_code: 8 };
+        polled(&mut s, request, Err(failure));
+        s
+    };
+    following_stopped_at_the_end_of_the_call: |w, h| {
+        // The call ends: one last poll, then follow stops.
+        let mut s = live(w, h, "ongoing", 0);
+        if let Some(data) = s.data.as_mut() {
+            std::sync::Arc::make_mut(data).call.as_mut().unwrap().status = Some("completed".into());
+        }
+        for _ in 0..2 {
+            let request = poll_due(&mut s);
+            polled(&mut s, request, Ok(None));
+        }
+        s
+    };
+}
+
+/// The demo call with this status, without its first `missing` logs.
+fn demo_with_status(status: &str, missing: usize) -> hookscope::case_file::LoadedCall {
+    let mut loaded = parse_document(DEMO_CALL.to_owned()).unwrap();
+    loaded.logs.logs.drain(..missing);
+    loaded.call.as_mut().unwrap().status = Some(status.into());
+    loaded
+}
+
+/// The demo call loaded with this status (follow turns itself on when it is ongoing).
+fn live(width: u16, height: u16, status: &str, missing: usize) -> State {
+    let mut s = state(width, height);
+    s.update(Msg::Loaded { request: 1, result: Box::new(Ok(demo_with_status(status, missing))), call_error: None });
+    s
+}
+
+/// Rings the follow timer as the app would; the poll's request.
+fn poll_due(state: &mut State) -> u64 {
+    for generation in 0..100 {
+        if let [Effect::Poll { request }] = state.update(Msg::PollDue { generation }).as_slice() {
+            return *request;
+        }
+    }
+    panic!("no poll started");
+}
+
+fn polled(state: &mut State, request: u64, result: Result<Option<hookscope::case_file::LoadedCall>, LoadFailure>) {
+    let call = state.data.as_ref().and_then(|data| data.call.clone());
+    let polled = hookscope::action::Polled { result, call, call_error: None, retry_after: None };
+    state.update(Msg::Polled { request, polled: Box::new(polled) });
 }
 
 #[test]

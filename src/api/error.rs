@@ -120,6 +120,15 @@ impl ApiError {
     /// | 8 | server error (5xx) |
     /// | 9 | network: timeout, refused, DNS, TLS, a connection that broke, a body cut off |
     /// | 10 | unexpected response: no such route, not JSON, not an array, too large, a refused redirect, another status |
+    /// How long the server asked to wait before asking again (a 429's `Retry-After`).
+    #[must_use]
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::RateLimited { retry_after_secs: Some(secs), .. } => Some(Duration::from_secs(*secs)),
+            _ => None,
+        }
+    }
+
     #[must_use]
     pub fn exit_code(&self) -> u8 {
         match self {

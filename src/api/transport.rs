@@ -35,7 +35,7 @@ pub(super) struct Transport {
     host: String,
     timeout: Duration,
     connect_timeout: Duration,
-    max_retries: u32,
+    pub(super) max_retries: u32,
     pub(super) backoff: Duration,
     max_body: usize,
     /// Told of each wait before a retry, for the user to see it.

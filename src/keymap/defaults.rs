@@ -58,6 +58,7 @@ fn browse() -> KeyTable<A> {
         bind(&[c('R')], A::ToggleRedact, "redact copies on/off", None),
         bind(&[c('e')], A::Export, "export shown logs to a case file", None),
         bind(&[c('r')], A::Refresh, "fetch again", None),
+        bind(&[c('F')], A::ToggleFollow, "follow the call: new deliveries as they come", None),
         bind(&[c('z')], A::ToggleTime, "UTC ↔ local time", None),
         bind(&[c('?')], A::Help, "this help", Some("help")),
         bind(&[c('q')], A::Quit, "quit", Some("quit")),

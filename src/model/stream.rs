@@ -42,6 +42,19 @@ pub trait LogSink {
     fn retry_hook(&self) -> Option<crate::api::RetryHook> {
         None
     }
+
+    /// Whether the sink may already have some elements (a poll, which has the last poll's
+    /// logs): then each element is cut out before it is decoded, and offered to
+    /// [`LogSink::already_have`] first.
+    fn reuses(&self) -> bool {
+        false
+    }
+
+    /// Offered each element's text when [`LogSink::reuses`]: `true` when the sink has it
+    /// already, and the element is not decoded.
+    fn already_have(&mut self, _text: &str, _index: usize) -> bool {
+        false
+    }
 }
 
 /// Told the call's details as soon as they are in.
@@ -74,10 +87,12 @@ impl LogStream {
     /// Takes the next bytes of the body, and hands every element they complete to `sink`.
     pub fn push(&mut self, bytes: &[u8], sink: &mut impl LogSink) {
         self.append_text(bytes);
+        let reuses = sink.reuses();
         loop {
             // Most elements are whole, valid objects, read in one pass; the splitter scans only
             // an element that is not (still arriving, broken, not an object) to find its end.
-            if let Some(start) = self.splitter.next_element_start(self.buffer.as_bytes())
+            if !reuses
+                && let Some(start) = self.splitter.next_element_start(self.buffer.as_bytes())
                 && self.splitter.unscanned()
                 && let Some((length, decoded)) =
                     decode_object_at(&self.buffer[start..], self.splitter.elements, &mut self.names)
@@ -88,8 +103,12 @@ impl LogStream {
             }
             let Some(range) = self.splitter.next(self.buffer.as_bytes()) else { break };
             // Elements start and end at ASCII bytes, so at character boundaries.
-            let text = Arc::from(self.buffer.get(range).unwrap_or_default());
+            let text = self.buffer.get(range).unwrap_or_default();
             let index = self.splitter.elements - 1;
+            if reuses && sink.already_have(text, index) {
+                continue;
+            }
+            let text = Arc::from(text);
             sink.decoded(decode_element(text, index, &mut self.names));
         }
         // Until one element is complete the body may yet have to be quoted whole, in an error.

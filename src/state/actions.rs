@@ -85,6 +85,7 @@ impl State {
                 effects
             }
             Action::Refresh => self.refetch(),
+            Action::ToggleFollow => self.toggle_follow(),
             Action::ToggleTime => {
                 self.time = self.time.toggled();
                 // The search reads times as the list shows them.

@@ -10,6 +10,7 @@ use crate::case_file::parse_document;
 use crate::filter::StatusFilter;
 use crate::model::Decoded;
 
+mod following;
 mod loading;
 mod search;
 
@@ -600,7 +601,7 @@ fn the_help_scrolls_with_its_keys_and_closes_on_any_other() {
 
 #[test]
 fn keys_rebound_in_the_config_file_are_the_keys_that_work() {
-    let overrides = [("quit".to_owned(), "x".to_owned()), ("cycle_status".to_owned(), "F".to_owned())].into();
+    let overrides = [("quit".to_owned(), "x".to_owned()), ("cycle_status".to_owned(), "X".to_owned())].into();
     let keymap = Keymap::with_overrides(&overrides).unwrap();
     let mut state = State::new("call 1".into(), Filter::default(), keymap, Rect::new(0, 0, 120, 40));
     state.start();
@@ -609,7 +610,7 @@ fn keys_rebound_in_the_config_file_are_the_keys_that_work() {
     send(&mut state, key('f'));
     send(&mut state, key('q'));
     assert_eq!((state.filter.status, state.quitting), (StatusFilter::All, false), "the default keys do nothing");
-    send(&mut state, key('F'));
+    send(&mut state, key('X'));
     assert_eq!(shown_ids(&state), [2, 4]);
     send(&mut state, key('x'));
     assert!(state.quitting);

@@ -27,6 +27,14 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
         first.push(Span::styled(" · ", theme.dim));
         first.push(Span::styled(arriving, theme.accent));
     }
+    // Following: how fresh the list is, before the call's facts (which a narrow terminal cuts).
+    let following = state.follow.text(std::time::Instant::now(), state.fresh.as_ref());
+    if let Some(following) = &following {
+        first.push(Span::styled(" · ", theme.dim));
+        let style = if state.follow.is_warning() { theme.warn } else { theme.accent };
+        let room = usize::from(area.width).saturating_sub(Line::from(first.clone()).width());
+        first.push(Span::styled(cut(&sanitize::line(following), room), style));
+    }
     let mut facts: Vec<String> = Vec::new();
     if let Some(call) = call {
         let used = Line::from(first.clone()).width();
@@ -34,7 +42,13 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
     } else if state.call_error.is_some() {
         facts.push("call details unavailable".to_owned());
     }
+    let mut used = Line::from(first.clone()).width();
     for fact in facts {
+        // Beside the follow state, only the facts that fit whole.
+        used += SEPARATOR + fact.width();
+        if following.is_some() && used > usize::from(area.width) {
+            break;
+        }
         first.push(Span::raw(format!(" · {fact}")));
     }
     let mut flags = vec![state.time.label()];

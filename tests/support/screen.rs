@@ -108,12 +108,24 @@ pub struct Running {
 }
 
 pub fn start(loader: Loader, filter: Filter, width: u16, height: u16) -> Running {
+    start_with(loader, filter, width, height, |_| {})
+}
+
+/// [`start`], the state set up by `configure` first (as `main` does from flags).
+pub fn start_with(
+    loader: Loader,
+    filter: Filter,
+    width: u16,
+    height: u16,
+    configure: impl FnOnce(&mut State),
+) -> Running {
     let (frames_tx, frames) = watch::channel(String::new());
     let backend = WatchedBackend { inner: TestBackend::new(width, height), frames: frames_tx };
     let (keys, input) = unbounded();
     let clipboard = RecordingClipboard::default();
     let export_dir = tempfile::tempdir().unwrap();
-    let state = State::new(loader.label(), filter, Keymap::default(), Rect::new(0, 0, width, height));
+    let mut state = State::new(loader.label(), filter, Keymap::default(), Rect::new(0, 0, width, height));
+    configure(&mut state);
     let context = AppContext {
         loader: Arc::new(loader),
         highlighter: Arc::new(Highlighter::new(ThemeChoice::Dark, ColorSupport::None)),
