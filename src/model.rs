@@ -7,6 +7,7 @@
 
 pub mod attempts;
 mod call;
+pub mod chains;
 mod entry;
 mod name;
 mod split;
