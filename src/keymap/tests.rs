@@ -63,8 +63,8 @@ fn no_key_is_bound_twice_in_a_mode() {
 
 #[test]
 fn the_config_file_rebinds_by_action_name() {
-    let keymap = Keymap::with_overrides(&overrides(&[("quit", "x"), ("cycle_status", "ctrl-f")])).unwrap();
-    assert_eq!(keymap.browse.action_for(&char_key('x')), Some(Action::Quit));
+    let keymap = Keymap::with_overrides(&overrides(&[("quit", "Q"), ("cycle_status", "ctrl-f")])).unwrap();
+    assert_eq!(keymap.browse.action_for(&char_key('Q')), Some(Action::Quit));
     assert_eq!(keymap.browse.action_for(&char_key('q')), None);
     assert_eq!(keymap.browse.action_for(&press(KeyCode::Char('f'), KeyModifiers::CONTROL)), Some(Action::CycleStatus));
     let moved = Keymap::with_overrides(&overrides(&[("clear_filters", "C"), ("quit", "c"), ("type_3", "F3")])).unwrap();

@@ -6,7 +6,7 @@
 //! This is the one notion of "the attempts of a delivery" in hookscope: the list's rows, the
 //! status filter, the header's counts, the detail and the Markdown report all read it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use super::{LogSet, WebhookLog};
@@ -101,21 +101,26 @@ fn event_key(log: &WebhookLog) -> EventKey<'_> {
 impl Chains {
     /// One pass over the logs (sorted by attempt time), with a map from each event to its latest
     /// chain. A log joins that chain when its last attempt failed and this one came within
-    /// [`RETRY_WINDOW`] of it (and, where the server counts retries, carries the next count);
-    /// otherwise it starts a chain. Undated logs and logs with decoding problems stay alone.
+    /// [`RETRY_WINDOW`] of it (and, for an event whose retries the server counts, carries the
+    /// next count); otherwise it starts a chain. Undated logs and logs with decoding problems
+    /// stay alone. Whether the server counts is decided by event (a first pass: any attempt
+    /// with a `retry_count` above 0), so a call whose server counts some retries and not others
+    /// still chains the others by payload.
     #[must_use]
     pub fn build(set: &LogSet) -> Self {
         let logs = &set.logs;
-        let counted = logs.iter().any(|log| log.retry_count > 0);
-        let rule = if counted { GroupedBy::RetryCount } else { GroupedBy::SamePayload { window: RETRY_WINDOW } };
+        let counted: HashSet<EventKey<'_>> = logs.iter().filter(|log| log.retry_count > 0).map(event_key).collect();
         let mut chains: Vec<Chain> = Vec::new();
         let mut of_log = Vec::with_capacity(logs.len());
         let mut latest: HashMap<EventKey<'_>, usize> = HashMap::new();
         for (at, log) in logs.iter().enumerate() {
+            let key = event_key(log);
+            let counted = counted.contains(&key);
+            let rule = if counted { GroupedBy::RetryCount } else { GroupedBy::SamePayload { window: RETRY_WINDOW } };
             let alone = log.attempted_at.is_none() || !log.problems().is_empty();
             let mut joined = None;
             let mut repeats = None;
-            if !alone && let Some(&chain_at) = latest.get(&event_key(log)) {
+            if !alone && let Some(&chain_at) = latest.get(&key) {
                 let chain = &chains[chain_at];
                 let last = &logs[chain.last()];
                 if last.success {
@@ -134,7 +139,7 @@ impl Chains {
                 chains.len() - 1
             };
             if !alone {
-                latest.insert(event_key(log), chain_at);
+                latest.insert(key, chain_at);
             }
             of_log.push(u32::try_from(chain_at).unwrap_or(u32::MAX));
         }

@@ -600,7 +600,7 @@ fn the_help_scrolls_with_its_keys_and_closes_on_any_other() {
 
 #[test]
 fn keys_rebound_in_the_config_file_are_the_keys_that_work() {
-    let overrides = [("quit".to_owned(), "x".to_owned()), ("cycle_status".to_owned(), "F".to_owned())].into();
+    let overrides = [("quit".to_owned(), "Q".to_owned()), ("cycle_status".to_owned(), "F".to_owned())].into();
     let keymap = Keymap::with_overrides(&overrides).unwrap();
     let mut state = State::new("call 1".into(), Filter::default(), keymap, Rect::new(0, 0, 120, 40));
     state.start();
@@ -611,7 +611,7 @@ fn keys_rebound_in_the_config_file_are_the_keys_that_work() {
     assert_eq!((state.filter.status, state.quitting), (StatusFilter::All, false), "the default keys do nothing");
     send(&mut state, key('F'));
     assert_eq!(shown_ids(&state), [2, 4]);
-    send(&mut state, key('x'));
+    send(&mut state, key('Q'));
     assert!(state.quitting);
 }
 

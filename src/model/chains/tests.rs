@@ -92,6 +92,10 @@ const ONE: GroupedBy = GroupedBy::Single;
     &[(1, "a", "u", P, Some(0), false, 0), (2, "a", "u", P, Some(4), true, 2)],
     vec![(vec![1], ONE), (vec![2], ONE)]
 )]
+#[case::retry_count_decided_by_event(
+    &[(1, "a", "u", P, Some(0), false, 0), (2, "b", "u", P, Some(1), false, 0), (3, "a", "u", P, Some(4), true, 1), (4, "b", "u", P, Some(5), true, 0)],
+    vec![(vec![1, 3], GroupedBy::RetryCount), (vec![2, 4], SAME)]
+)]
 #[case::a_lone_attempt(&[(1, "a", "u", P, Some(0), false, 0)], vec![(vec![1], ONE)])]
 fn chains_group_the_attempts_of_one_delivery(
     #[case] attempts: &[Attempt],
