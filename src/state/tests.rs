@@ -10,6 +10,7 @@ use crate::case_file::parse_document;
 use crate::filter::StatusFilter;
 use crate::model::Decoded;
 
+mod chains;
 mod loading;
 mod search;
 
@@ -196,7 +197,8 @@ fn a_refresh_keeps_the_call_on_screen_and_one_during_arrival_starts_over() {
 #[rstest]
 #[case::failed_only("f", &[2, 4])]
 #[case::succeeded_only("ff", &[1, 3, 5])]
-#[case::status_cycles_back("fff", &[1, 2, 3, 4, 5])]
+#[case::retried_only("fff", &[])]
+#[case::status_cycles_back("ffff", &[1, 2, 3, 4, 5])]
 #[case::second_type("2", &[2, 3, 4])]
 #[case::two_types("23", &[2, 3, 4, 5])]
 #[case::type_toggled_off("22", &[1, 2, 3, 4, 5])]
