@@ -573,8 +573,15 @@ impl State {
             return Vec::new();
         };
         self.next_doc += 1;
-        let detail =
-            Detail::build(&data.logs, index, self.tab, self.next_doc, self.search.as_ref(), self.call_error.as_deref());
+        let detail = Detail::build(
+            &data.logs,
+            index,
+            self.tab,
+            self.next_doc,
+            self.search.as_ref(),
+            self.call_error.as_deref(),
+            &self.chains,
+        );
         let effect = detail.doc.highlight_effect();
         self.detail = Some(detail);
         effect.into_iter().collect()

@@ -145,7 +145,7 @@ fn delivery_cells(state: &State, set: &LogSet, chain: &Chain, expanded: bool, th
     let (first, last) = (&set.logs[chain.first()], &set.logs[chain.last()]);
     let tries = if chain.tries() > 1 {
         let fold = if expanded { "▾" } else { "▸" };
-        let span = chain.span(set).map(|span| format!(" · {}", seconds(span))).unwrap_or_default();
+        let span = chain.span(set).map(|span| format!(" · {}", crate::units::span(span))).unwrap_or_default();
         format!("{fold} {} tries{span}", chain.tries())
     } else {
         String::new()
@@ -199,12 +199,6 @@ fn trail_line(set: &LogSet, chain: &Chain, width: usize, theme: &Theme) -> Line<
         spans.push(Span::styled(trail_word(log), outcome_style(log, theme)));
     }
     Line::from(spans).right_aligned()
-}
-
-/// `34 s`, `4m05s`: how long a delivery took from its first attempt to its last.
-fn seconds(span: std::time::Duration) -> String {
-    let secs = span.as_secs();
-    if secs < 60 { format!("{secs} s") } else { format!("{}m{:02}s", secs / 60, secs % 60) }
 }
 
 /// The host, after a `new` mark on a row a refresh brought (a word, so it reads without colour).
