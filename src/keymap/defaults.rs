@@ -38,7 +38,7 @@ fn browse() -> KeyTable<A> {
         bind(&[p(K::Esc)], A::Back, "back / close, then clear the search", None),
         bind(&[c('t')], A::TypePicker, "pick webhook types", Some("types")),
         bind(&[c('f')], A::CycleStatus, "status: all → failed → succeeded → retried", Some("failed")),
-        bind(&[c('x')], A::ToggleChains, "one row a delivery (retry chains) ↔ one row an attempt", Some("chains")),
+        bind(&[c('x')], A::ToggleChains, "one row a delivery (retry chains) ↔ one row an attempt", None),
         bind(&[c(' ')], A::ToggleAttempts, "show or hide the selected delivery's attempts", None),
         bind(&[c('/')], A::Search, "search text (the list follows as you type)", Some("search")),
         bind(&[c('n')], A::NextMatch, "next match, on into the next log", None),

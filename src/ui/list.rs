@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Row, Table};
 
 use super::theme::Theme;
+use crate::action::Action;
 use crate::layout::Areas;
 use unicode_width::UnicodeWidthStr;
 
@@ -15,7 +16,7 @@ use crate::model::chains::Chain;
 use crate::model::{LogSet, WebhookLog};
 use crate::outcome::Ending;
 use crate::sanitize;
-use crate::state::{Focus, RowKind, State, trail, trail_word};
+use crate::state::{Focus, MIN_TRAIL_WIDTH, RowKind, State, trail, trail_word};
 use crate::units::millis;
 
 /// Success or failure as a symbol too, so it reads without colour.
@@ -32,15 +33,20 @@ pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Th
     let window = &state.shown[first..(first + row_count).min(state.shown.len())];
     let selected = state.selected;
     let fresh = state.fresh.as_ref();
-    // The chain list's fixed columns and spaces; the time taken goes first when they do not fit.
-    let chain_columns = 12 + state.type_width + state.trail_width + 2 + TRIES_WIDTH + 5;
-    let took_fits = areas.list.width.saturating_sub(2) >= chain_columns + 9 + MIN_HOST_WIDTH;
+    // The chain list's fixed columns and spaces; the time taken goes first when they do not fit,
+    // then the trails are shortened.
+    let inner = areas.list.width.saturating_sub(2);
+    let others = 12 + state.type_width + 2 + TRIES_WIDTH + 5;
+    let trail_width = state.trail_width.min(inner.saturating_sub(others)).max(MIN_TRAIL_WIDTH);
+    let took_fits = inner >= others + trail_width + 9 + MIN_HOST_WIDTH;
     let rows = window.iter().map(|&index| {
         let log = &set.logs[index];
         let kind = state.row_kind(index);
         let mut cells = match kind {
             RowKind::Attempt => attempt_cells(state, log, index, theme).to_vec(),
-            RowKind::Delivery { chain, expanded } => delivery_cells(state, set, chain, expanded, theme).to_vec(),
+            RowKind::Delivery { chain, expanded } => {
+                delivery_cells(state, set, chain, expanded, trail_width, theme).to_vec()
+            }
             RowKind::Try { number, of } => try_cells(state, log, index, number, of, theme).to_vec(),
         };
         if state.chained && !took_fits {
@@ -58,7 +64,7 @@ pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Th
         let mut widths = vec![
             Constraint::Length(12),
             Constraint::Length(state.type_width),
-            Constraint::Length(state.trail_width),
+            Constraint::Length(trail_width),
             Constraint::Length(2),
             Constraint::Length(8),
             Constraint::Length(TRIES_WIDTH),
@@ -84,7 +90,13 @@ pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Th
         (header, widths)
     };
     let position = state.selected_row().map_or_else(String::new, |row| format!(" {}/{} ", row + 1, state.shown.len()));
-    let what = if state.chained { "Deliveries · retries chained" } else { "Attempts · one row each" };
+    let toggle = state.keymap.browse.key_label(Action::ToggleChains);
+    let what = match (state.chained, toggle) {
+        (true, Some(key)) => format!("Deliveries, retries chained ({key} flat)"),
+        (true, None) => "Deliveries, retries chained".to_owned(),
+        (false, Some(key)) => format!("Attempts, one row each ({key} chains)"),
+        (false, None) => "Attempts, one row each".to_owned(),
+    };
     let title = match fresh {
         Some(fresh) => format!(" {what} · {} new or changed ", fresh.logs.len()),
         None => format!(" {what} "),
@@ -99,7 +111,7 @@ pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Th
 }
 
 /// The chain list's tries column: `▸ 3 tries · 34 s`.
-const TRIES_WIDTH: u16 = 16;
+const TRIES_WIDTH: u16 = 17;
 /// Where the time taken is, and the least room the host is given before it goes.
 const TOOK_COLUMN: usize = 4;
 const MIN_HOST_WIDTH: u16 = 10;
@@ -141,7 +153,14 @@ fn attempt_cells(state: &State, log: &WebhookLog, index: usize, theme: &Theme) -
 
 /// A delivery of the chain list: the first attempt's time, the trail of statuses, the last
 /// attempt's mark and time taken, how many tries over how long.
-fn delivery_cells(state: &State, set: &LogSet, chain: &Chain, expanded: bool, theme: &Theme) -> [Cell<'static>; 7] {
+fn delivery_cells(
+    state: &State,
+    set: &LogSet,
+    chain: &Chain,
+    expanded: bool,
+    trail_width: u16,
+    theme: &Theme,
+) -> [Cell<'static>; 7] {
     let (first, last) = (&set.logs[chain.first()], &set.logs[chain.last()]);
     let tries = if chain.tries() > 1 {
         let fold = if expanded { "▾" } else { "▸" };
@@ -154,7 +173,7 @@ fn delivery_cells(state: &State, set: &LogSet, chain: &Chain, expanded: bool, th
     [
         Cell::from(Span::styled(clock(state, first), theme.dim)),
         Cell::from(sanitize::short(&last.webhook_type).into_owned()),
-        Cell::from(trail_line(set, chain, usize::from(state.trail_width), theme)),
+        Cell::from(trail_line(set, chain, usize::from(trail_width), theme)),
         mark_cell(last, theme),
         took_cell(last),
         Cell::from(Span::styled(tries, if chain.tries() > 1 { theme.warn } else { theme.dim })),
@@ -182,18 +201,22 @@ fn try_cells(
     ]
 }
 
-/// The trail, each status in its attempt's colour; cut to `width` when it is wider.
+/// The trail, each status in its attempt's colour. When it is wider than `width`, only the
+/// first and last statuses (`timeout → … → timeout`), and cut if even that is wider.
 fn trail_line(set: &LogSet, chain: &Chain, width: usize, theme: &Theme) -> Line<'static> {
     let text = trail(set, chain);
     let last = &set.logs[chain.last()];
-    if text.width() > width {
-        return Line::from(Span::styled(crate::columns::cut(&text, width), outcome_style(last, theme))).right_aligned();
+    let elided = chain.tries() > 3 || text.width() > width;
+    let short = format!("{} → … → {}", trail_word(&set.logs[chain.first()]), trail_word(last));
+    if elided && short.width() > width {
+        return Line::from(Span::styled(crate::columns::cut(&short, width), outcome_style(last, theme)))
+            .right_aligned();
     }
     let mut spans = Vec::new();
-    let named: Vec<usize> = if chain.tries() <= 3 { chain.attempts.clone() } else { vec![chain.first(), chain.last()] };
+    let named: Vec<usize> = if elided { vec![chain.first(), chain.last()] } else { chain.attempts.clone() };
     for (n, &at) in named.iter().enumerate() {
         if n > 0 {
-            spans.push(Span::styled(if chain.tries() > 3 { " → … → " } else { " → " }, theme.dim));
+            spans.push(Span::styled(if elided { " → … → " } else { " → " }, theme.dim));
         }
         let log = &set.logs[at];
         spans.push(Span::styled(trail_word(log), outcome_style(log, theme)));
