@@ -3,7 +3,7 @@
 //! visited only for a log whose other tabs have no match. A log whose match is only in what the
 //! list and the summary show (`timeout`, a time) is visited too, in the tab already shown.
 
-use super::{Detail, State, StatusLine, Tab};
+use super::{Detail, RowKind, State, StatusLine, Tab};
 use crate::action::Effect;
 use crate::filter::TextSearch;
 use crate::model::LogSet;
@@ -37,10 +37,18 @@ impl State {
         let count = self.shown.len();
         for step in 1..=count {
             let other_row = if forward { (row + step) % count } else { (row + count - step) % count };
-            let index = self.shown[other_row];
-            if !self.log_matches(&data.logs, index, &search) {
-                continue;
-            }
+            // A delivery whose attempts are hidden is searched attempt by attempt: a match in
+            // an earlier one shows it beneath its delivery.
+            let candidates = match self.row_kind(self.shown[other_row]) {
+                RowKind::Delivery { chain, expanded: false } => chain.attempts.clone(),
+                _ => vec![self.shown[other_row]],
+            };
+            let found = if forward {
+                candidates.iter().copied().find(|&index| self.log_matches(&data.logs, index, &search))
+            } else {
+                candidates.iter().rev().copied().find(|&index| self.log_matches(&data.logs, index, &search))
+            };
+            let Some(index) = found else { continue };
             let wrapped = if other_row == row {
                 " (the only log that matches)"
             } else if forward == (other_row < row) {
@@ -51,7 +59,7 @@ impl State {
             let tabs = matching_tabs(&data.logs, index, &search, self.call_error.as_deref(), &self.chains);
             let tab = if forward { tabs.first() } else { tabs.last() };
             self.tab = tab.copied().unwrap_or(self.tab);
-            let mut effects = self.select(Some(index));
+            let mut effects = self.select_log(index);
             if self.detail.as_ref().is_some_and(|detail| detail.tab != self.tab) {
                 effects.extend(self.rebuild_detail());
             }
