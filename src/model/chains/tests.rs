@@ -1,7 +1,7 @@
 use super::*;
 
 /// One attempt: id, type, URL, payload, seconds after 12:00:00 (`None`: undated), success,
-/// retry_count.
+/// `retry_count`.
 type Attempt = (i64, &'static str, &'static str, &'static str, Option<u32>, bool, u32);
 
 fn set(attempts: &[Attempt]) -> LogSet {
