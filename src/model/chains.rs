@@ -147,6 +147,17 @@ impl Chains {
         Self { chains, of_log }
     }
 
+    /// Every log a delivery of its own, without looking at them: for the rows of a load still
+    /// arriving, where building chains again for every batch would cost a hash of every
+    /// payload each time.
+    #[must_use]
+    pub fn singles(count: usize) -> Self {
+        let chains =
+            (0..count).map(|at| Chain { attempts: vec![at], grouped_by: GroupedBy::Single, repeats: None }).collect();
+        let of_log = (0..count).map(|at| u32::try_from(at).unwrap_or(u32::MAX)).collect();
+        Self { chains, of_log }
+    }
+
     #[must_use]
     pub fn len(&self) -> usize {
         self.chains.len()

@@ -66,9 +66,12 @@ fn trail_width(set: &LogSet, chain: &Chain) -> usize {
 }
 
 impl State {
-    /// The chains of the logs now held, after they changed.
+    /// The chains of the logs now held, after they changed. While the first load's rows
+    /// arrive, each is a delivery of its own; they are chained when the load is whole.
     pub(super) fn rebuild_chains(&mut self) {
-        self.chains = Arc::new(self.logs().map(Chains::build).unwrap_or_default());
+        let arriving = self.arrival.is_some();
+        let chains = self.logs().map(|set| if arriving { Chains::singles(set.logs.len()) } else { Chains::build(set) });
+        self.chains = Arc::new(chains.unwrap_or_default());
     }
 
     /// How row `log` (a shown row) is drawn.

@@ -139,3 +139,9 @@ fn a_log_with_decoding_problems_stays_alone() {
     assert!(!set.logs[1].problems().is_empty(), "the fixture has a bad field");
     assert_eq!(Chains::build(&set).len(), 2);
 }
+
+#[test]
+fn singles_make_every_log_a_delivery() {
+    let chains = Chains::singles(3);
+    assert_eq!((chains.len(), chains.of_log(2), chains.chain_of(1).map(Chain::tries)), (3, Some(2), Some(1)));
+}
