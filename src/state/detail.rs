@@ -265,7 +265,8 @@ fn build_doc(set: &LogSet, index: usize, tab: Tab, id: u64, call_error: Option<&
 fn info_text(set: &LogSet, index: usize, call_error: Option<&str>, chains: &Chains) -> String {
     let log = &set.logs[index];
     let mut out = String::new();
-    if let Some(chain) = chains.chain_of(index) {
+    // A delivery of one attempt has nothing to add, unless it repeats an earlier one.
+    if let Some(chain) = chains.chain_of(index).filter(|chain| chain.tries() > 1 || chain.repeats.is_some()) {
         push_delivery(&mut out, set, chains, chain, index);
     }
     out.push_str("webhook_metadata:\n");
