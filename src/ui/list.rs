@@ -39,6 +39,9 @@ pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Th
     let others = 12 + state.type_width + 2 + TRIES_WIDTH + 5;
     let trail_width = state.trail_width.min(inner.saturating_sub(others)).max(MIN_TRAIL_WIDTH);
     let took_fits = inner >= others + trail_width + 9 + MIN_HOST_WIDTH;
+    let took = if took_fits { 9 } else { 0 };
+    // A host cut to a letter or two says nothing: the column goes.
+    let host_fits = inner >= others + trail_width + took + 1 + MIN_HOST_SHOWN;
     let rows = window.iter().map(|&index| {
         let log = &set.logs[index];
         let kind = state.row_kind(index);
@@ -49,6 +52,9 @@ pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Th
             }
             RowKind::Try { number, of } => try_cells(state, log, index, number, of, theme).to_vec(),
         };
+        if state.chained && !host_fits {
+            cells.pop();
+        }
         if state.chained && !took_fits {
             cells.remove(TOOK_COLUMN);
         }
@@ -70,6 +76,10 @@ pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Th
             Constraint::Length(TRIES_WIDTH),
             Constraint::Fill(1),
         ];
+        if !host_fits {
+            titles.pop();
+            widths.pop();
+        }
         if !took_fits {
             titles.remove(TOOK_COLUMN);
             widths.remove(TOOK_COLUMN);
@@ -115,6 +125,7 @@ const TRIES_WIDTH: u16 = 17;
 /// Where the time taken is, and the least room the host is given before it goes.
 const TOOK_COLUMN: usize = 4;
 const MIN_HOST_WIDTH: u16 = 10;
+const MIN_HOST_SHOWN: u16 = 6;
 
 fn outcome_style(log: &WebhookLog, theme: &Theme) -> Style {
     if log.success { theme.ok } else { theme.failed }
