@@ -144,6 +144,13 @@ fn main() {
             .map(|i| frames.keystroke(&mut state, key(if (i / 100) % 2 == 0 { 'j' } else { 'k' })).0)
             .collect();
         report("move selection (j / k) → frame", samples);
+
+        // Retry chains: the list one row a delivery ↔ one an attempt, and a delivery's
+        // attempts shown and hidden.
+        let samples = (0..200).map(|_| frames.keystroke(&mut state, key('x')).0).collect();
+        report("chains ↔ flat (x) → frame", samples);
+        let samples = (0..200).map(|_| frames.keystroke(&mut state, key(' ')).0).collect();
+        report("a delivery's attempts shown / hidden (Space) → frame", samples);
     }
 
     // A log whose payload pretty-prints to 1.5 MB: selecting it builds the document (pretty

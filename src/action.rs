@@ -29,6 +29,10 @@ pub enum Action {
     Back,
     TypePicker,
     CycleStatus,
+    /// One row a delivery (retry chains) ↔ one row an attempt.
+    ToggleChains,
+    /// The selected delivery's attempts shown beneath it, or hidden.
+    ToggleAttempts,
     Search,
     NextMatch,
     PrevMatch,

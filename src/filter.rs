@@ -19,6 +19,8 @@ pub enum StatusFilter {
     All,
     Failed,
     Succeeded,
+    /// Deliveries that needed more than one try.
+    Retried,
 }
 
 impl StatusFilter {
@@ -27,16 +29,44 @@ impl StatusFilter {
         match self {
             Self::All => Self::Failed,
             Self::Failed => Self::Succeeded,
-            Self::Succeeded => Self::All,
+            Self::Succeeded => Self::Retried,
+            Self::Retried => Self::All,
         }
     }
 
+    /// For one attempt seen alone, as `--print` meets them: retried when the server counted
+    /// a retry (`retry_count` above 0).
     #[must_use]
     pub fn admits(self, log: &WebhookLog) -> bool {
+        self.admits_attempt(log, if log.retry_count > 0 { 2 } else { 1 })
+    }
+
+    /// For one attempt of a delivery that took `tries`: failed and succeeded judge the attempt,
+    /// retried the delivery.
+    #[must_use]
+    pub fn admits_attempt(self, log: &WebhookLog, tries: usize) -> bool {
         match self {
             Self::All => true,
             Self::Failed => !log.success,
             Self::Succeeded => log.success,
+            Self::Retried => tries > 1,
+        }
+    }
+
+    /// For a delivery, judged by its last attempt (`last`) and how many tries it took.
+    #[must_use]
+    pub fn admits_delivery(self, last: &WebhookLog, tries: usize) -> bool {
+        self.admits_attempt(last, tries)
+    }
+
+    /// `failed only`, for the header's filter summary.
+    #[must_use]
+    pub fn label(self) -> Option<&'static str> {
+        match self {
+            Self::All => None,
+            Self::Failed => Some("failed only"),
+            Self::Succeeded => Some("succeeded only"),
+            Self::Retried => Some("retried only"),
         }
     }
 }
@@ -268,8 +298,8 @@ mod tests {
     }
 
     #[test]
-    fn status_cycles_all_failed_succeeded() {
-        assert_eq!(StatusFilter::All.next().next().next(), StatusFilter::All);
+    fn status_cycles_all_failed_succeeded_retried() {
+        assert_eq!(StatusFilter::All.next().next().next().next(), StatusFilter::All);
         assert_eq!(StatusFilter::All.next(), StatusFilter::Failed);
     }
 }

@@ -5,8 +5,8 @@
 //! fields are decoded up front. Memory stays near 1× the response (DESIGN.md, Data), and nothing
 //! the server sent is ever re-serialised.
 
-pub mod attempts;
 mod call;
+pub mod chains;
 mod entry;
 mod name;
 mod split;

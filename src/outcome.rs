@@ -2,7 +2,8 @@
 //! Markdown reports and the text search all ask [`Ending::of`] and use its words, so a log that
 //! the list calls a "timeout" is called that everywhere and is found by searching for it.
 
-use crate::model::{Outcome, WebhookLog};
+use crate::model::chains::Chain;
+use crate::model::{LogSet, Outcome, WebhookLog};
 
 /// How a delivery ended, as a support engineer tells deliveries apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +87,28 @@ impl Ending {
             Some(reason) => format!("{code} {reason}"),
             None => code.to_string(),
         })
+    }
+}
+
+/// How a delivery ended, all its attempts told: `Delivered on attempt 3 of 3 after 34 s`,
+/// `Failed after 3 attempts: 500, 502, no response (timeout?)`.
+#[must_use]
+pub fn delivery_verdict(set: &LogSet, chain: &Chain) -> String {
+    let tries = chain.tries();
+    let span = chain.span(set).filter(|_| tries > 1).map(crate::units::span);
+    let after = span.as_ref().map(|span| format!(" after {span}"));
+    let over = span.map(|span| format!(" over {span}"));
+    if chain.delivered(set) {
+        match tries {
+            1 => "Delivered on the first attempt".to_owned(),
+            n => format!("Delivered on attempt {n} of {n}{}", after.unwrap_or_default()),
+        }
+    } else {
+        let endings: Vec<String> = chain.attempts.iter().map(|&at| Ending::of(&set.logs[at]).phrase()).collect();
+        match tries {
+            1 => format!("Failed on its only attempt: {}", endings.join(", ")),
+            n => format!("Failed after {n} attempts{}: {}", over.unwrap_or_default(), endings.join(", ")),
+        }
     }
 }
 

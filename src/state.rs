@@ -9,10 +9,11 @@ mod follow;
 mod keys;
 mod matches;
 mod refresh;
+mod rows;
 mod summary;
 mod type_counts;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -22,6 +23,7 @@ pub use arrival::Arrival;
 pub use detail::{Detail, Doc, Tab};
 pub use follow::{DEFAULT_EVERY, Follow, Following, MAX_BACKOFF, ONGOING, PollFailure};
 pub use refresh::Fresh;
+pub use rows::{MAX_TRAIL_WIDTH, MIN_TRAIL_WIDTH, RowKind, trail, trail_word};
 pub use summary::Summary;
 pub use type_counts::{TypeCount, TypeCounts};
 
@@ -31,6 +33,7 @@ use crate::case_file::LoadedCall;
 use crate::filter::{Filter, TextSearch};
 use crate::keymap::{Keymap, Mode};
 use crate::layout::{Areas, areas};
+use crate::model::chains::Chains;
 use crate::model::time::TimeDisplay;
 
 /// What is known about the data.
@@ -128,8 +131,22 @@ pub struct State {
     text_matches: Option<TextMatches>,
     search_generation: u64,
     pub searching: bool,
-    /// Indices into `data.logs.logs` of the logs that pass the filters, in order.
+    /// The list's rows, each a log (an index into `data.logs.logs`), in the order drawn: with
+    /// retry chains, a delivery's last attempt, then its earlier attempts while it is expanded.
     pub shown: Vec<usize>,
+    /// For each log, its row in `shown` (`u32::MAX`: not shown).
+    row_of: Vec<u32>,
+    /// The deliveries (indices into `chains`) with a shown row, for the header's counts.
+    shown_chains: Vec<usize>,
+    /// The attempts of each delivery, rebuilt when the logs change.
+    pub chains: Arc<Chains>,
+    /// One row a delivery (the default) rather than one an attempt (`x`).
+    pub chained: bool,
+    /// The deliveries whose attempts are shown beneath them, by their first attempt's id (which
+    /// a refresh keeps).
+    pub expanded: HashSet<i64>,
+    /// The width of the chain list's status trails, measured when the rows change.
+    pub trail_width: u16,
     /// The list's type column width, measured over every shown row when `shown` changes.
     pub type_width: u16,
     pub summary: Summary,
@@ -183,6 +200,12 @@ impl State {
             search_generation: 0,
             searching: false,
             shown: Vec::new(),
+            row_of: Vec::new(),
+            shown_chains: Vec::new(),
+            chains: Arc::default(),
+            chained: true,
+            expanded: HashSet::new(),
+            trail_width: MIN_TRAIL_WIDTH,
             type_width: columns::MIN_TYPE_WIDTH,
             summary: Summary::default(),
             selected: None,
@@ -247,8 +270,8 @@ impl State {
     /// The row of `selected` within `shown`.
     #[must_use]
     pub fn selected_row(&self) -> Option<usize> {
-        let selected = self.selected?;
-        self.shown.binary_search(&selected).ok()
+        let row = *self.row_of.get(self.selected?)?;
+        (row != u32::MAX).then_some(row as usize)
     }
 
     /// The process exit code on quitting: a load that failed for good exits as `--print` would.
@@ -464,6 +487,7 @@ impl State {
         }
         self.call_error = call_error;
         self.load = Load::Loaded;
+        self.rebuild_chains();
         self.selected = previous_id.and_then(|id| self.logs()?.logs.iter().position(|log| log.id == id));
         self.text_matches = None;
         let mut effects: Vec<Effect> = self.warm_up_for(&data.logs.logs).into_iter().collect();
@@ -523,13 +547,20 @@ impl State {
         let Some(data) = self.data.clone() else { return Vec::new() };
         let logs = &data.logs.logs;
         // A log the last search did not see (it arrived since) shows until the running one says.
-        let text_found = |i: usize| match &self.text_matches {
-            _ if self.filter.text.is_empty() => true,
-            Some(last) => last.found.get(i).copied().unwrap_or(self.searching),
+        let (no_text, searching) = (self.filter.text.is_empty(), self.searching);
+        let found = self.text_matches.as_ref().map(|last| Arc::clone(&last.found));
+        let text_found = move |i: usize| match &found {
+            _ if no_text => true,
+            Some(found) => found.get(i).copied().unwrap_or(searching),
             None => true,
         };
-        self.shown = (0..logs.len()).filter(|&i| self.filter.admits_fields(&logs[i]) && text_found(i)).collect();
-        self.summary = Summary::of(logs, &self.shown);
+        self.build_rows(&data.logs, &text_found);
+        let attempts: Vec<usize> = if self.chained {
+            self.shown_chains.iter().flat_map(|&c| self.chains.all()[c].attempts.iter().copied()).collect()
+        } else {
+            self.shown.clone()
+        };
+        self.summary = Summary::of(logs, &self.chains, &self.shown_chains, &attempts);
         let widest_possible = self
             .types
             .iter()
@@ -538,12 +569,7 @@ impl State {
             .max()
             .unwrap_or(usize::MAX);
         self.type_width = columns::type_width(logs, &self.shown, widest_possible);
-        let keep = self.selected.filter(|s| self.shown.binary_search(s).is_ok());
-        let next = self.selected.and_then(|s| {
-            let row = self.shown.partition_point(|&i| i < s);
-            self.shown.get(row).or(self.shown.last()).copied()
-        });
-        self.select(keep.or(next).or_else(|| self.shown.first().copied()))
+        self.select(self.row_to_keep(self.selected))
     }
 
     /// Makes `log` the selected one and builds its detail.
@@ -560,8 +586,15 @@ impl State {
             return Vec::new();
         };
         self.next_doc += 1;
-        let detail =
-            Detail::build(&data.logs, index, self.tab, self.next_doc, self.search.as_ref(), self.call_error.as_deref());
+        let detail = Detail::build(
+            &data.logs,
+            index,
+            self.tab,
+            self.next_doc,
+            self.search.as_ref(),
+            self.call_error.as_deref(),
+            &self.chains,
+        );
         let effect = detail.doc.highlight_effect();
         self.detail = Some(detail);
         effect.into_iter().collect()

@@ -36,6 +36,13 @@ pub fn write_millis(out: &mut String, ms: u64) {
     }
 }
 
+/// `34 s`, `4m05s`: how long a delivery took from its first attempt to its last.
+#[must_use]
+pub fn span(span: std::time::Duration) -> String {
+    let secs = span.as_secs();
+    if secs < 60 { format!("{secs} s") } else { format!("{}m{:02}s", secs / 60, secs % 60) }
+}
+
 /// A count with thousands separated: 1,000,000.
 #[must_use]
 pub fn count(n: usize) -> String {

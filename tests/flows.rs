@@ -53,16 +53,21 @@ async fn the_list_narrows_as_a_search_is_typed_and_esc_clears_it() {
     app.wait_for_text("Delivery ").await;
     app.press("/timeo");
     let typed =
-        app.wait_for("the timeout alone", |s| s.contains("Delivery 48241") && !s.contains("call_started")).await;
+        app.wait_for("its delivery alone", |s| s.contains("Delivery 48243") && !s.contains("call_started")).await;
     assert!(typed.contains("/timeo▏"), "the line is still open:\n{typed}");
     app.press("ut\n");
     app.wait_for("the line closed", |s| !s.contains("/timeout▏") && s.contains("/\"timeout\"")).await;
     app.press("n");
-    app.wait_for_text("log 48241 matches in its summary").await;
+    // The info tab tells the delivery's attempts, the timeout among them.
+    app.wait_for_text("in Info of log 48243").await;
+    app.press("n");
+    // On into the delivery's first attempt, shown beneath it.
+    let first = app.wait_for_text("in Info of log 48241").await;
+    assert!(first.contains("↳ try 1 of 3"), "{first}");
     app.press("\u{1b}");
-    let cleared = app.wait_for("every log again", |s| s.contains("33 deliveries") && !s.contains("/\"timeout\"")).await;
+    let cleared = app.wait_for("every log again", |s| s.contains("26 deliveries") && !s.contains("/\"timeout\"")).await;
     assert!(
-        cleared.contains("Delivery 48241") && cleared.contains("30/33"),
+        cleared.contains("Delivery 48241") && cleared.contains("26/28"),
         "the selection stayed on its log:\n{cleared}"
     );
     app.press("q");
@@ -251,7 +256,8 @@ async fn rows_show_while_the_body_still_arrives() {
     // Every log complete in what was sent shows while the rest has not come.
     let complete =
         hookscope::model::LogSet::parse(&text).unwrap().logs.iter().filter(|log| half.contains(log.raw())).count();
-    let count = format!("{complete} deliveries");
+    // Retries are chained once the load is whole: until then, each attempt is a delivery.
+    let count = format!("{complete} deliveries · {complete} attempts");
     // The call's details are in the header while the rows still arrive.
     let arriving = app
         .wait_for("rows, progress and the call", |s| {

@@ -39,6 +39,15 @@ fn load(mut state: State, text: &str) -> State {
     state
 }
 
+/// A hand-written call with retry chains: a tool call 500 → 502 → 200, a status update chained
+/// by `retry_count`, a transcript sent again after it was delivered, and an end-of-call report
+/// that timed out three times.
+const CHAINS: &str = include_str!("fixtures/retry-chains.json");
+
+fn chains(width: u16, height: u16) -> State {
+    load(labelled("call 202", width, height), CHAINS)
+}
+
 fn demo(width: u16, height: u16) -> State {
     loaded_from(DEMO_CALL, width, height)
 }
@@ -96,6 +105,11 @@ macro_rules! screens {
 }
 
 screens! {
+    chains_collapsed: chains;
+    chains_one_expanded: |w, h| { let mut s = chains(w, h); press(&mut s, "j "); s };
+    chains_flat: |w, h| { let mut s = chains(w, h); press(&mut s, "x"); s };
+    chains_retried_only: |w, h| { let mut s = chains(w, h); press(&mut s, "fff"); s };
+    chains_attempt_info: |w, h| { let mut s = chains(w, h); press(&mut s, "j jji"); s };
     loading: state;
     fetch_error: |w, h| {
         let mut s = state(w, h);
@@ -284,15 +298,15 @@ fn no_color_draws_no_colour_at_all() {
 
 #[test]
 fn hints_name_the_keys_as_the_config_file_bound_them() {
-    let overrides = [("quit".to_owned(), "x".to_owned()), ("refresh".to_owned(), "F5".to_owned())].into();
+    let overrides = [("quit".to_owned(), "Q".to_owned()), ("refresh".to_owned(), "F5".to_owned())].into();
     let keymap = Keymap::with_overrides(&overrides).unwrap();
     let mut state = State::new("call 101".into(), Filter::default(), keymap, Rect::new(0, 0, 80, 24));
     state.start();
     let failure = LoadFailure { message: "500 Internal Server Error".into(), hint: String::new(), exit_code: 8 };
     state.update(Msg::Loaded { request: 1, result: Box::new(Err(failure)), call_error: None });
     let screen = screen(&state);
-    assert!(screen.contains("F5 try again  x quit"), "the error panel:\n{screen}");
-    assert!(screen.trim_end().ends_with("? help  x quit"), "the footer:\n{screen}");
+    assert!(screen.contains("F5 try again  Q quit"), "the error panel:\n{screen}");
+    assert!(screen.trim_end().ends_with("? help  Q quit"), "the footer:\n{screen}");
 }
 
 #[test]

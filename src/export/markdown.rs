@@ -11,10 +11,10 @@ use std::fmt::Write as _;
 use jiff::Timestamp;
 
 use crate::json_text::{self, exact};
-use crate::model::attempts::{LATER_ATTEMPTS_TOLD, SameEvent, later_attempts};
+use crate::model::chains::{Chain, Chains};
 use crate::model::time::{TimeDisplay, offset_label};
 use crate::model::{CallInfo, LogSet, WebhookLog};
-use crate::outcome::Ending;
+use crate::outcome::{Ending, delivery_verdict};
 use crate::redact;
 use crate::sanitize;
 
@@ -31,14 +31,15 @@ const SERVER_CUT_AT: usize = 10_240;
 pub fn markdown_report(set: &LogSet, call: Option<&CallInfo>, log: &WebhookLog, redact: bool, limit: usize) -> String {
     let mut out = String::new();
     let options = Options { redact, limit };
-    let later = if log.success { Vec::new() } else { later_attempts(set, log) };
-    let _ = writeln!(out, "## Webhook delivery {}", heading_tail(log, &later));
+    let chains = Chains::build(set);
+    let delivery = Delivery::of(set, &chains, log);
+    let _ = writeln!(out, "## Webhook delivery {}", heading_tail(log, delivery.as_ref()));
     out.push('\n');
     if redact {
         out.push_str(REDACTION_NOTE);
     }
     let about_call = [("Call", call_summary(call, log.call_id, options)), ("Assistant", assistant(call, log))];
-    push_log_body(&mut out, log, &about_call, &later, set.first_attempt(), options);
+    push_log_body(&mut out, log, &about_call, delivery.as_ref(), set.first_attempt(), options);
     out
 }
 
@@ -68,11 +69,11 @@ pub fn markdown_call_report(
     push_overview(&mut out, set, logs);
     // Once, not per log: they scan every log, and a call can have 100,000.
     let first = set.first_attempt();
-    let events = SameEvent::index(set);
+    let chains = Chains::build(set);
     for (n, log) in logs.iter().enumerate() {
-        let later = if log.success { Vec::new() } else { events.later_attempts(log) };
-        let _ = writeln!(out, "\n## {}. Delivery {}\n", n + 1, heading_tail(log, &later));
-        push_log_body(&mut out, log, &[], &later, first, options);
+        let delivery = Delivery::of(set, &chains, log);
+        let _ = writeln!(out, "\n## {}. Delivery {}\n", n + 1, heading_tail(log, delivery.as_ref()));
+        push_log_body(&mut out, log, &[], delivery.as_ref(), first, options);
     }
     out
 }
@@ -91,13 +92,39 @@ impl Options {
     }
 }
 
-/// ``7: `call_started` — FAILED, 500``, and for a failure a later attempt delivered,
-/// ``…, delivered later by log 9``.
-fn heading_tail(log: &WebhookLog, later: &[&WebhookLog]) -> String {
+/// The delivery a log is an attempt of: its retry chain, with the logs it holds.
+struct Delivery<'s> {
+    set: &'s LogSet,
+    chain: &'s Chain,
+}
+
+impl<'s> Delivery<'s> {
+    /// `log`'s delivery, found where it sorts in the set (a binary search: a call report asks
+    /// this of every log).
+    fn of(set: &'s LogSet, chains: &'s Chains, log: &WebhookLog) -> Option<Self> {
+        let start = set.logs.partition_point(|other| other.sorts_before(log));
+        let index = (start..set.logs.len())
+            .take_while(|&at| !log.sorts_before(&set.logs[at]))
+            .find(|&at| set.logs[at].raw() == log.raw())?;
+        Some(Self { set, chain: chains.chain_of(index)? })
+    }
+
+    fn attempts(&self) -> impl Iterator<Item = &'s WebhookLog> + '_ {
+        self.chain.attempts.iter().map(|&at| &self.set.logs[at])
+    }
+
+    fn last(&self) -> &'s WebhookLog {
+        &self.set.logs[self.chain.last()]
+    }
+}
+
+/// ``7: `call_started` — FAILED, 500``, and for a failed attempt of a delivery a later attempt
+/// made, ``…, delivered later by log 9``.
+fn heading_tail(log: &WebhookLog, delivery: Option<&Delivery<'_>>) -> String {
     let result = if log.success { "ok" } else { "FAILED" };
     let mut tail = format!("{}: {} — {result}, {}", log.id, code_span(&log.webhook_type), Ending::of(log).phrase());
-    if let Some(delivered) = later.iter().find(|attempt| attempt.success) {
-        let _ = write!(tail, ", delivered later by log {}", delivered.id);
+    if let Some(last) = delivery.map(Delivery::last).filter(|last| !log.success && last.success) {
+        let _ = write!(tail, ", delivered later by log {}", last.id);
     }
     tail
 }
@@ -114,63 +141,47 @@ fn assistant(call: Option<&CallInfo>, log: &WebhookLog) -> String {
     }
 }
 
-/// What came of a failed delivery: whether a later attempt of the same type and payload
-/// delivered it, in one line.
-fn what_happened_next(log: &WebhookLog, later: &[&WebhookLog]) -> String {
-    let Some(last) = later.last() else {
-        return "no later attempt of the same type and payload in these logs".to_owned();
-    };
-    let attempts = match later.len() {
-        1 => "1 later attempt".to_owned(),
-        n => format!("{n} later attempts"),
-    };
-    match later.iter().find(|attempt| attempt.success) {
-        Some(delivered) => format!(
-            "delivered{} by log {} ({}); {attempts} of the same type and payload below",
-            after(log, delivered),
-            delivered.id,
-            Ending::of(delivered).phrase()
-        ),
-        // The list stops at its cap: an attempt past it may have delivered it.
-        None if later.len() >= LATER_ATTEMPTS_TOLD => format!(
-            "not delivered by the next {attempts} of the same type and payload, the last{} ({}); below \
-             (any after those are not listed)",
-            after(log, last),
-            Ending::of(last).phrase()
-        ),
-        None => format!(
-            "still not delivered: {attempts} of the same type and payload failed too, the last{} ({}); below",
-            after(log, last),
-            Ending::of(last).phrase()
-        ),
+/// The delivery in one line: which attempt this was, the rule that grouped the attempts, and
+/// how the delivery ended (`attempt 1 of 3, grouped by same payload within 5 min: Delivered on
+/// attempt 3 of 3 after 34 s`).
+fn delivery_line(log: &WebhookLog, delivery: &Delivery<'_>) -> String {
+    let verdict = delivery_verdict(delivery.set, delivery.chain);
+    let tries = delivery.chain.tries();
+    if tries == 1 {
+        return verdict;
     }
+    let number = delivery.attempts().position(|attempt| std::ptr::eq(attempt, log) || attempt.id == log.id);
+    let rule = delivery.chain.grouped_by.describe().map(|rule| format!(", {rule}")).unwrap_or_default();
+    format!("attempt {} of {tries}{rule}: {verdict}", number.map_or(0, |n| n + 1))
 }
 
-/// ` 5.3 s later`, when both times are known.
-fn after(log: &WebhookLog, attempt: &WebhookLog) -> String {
-    match (log.attempted_at, attempt.attempted_at) {
-        (Some(from), Some(at)) => {
+/// ` 5.3 s after the first`, when both times are known.
+fn after(first: &WebhookLog, attempt: &WebhookLog) -> String {
+    match (first.attempted_at, attempt.attempted_at) {
+        (Some(from), Some(at)) if !std::ptr::eq(first, attempt) => {
             let millis = u64::try_from(at.as_millisecond() - from.as_millisecond()).unwrap_or(0);
-            format!(" {} later", crate::units::millis(millis))
+            format!(", {} after the first", crate::units::millis(millis))
         }
         _ => String::new(),
     }
 }
 
-/// The later attempts of a failed delivery, one a line: id, time, status and result.
-fn push_later_attempts(out: &mut String, log: &WebhookLog, later: &[&WebhookLog]) {
-    if later.is_empty() {
+/// Every attempt of a delivery of more than one, one a line: id, time, status and result.
+fn push_attempts(out: &mut String, log: &WebhookLog, delivery: &Delivery<'_>) {
+    if delivery.chain.tries() < 2 {
         return;
     }
-    out.push_str("\n**Later attempts of the same type and payload**\n\n");
-    for attempt in later {
+    out.push_str("\n**Attempts of this delivery**\n\n");
+    let first = &delivery.set.logs[delivery.chain.first()];
+    for attempt in delivery.attempts() {
         let when = attempt.attempted_at.map_or_else(|| "time unknown".to_owned(), |at| TimeDisplay::Utc.full(at));
         let result = if attempt.success { "ok" } else { "**FAILED**" };
+        let this = if attempt.id == log.id { " (this report)" } else { "" };
         let _ = writeln!(
             out,
-            "- log {}: {when},{} — {result}, {}",
+            "- log {}: {when}{} — {result}, {}{this}",
             attempt.id,
-            after(log, attempt),
+            after(first, attempt),
             Ending::of(attempt).phrase()
         );
     }
@@ -301,14 +312,14 @@ fn push_overview(out: &mut String, set: &LogSet, logs: &[&WebhookLog]) {
 }
 
 /// The heading says the log's id, type, result and status; this says the rest. `about_call`
-/// opens the list (a one-delivery report names the call and assistant); `later` are the later
-/// attempts of a failed delivery's event. `first` is the call's first attempt
+/// opens the list (a one-delivery report names the call and assistant); `delivery` is the
+/// delivery the log is an attempt of. `first` is the call's first attempt
 /// ([`LogSet::first_attempt`]), the origin of `T+` offsets.
 fn push_log_body(
     out: &mut String,
     log: &WebhookLog,
     about_call: &[(&'static str, String)],
-    later: &[&WebhookLog],
+    delivery: Option<&Delivery<'_>>,
     first: Option<Timestamp>,
     options: Options,
 ) {
@@ -325,8 +336,8 @@ fn push_log_body(
     items.push(("Attempted", when));
     let url = if options.redact { redact::redact_url(&log.webhook_url) } else { log.webhook_url.to_string() };
     items.push(("URL", code_span(&url)));
-    if !log.success {
-        items.push(("Then", what_happened_next(log, later)));
+    if let Some(delivery) = delivery {
+        items.push(("Delivery", delivery_line(log, delivery)));
     }
     items.push(("Response time", log.response_time_ms.map_or_else(|| "unknown".to_owned(), |ms| format!("{ms} ms"))));
     items.push(("Retries", log.retry_count.to_string()));
@@ -346,7 +357,9 @@ fn push_log_body(
         items.push(("Decoding problems", problems));
     }
     push_items(out, &items);
-    push_later_attempts(out, log, later);
+    if let Some(delivery) = delivery {
+        push_attempts(out, log, delivery);
+    }
 
     if let Some(error) = error.as_deref().filter(|e| e.contains('\n')) {
         out.push_str("\n**Error**\n\n");

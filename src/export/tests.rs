@@ -474,7 +474,7 @@ const RETRIED: &str = r#"[
 ]"#;
 
 #[test]
-fn a_failed_delivery_delivered_later_says_so_and_lists_the_later_attempts() {
+fn a_failed_attempt_tells_its_whole_delivery_and_how_it_ended() {
     let set = LogSet::parse(RETRIED).unwrap();
     let call = CallInfo::from_json(CALL).unwrap();
     let report = markdown_report(&set, Some(&call), log(&set, 20), false, 10_000);
@@ -482,7 +482,7 @@ fn a_failed_delivery_delivered_later_says_so_and_lists_the_later_attempts() {
     assert!(report.contains("- **Assistant:** `Support bot` (id 3)\n"), "{report}");
     assert!(
         report.contains(
-            "- **Then:** delivered 15.0 s later by log 22 (200); 2 later attempts of the same type and payload below\n"
+            "- **Delivery:** attempt 1 of 3, grouped by retry_count: Delivered on attempt 3 of 3 after 15 s\n"
         ),
         "{report}"
     );
@@ -490,8 +490,9 @@ fn a_failed_delivery_delivered_later_says_so_and_lists_the_later_attempts() {
     assert_eq!(
         listed,
         [
-            "- log 21: 2025-08-24 19:22:11.500 UTC, 5.5 s later — **FAILED**, no response (timeout?)",
-            "- log 22: 2025-08-24 19:22:21.000 UTC, 15.0 s later — ok, 200",
+            "- log 20: 2025-08-24 19:22:06.000 UTC — **FAILED**, 500 (this report)",
+            "- log 21: 2025-08-24 19:22:11.500 UTC, 5.5 s after the first — **FAILED**, no response (timeout?)",
+            "- log 22: 2025-08-24 19:22:21.000 UTC, 15.0 s after the first — ok, 200",
         ]
     );
     // Said once each: the heading holds the id, the type and the result.
@@ -502,16 +503,24 @@ fn a_failed_delivery_delivered_later_says_so_and_lists_the_later_attempts() {
 }
 
 #[test]
-fn a_failed_delivery_never_delivered_says_that() {
+fn every_attempt_of_a_delivery_tells_the_same_delivery() {
     let set = LogSet::parse(RETRIED).unwrap();
     let retried = markdown_report(&set, None, log(&set, 21), false, 10_000);
-    assert!(retried.contains("- **Then:** delivered 9.5 s later by log 22 (200); 1 later attempt of"), "{retried}");
+    assert!(
+        retried.contains("- **Delivery:** attempt 2 of 3, grouped by retry_count: Delivered on attempt 3"),
+        "{retried}"
+    );
+    let delivered = markdown_report(&set, None, log(&set, 22), false, 10_000);
+    assert!(delivered.contains("- **Delivery:** attempt 3 of 3, grouped by retry_count: Delivered"), "{delivered}");
+    assert!(
+        delivered.contains("- log 22: 2025-08-24 19:22:21.000 UTC, 15.0 s after the first — ok, 200 (this report)")
+    );
+    // Where the server counts retries, a 0 after a failure is a delivery of its own.
     let first = markdown_report(&set, None, log(&set, 19), false, 10_000);
-    assert!(first.contains("- **Then:** delivered 20.0 s later by log 22 (200); 3 later attempts"), "{first}");
+    assert!(first.contains("- **Delivery:** Failed on its only attempt: 503\n"), "{first}");
     assert!(retried.contains("- **Assistant:** id 3\n"), "the log's assistant without call details: {retried}");
     let alone = markdown_report(&set, None, log(&set, 30), false, 10_000);
-    assert!(alone.contains("- **Then:** no later attempt of the same type and payload in these logs\n"), "{alone}");
-    assert!(!alone.contains("Later attempts"), "{alone}");
+    assert!(!alone.contains("Attempts of this delivery"), "{alone}");
     let mut never = RETRIED.replace(
         r#""response_status_code":200,"response_body":"ok","response_time_ms":40"#,
         r#""response_status_code":502,"response_body":"bad","response_time_ms":40"#,
@@ -524,11 +533,11 @@ fn a_failed_delivery_never_delivered_says_that() {
     let failed_again = markdown_report(&never, None, log(&never, 20), false, 10_000);
     assert!(failed_again.starts_with("## Webhook delivery 20: `status-update` — FAILED, 500\n"), "{failed_again}");
     assert!(
-        failed_again.contains("- **Then:** still not delivered: 2 later attempts of the same type and payload failed too, the last 15.0 s later (502); below\n"),
+        failed_again.contains(
+            "- **Delivery:** attempt 1 of 3, grouped by retry_count: Failed after 3 attempts over 15 s: 500, no response (timeout?), 502\n"
+        ),
         "{failed_again}"
     );
-    let ok = markdown_report(&set, None, log(&set, 22), false, 10_000);
-    assert!(!ok.contains("Then") && !ok.contains("Later attempts"), "{ok}");
 }
 
 #[test]
@@ -536,10 +545,7 @@ fn a_call_report_says_what_came_of_each_failure() {
     let set = LogSet::parse(RETRIED).unwrap();
     let failed: Vec<_> = set.logs.iter().filter(|log| !log.success).collect();
     let report = markdown_call_report(&set, None, &failed, false, 300);
-    assert!(
-        report.contains("## 1. Delivery 19: `status-update` — FAILED, 503, delivered later by log 22\n"),
-        "{report}"
-    );
+    assert!(report.contains("## 1. Delivery 19: `status-update` — FAILED, 503\n"), "{report}");
     assert!(
         report.contains(
             "## 3. Delivery 21: `status-update` — FAILED, no response (timeout?), delivered later by log 22\n"
@@ -547,5 +553,5 @@ fn a_call_report_says_what_came_of_each_failure() {
         "{report}"
     );
     assert!(report.contains("## 4. Delivery 30: `call_ended` — FAILED, 404\n"), "{report}");
-    assert_eq!(report.matches("- log 22: ").count(), 3, "{report}");
+    assert_eq!(report.matches("- log 22: ").count(), 2, "{report}");
 }

@@ -63,8 +63,8 @@ fn no_key_is_bound_twice_in_a_mode() {
 
 #[test]
 fn the_config_file_rebinds_by_action_name() {
-    let keymap = Keymap::with_overrides(&overrides(&[("quit", "x"), ("cycle_status", "ctrl-f")])).unwrap();
-    assert_eq!(keymap.browse.action_for(&char_key('x')), Some(Action::Quit));
+    let keymap = Keymap::with_overrides(&overrides(&[("quit", "Q"), ("cycle_status", "ctrl-f")])).unwrap();
+    assert_eq!(keymap.browse.action_for(&char_key('Q')), Some(Action::Quit));
     assert_eq!(keymap.browse.action_for(&char_key('q')), None);
     assert_eq!(keymap.browse.action_for(&press(KeyCode::Char('f'), KeyModifiers::CONTROL)), Some(Action::CycleStatus));
     let moved = Keymap::with_overrides(&overrides(&[("clear_filters", "C"), ("quit", "c"), ("type_3", "F3")])).unwrap();
@@ -88,7 +88,7 @@ fn an_unknown_action_is_refused_with_every_name() {
 
 #[rstest::rstest]
 #[case::a_default_key_of_another_action(&[("quit", "c")], "[keys]: `c` is bound to both `clear_filters` and `quit`")]
-#[case::two_overrides(&[("export", "x"), ("refresh", "x")], "[keys]: `x` is bound to both `export` and `refresh`")]
+#[case::two_overrides(&[("export", "Q"), ("refresh", "Q")], "[keys]: `Q` is bound to both `export` and `refresh`")]
 #[case::a_key_that_works_anywhere(
     &[("clear_filters", "ctrl-c")],
     "[keys]: `Ctrl-c` is bound to both `quit` (anywhere) and `clear_filters`"
@@ -128,7 +128,7 @@ fn the_footer_shows_each_modes_hints_with_shared_words_joined() {
     assert_eq!(hints(Mode::Search), ["Enter done", "Esc cancel", "Ctrl-u clear"]);
     assert_eq!(hints(Mode::Copy), ["p/r/e/c/m/u copy", "Esc close"]);
     assert_eq!(hints(Mode::Help), ["j/k scroll", "any key close"]);
-    let rebound = Keymap::with_overrides(&overrides(&[("down", "s"), ("quit", "x")])).unwrap();
+    let rebound = Keymap::with_overrides(&overrides(&[("down", "s"), ("quit", "Q")])).unwrap();
     assert_eq!(rebound.hints(Mode::Browse)[0], ("s/k".to_owned(), "move"), "the footer follows the config");
 }
 

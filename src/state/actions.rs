@@ -69,6 +69,8 @@ impl State {
                 self.filter.status = self.filter.status.next();
                 self.refilter()
             }
+            Action::ToggleChains => self.toggle_chains(),
+            Action::ToggleAttempts => self.toggle_expanded(),
             Action::Search => {
                 let text = self.filter.text.clone();
                 self.popup = Popup::Search { input: text.clone(), previous: text };
@@ -135,7 +137,7 @@ impl State {
                     self.status = Some(StatusLine { text: "nothing to export: no log is shown".to_owned(), ok: false });
                     return Vec::new();
                 }
-                vec![Effect::Export { logs: self.shown.clone() }]
+                vec![Effect::Export { logs: self.shown_logs() }]
             }
         }
     }

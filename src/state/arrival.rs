@@ -43,6 +43,7 @@ impl State {
             data.logs.add(item);
         }
         self.selected = previous_id.and_then(|id| self.logs()?.logs.iter().position(|log| log.id == id));
+        self.rebuild_chains();
         let mut effects: Vec<Effect> = warm_up.into_iter().collect();
         if !self.filter.text.is_empty() {
             effects.extend(self.start_search());

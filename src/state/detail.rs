@@ -9,8 +9,11 @@ use crate::filter::TextSearch;
 use crate::highlight::{Language, LineStyles, detect_language};
 use crate::json_text;
 use crate::model::LogSet;
+use crate::model::chains::{Chain, Chains};
+use crate::model::time::TimeDisplay;
+use crate::outcome::{Ending, delivery_verdict};
 use crate::sanitize;
-use crate::units::size;
+use crate::units::{millis, size};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Tab {
@@ -121,8 +124,9 @@ impl Detail {
         id: u64,
         search: Option<&TextSearch>,
         call_error: Option<&str>,
+        chains: &Chains,
     ) -> Self {
-        let doc = build_doc(set, index, tab, id, call_error);
+        let doc = build_doc(set, index, tab, id, call_error, chains);
         let mut detail = Self {
             log: index,
             tab,
@@ -231,7 +235,7 @@ impl Detail {
     }
 }
 
-fn build_doc(set: &LogSet, index: usize, tab: Tab, id: u64, call_error: Option<&str>) -> Doc {
+fn build_doc(set: &LogSet, index: usize, tab: Tab, id: u64, call_error: Option<&str>, chains: &Chains) -> Doc {
     let log = &set.logs[index];
     match tab {
         Tab::Payload => match log.payload() {
@@ -249,7 +253,7 @@ fn build_doc(set: &LogSet, index: usize, tab: Tab, id: u64, call_error: Option<&
                 Doc::new(id, &text, language, note)
             }
         },
-        Tab::Info => Doc::new(id, &info_text(set, index, call_error), Language::Plain, String::new()),
+        Tab::Info => Doc::new(id, &info_text(set, index, call_error, chains), Language::Plain, String::new()),
         // As sent: escapes stay escapes.
         Tab::Raw => {
             let raw = log.raw();
@@ -258,9 +262,14 @@ fn build_doc(set: &LogSet, index: usize, tab: Tab, id: u64, call_error: Option<&
     }
 }
 
-fn info_text(set: &LogSet, index: usize, call_error: Option<&str>) -> String {
+fn info_text(set: &LogSet, index: usize, call_error: Option<&str>, chains: &Chains) -> String {
     let log = &set.logs[index];
-    let mut out = String::from("webhook_metadata:\n");
+    let mut out = String::new();
+    // A delivery of one attempt has nothing to add, unless it repeats an earlier one.
+    if let Some(chain) = chains.chain_of(index).filter(|chain| chain.tries() > 1 || chain.repeats.is_some()) {
+        push_delivery(&mut out, set, chains, chain, index);
+    }
+    out.push_str("webhook_metadata:\n");
     match log.metadata() {
         Some(raw) => out.push_str(&json_text::pretty_readable(raw)),
         None => out.push_str("  (none)"),
@@ -300,6 +309,35 @@ fn info_text(set: &LogSet, index: usize, call_error: Option<&str>) -> String {
         }
     }
     out
+}
+
+/// The delivery this attempt belongs to: which attempt it was, the rule that grouped them,
+/// every attempt (time, status, duration, error) and the final outcome.
+fn push_delivery(out: &mut String, set: &LogSet, chains: &Chains, chain: &Chain, index: usize) {
+    let number = chain.attempts.iter().position(|&at| at == index).unwrap_or(0) + 1;
+    let _ = write!(out, "attempt {number} of {}", chain.tries());
+    if let Some(rule) = chain.grouped_by.describe() {
+        let _ = write!(out, " · {rule}");
+    }
+    out.push('\n');
+    if chain.tries() > 1 {
+        for (n, &at) in chain.attempts.iter().enumerate() {
+            let attempt = &set.logs[at];
+            let here = if at == index { "▸" } else { " " };
+            let when = attempt.attempted_at.map_or_else(|| "time unknown".to_owned(), |ts| TimeDisplay::Utc.full(ts));
+            let took = attempt.response_time_ms.map(millis).unwrap_or_default();
+            let _ = write!(out, "{here} {}. {when}  {:<24} {took:>8}", n + 1, Ending::of(attempt).phrase());
+            if let Some(error) = attempt.error_message.as_deref().filter(|e| !e.is_empty()) {
+                let _ = write!(out, "  {}", error.lines().next().unwrap_or_default());
+            }
+            out.push('\n');
+        }
+    }
+    let _ = writeln!(out, "{}", delivery_verdict(set, chain));
+    if let Some(earlier) = chain.repeats.and_then(|c| chains.get(c)).map(|earlier| set.logs[earlier.last()].id) {
+        let _ = writeln!(out, "the same event was already delivered (log {earlier}): this delivery repeats it");
+    }
+    out.push('\n');
 }
 
 /// Columns a reason is wrapped to in the info tab: it reads whole in an 80-column terminal.

@@ -288,12 +288,22 @@ impl State {
         drop(before);
         self.types = loaded.logs.logs.iter().collect();
         self.selected = selected_id.and_then(|id| loaded.logs.logs.iter().position(|log| log.id == id));
-        match (self.detail.as_mut(), self.selected) {
-            (Some(detail), Some(at)) if !fresh.contains(at) => detail.log = at,
+        self.data = Some(Arc::new(loaded));
+        self.rebuild_chains();
+        // The detail stays (tab and scroll) unless its log, or another attempt of its delivery
+        // (which its info tab tells), is new or changed.
+        let untouched = |at: usize| {
+            self.chains.chain_of(at).map_or(!fresh.contains(at), |chain| !chain.attempts.iter().any(|&a| fresh.contains(a)))
+        };
+        match (self.selected, self.detail.is_some()) {
+            (Some(at), true) if untouched(at) => {
+                if let Some(detail) = self.detail.as_mut() {
+                    detail.log = at;
+                }
+            }
             _ => self.detail = None,
         }
         self.fresh = Some(fresh).filter(|fresh| !fresh.logs.is_empty());
-        self.data = Some(Arc::new(loaded));
         let data = self.data.clone();
         let mut effects: Vec<Effect> =
             self.warm_up_for(data.iter().flat_map(|data| data.logs.logs.iter())).into_iter().collect();

@@ -3,10 +3,11 @@
 //! visited only for a log whose other tabs have no match. A log whose match is only in what the
 //! list and the summary show (`timeout`, a time) is visited too, in the tab already shown.
 
-use super::{Detail, State, StatusLine, Tab};
+use super::{Detail, RowKind, State, StatusLine, Tab};
 use crate::action::Effect;
 use crate::filter::TextSearch;
 use crate::model::LogSet;
+use crate::model::chains::Chains;
 
 impl State {
     /// The next (or previous) match: in the detail's tab, else in a later (or earlier) tab of
@@ -23,7 +24,7 @@ impl State {
             return Vec::new();
         }
         let (log, tab) = (detail.log, detail.tab);
-        let later_tab = matching_tabs(&data.logs, log, &search, self.call_error.as_deref())
+        let later_tab = matching_tabs(&data.logs, log, &search, self.call_error.as_deref(), &self.chains)
             .into_iter()
             .filter(|&other| if forward { rank(other) > rank(tab) } else { rank(other) < rank(tab) })
             .reduce(|first, other| if forward { first } else { other });
@@ -36,10 +37,18 @@ impl State {
         let count = self.shown.len();
         for step in 1..=count {
             let other_row = if forward { (row + step) % count } else { (row + count - step) % count };
-            let index = self.shown[other_row];
-            if !self.log_matches(&data.logs, index, &search) {
-                continue;
-            }
+            // A delivery whose attempts are hidden is searched attempt by attempt: a match in
+            // an earlier one shows it beneath its delivery.
+            let candidates = match self.row_kind(self.shown[other_row]) {
+                RowKind::Delivery { chain, expanded: false } => chain.attempts.clone(),
+                _ => vec![self.shown[other_row]],
+            };
+            let found = if forward {
+                candidates.iter().copied().find(|&index| self.log_matches(&data.logs, index, &search))
+            } else {
+                candidates.iter().rev().copied().find(|&index| self.log_matches(&data.logs, index, &search))
+            };
+            let Some(index) = found else { continue };
             let wrapped = if other_row == row {
                 " (the only log that matches)"
             } else if forward == (other_row < row) {
@@ -47,10 +56,10 @@ impl State {
             } else {
                 ""
             };
-            let tabs = matching_tabs(&data.logs, index, &search, self.call_error.as_deref());
+            let tabs = matching_tabs(&data.logs, index, &search, self.call_error.as_deref(), &self.chains);
             let tab = if forward { tabs.first() } else { tabs.last() };
             self.tab = tab.copied().unwrap_or(self.tab);
-            let mut effects = self.select(Some(index));
+            let mut effects = self.select_log(index);
             if self.detail.as_ref().is_some_and(|detail| detail.tab != self.tab) {
                 effects.extend(self.rebuild_detail());
             }
@@ -94,8 +103,15 @@ impl State {
 
 /// The tabs of log `index` in which `search` marks a line, in the tab bar's order; "As sent"
 /// only when no other tab has a match. `call_error` is said in the info tab, as it is shown.
-fn matching_tabs(set: &LogSet, index: usize, search: &TextSearch, call_error: Option<&str>) -> Vec<Tab> {
-    let has_match = |tab: Tab| !Detail::build(set, index, tab, 0, Some(search), call_error).match_lines.is_empty();
+fn matching_tabs(
+    set: &LogSet,
+    index: usize,
+    search: &TextSearch,
+    call_error: Option<&str>,
+    chains: &Chains,
+) -> Vec<Tab> {
+    let has_match =
+        |tab: Tab| !Detail::build(set, index, tab, 0, Some(search), call_error, chains).match_lines.is_empty();
     let tabs: Vec<Tab> = [Tab::Payload, Tab::Response, Tab::Info].into_iter().filter(|&tab| has_match(tab)).collect();
     if tabs.is_empty() && has_match(Tab::Raw) { vec![Tab::Raw] } else { tabs }
 }

@@ -10,6 +10,7 @@ use crate::case_file::parse_document;
 use crate::filter::StatusFilter;
 use crate::model::Decoded;
 
+mod chains;
 mod following;
 mod loading;
 mod search;
@@ -197,7 +198,8 @@ fn a_refresh_keeps_the_call_on_screen_and_one_during_arrival_starts_over() {
 #[rstest]
 #[case::failed_only("f", &[2, 4])]
 #[case::succeeded_only("ff", &[1, 3, 5])]
-#[case::status_cycles_back("fff", &[1, 2, 3, 4, 5])]
+#[case::retried_only("fff", &[])]
+#[case::status_cycles_back("ffff", &[1, 2, 3, 4, 5])]
 #[case::second_type("2", &[2, 3, 4])]
 #[case::two_types("23", &[2, 3, 4, 5])]
 #[case::type_toggled_off("22", &[1, 2, 3, 4, 5])]
@@ -601,7 +603,7 @@ fn the_help_scrolls_with_its_keys_and_closes_on_any_other() {
 
 #[test]
 fn keys_rebound_in_the_config_file_are_the_keys_that_work() {
-    let overrides = [("quit".to_owned(), "x".to_owned()), ("cycle_status".to_owned(), "X".to_owned())].into();
+    let overrides = [("quit".to_owned(), "Q".to_owned()), ("cycle_status".to_owned(), "X".to_owned())].into();
     let keymap = Keymap::with_overrides(&overrides).unwrap();
     let mut state = State::new("call 1".into(), Filter::default(), keymap, Rect::new(0, 0, 120, 40));
     state.start();
@@ -612,7 +614,7 @@ fn keys_rebound_in_the_config_file_are_the_keys_that_work() {
     assert_eq!((state.filter.status, state.quitting), (StatusFilter::All, false), "the default keys do nothing");
     send(&mut state, key('X'));
     assert_eq!(shown_ids(&state), [2, 4]);
-    send(&mut state, key('x'));
+    send(&mut state, key('Q'));
     assert!(state.quitting);
 }
 

@@ -10,7 +10,6 @@ use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
 use crate::columns::cut;
-use crate::filter::StatusFilter;
 use crate::model::CallInfo;
 use crate::sanitize;
 use crate::state::{Load, State};
@@ -60,12 +59,9 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
     let mut second = Vec::new();
     if let Some(set) = state.logs() {
         let summary = &state.summary;
-        let total = set.logs.len();
-        let count = if summary.shown == total {
-            if total == 1 { "1 delivery".to_owned() } else { format!("{total} deliveries") }
-        } else {
-            format!("{} of {total} shown", summary.shown)
-        };
+        let count = counted(summary.deliveries, state.chains.len(), "delivery", "deliveries");
+        let attempts = counted(summary.attempts, set.logs.len(), "attempt", "attempts");
+        let count = format!("{count} · {attempts}");
         second.push(Span::raw(count));
         second.push(Span::styled(" · ", theme.dim));
         second.push(Span::styled(format!("{} ok", summary.succeeded), theme.ok));
@@ -156,6 +152,12 @@ pub(super) fn arrival_text(state: &State) -> Option<String> {
     Some(text)
 }
 
+/// `14 deliveries`, or `3 of 14 deliveries` when filters hide some.
+fn counted(shown: usize, total: usize, one: &str, many: &str) -> String {
+    let noun = if total == 1 { one } else { many };
+    if shown == total { format!("{total} {noun}") } else { format!("{shown} of {total} {noun}") }
+}
+
 /// `type=transcript,tool_call · failed · /"timeout" (searching…)`.
 pub(super) fn filter_summary(state: &State) -> String {
     let mut parts = Vec::new();
@@ -163,10 +165,8 @@ pub(super) fn filter_summary(state: &State) -> String {
         let names: Vec<String> = state.filter.types.iter().map(|t| sanitize::short(t).into_owned()).collect();
         parts.push(format!("type={}", names.join(",")));
     }
-    match state.filter.status {
-        StatusFilter::All => {}
-        StatusFilter::Failed => parts.push("failed only".to_owned()),
-        StatusFilter::Succeeded => parts.push("succeeded only".to_owned()),
+    if let Some(label) = state.filter.status.label() {
+        parts.push(label.to_owned());
     }
     if !state.filter.text.is_empty() {
         let searching = if state.searching { " (searching…)" } else { "" };
