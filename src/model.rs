@@ -8,6 +8,7 @@
 pub mod attempts;
 mod call;
 mod entry;
+pub mod lifecycle;
 mod name;
 mod split;
 mod stream;
