@@ -6,6 +6,7 @@ mod arrival;
 mod columns;
 mod detail;
 mod keys;
+mod lifecycle;
 mod matches;
 mod refresh;
 mod summary;
@@ -19,6 +20,7 @@ use ratatui::layout::Rect;
 
 pub use arrival::Arrival;
 pub use detail::{Detail, Doc, Tab};
+pub use lifecycle::DiffView;
 pub use refresh::Fresh;
 pub use summary::Summary;
 pub use type_counts::{TypeCount, TypeCounts};
@@ -29,6 +31,7 @@ use crate::case_file::LoadedCall;
 use crate::filter::{Filter, TextSearch};
 use crate::keymap::{Keymap, Mode};
 use crate::layout::{Areas, areas};
+use crate::model::lifecycle::Warning;
 use crate::model::time::TimeDisplay;
 
 /// What is known about the data.
@@ -66,6 +69,10 @@ pub enum Popup {
         scroll: usize,
     },
     Copy,
+    /// The diff of the marked log's payload and the selected one's (`State::diff`), scrolled.
+    Diff {
+        scroll: usize,
+    },
 }
 
 /// Which logs a finished search found, and for which text.
@@ -159,6 +166,14 @@ pub struct State {
     /// A response body in HTML or XML has been met, and the grammars to highlight it were asked
     /// to be made ready.
     markup_warmed: bool,
+    /// The lifecycle check's warnings, computed once when a load is whole.
+    pub warnings: Arc<Vec<Warning>>,
+    /// The warning `!` last jumped to.
+    warning_cursor: Option<usize>,
+    /// The log `m` marked, for `d` to compare another with.
+    pub marked: Option<usize>,
+    /// What the diff popup shows, built when `d` opens it.
+    pub diff: Option<DiffView>,
     /// Set when the user asked to quit; the app stops after this update.
     pub quitting: bool,
 }
@@ -202,6 +217,10 @@ impl State {
             next_doc: 0,
             quitting: false,
             markup_warmed: false,
+            warnings: Arc::default(),
+            warning_cursor: None,
+            marked: None,
+            diff: None,
         }
     }
 
@@ -223,7 +242,8 @@ impl State {
             Popup::Search { .. } => Mode::Search,
             Popup::Types { .. } => Mode::Types,
             Popup::Copy => Mode::Copy,
-            Popup::Help { .. } => Mode::Help,
+            // The diff scrolls as the help does, and any other key closes it.
+            Popup::Help { .. } | Popup::Diff { .. } => Mode::Help,
         }
     }
 
@@ -412,6 +432,7 @@ impl State {
     /// A load is whole: `loaded`, or, when `None`, the data its rows arrived into.
     fn on_loaded(&mut self, loaded: Option<LoadedCall>, call_error: Option<String>) -> Vec<Effect> {
         let previous_id = self.selected_log().map(|log| log.id);
+        let marked_id = self.marked.and_then(|marked| self.logs()?.logs.get(marked)).map(|log| log.id);
         let mut refreshed = None;
         if let Some(loaded) = loaded {
             // A load replacing a loaded call is a refresh (`r`): say what it brought.
@@ -453,6 +474,8 @@ impl State {
         self.call_error = call_error;
         self.load = Load::Loaded;
         self.selected = previous_id.and_then(|id| self.logs()?.logs.iter().position(|log| log.id == id));
+        self.marked = marked_id.and_then(|id| self.logs()?.logs.iter().position(|log| log.id == id));
+        self.check_lifecycle();
         self.text_matches = None;
         let mut effects: Vec<Effect> = self.warm_up_for(&data.logs.logs).into_iter().collect();
         effects.extend(self.start_search());
@@ -547,8 +570,15 @@ impl State {
             return Vec::new();
         };
         self.next_doc += 1;
-        let detail =
-            Detail::build(&data.logs, index, self.tab, self.next_doc, self.search.as_ref(), self.call_error.as_deref());
+        let detail = Detail::build(
+            &data.logs,
+            index,
+            self.tab,
+            self.next_doc,
+            self.search.as_ref(),
+            self.call_error.as_deref(),
+            &self.warnings,
+        );
         let effect = detail.doc.highlight_effect();
         self.detail = Some(detail);
         effect.into_iter().collect()

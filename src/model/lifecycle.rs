@@ -44,7 +44,7 @@ pub enum WarningKind {
     CallStartedNotFirst,
     /// Every attempt of a type failed.
     TypeAlwaysFailed,
-    /// A response that came within 10% of the delivery timeout.
+    /// A response that came within 10% of the delivery timeout (a timeout itself is not one).
     NearTimeout,
 }
 
@@ -107,7 +107,8 @@ pub fn lifecycle_warnings(set: &LogSet, call: Option<&CallInfo>) -> Vec<Warning>
         if let Some(warning) = after_call_ended(log, at, &kind, ended_at) {
             warnings.push(warning);
         }
-        if let Some(ms) = log.response_time_ms.filter(|&ms| ms >= NEAR_TIMEOUT_MS) {
+        // A delivery that timed out is at the timeout, not near it: the list says so already.
+        if let Some(ms) = log.response_time_ms.filter(|&ms| ms >= NEAR_TIMEOUT_MS && !log.looks_like_timeout()) {
             warnings.push(Warning {
                 kind: WarningKind::NearTimeout,
                 text: format!("log {} took {}, within 10% of Burki's 30 s delivery timeout", log.id, millis(ms)),

@@ -188,10 +188,14 @@ fn one_success_clears_a_type() {
 #[rstest]
 #[case::just_under(26_999, false)]
 #[case::at_90_percent(27_000, true)]
-#[case::a_timeout(30_000, true)]
+#[case::a_slow_answer_past_it(30_000, true)]
 fn responses_near_the_timeout(#[case] ms: u64, #[case] warned: bool) {
     let mut entries = healthy();
     entries[1] = entry(2, "transcript", 5, true, r#"{"t":"hello"}"#, ms);
+    // A timeout (no response) is at the timeout, not near it: it is a failure the list shows.
+    let timeout = entry(7, "transcript", 30, false, r#"{"t":"late"}"#, 30_000)
+        .replace(r#""response_status_code":500"#, r#""response_status_code":null,"error_message":"""#);
+    entries.push(timeout);
     let got = lifecycle_warnings(&set(&entries), Some(&call()));
     let near: Vec<&Warning> = got.iter().filter(|w| w.kind == WarningKind::NearTimeout).collect();
     assert_eq!(near.len(), usize::from(warned), "{got:?}");

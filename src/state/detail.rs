@@ -9,6 +9,7 @@ use crate::filter::TextSearch;
 use crate::highlight::{Language, LineStyles, detect_language};
 use crate::json_text;
 use crate::model::LogSet;
+use crate::model::lifecycle::Warning;
 use crate::sanitize;
 use crate::units::size;
 
@@ -121,8 +122,9 @@ impl Detail {
         id: u64,
         search: Option<&TextSearch>,
         call_error: Option<&str>,
+        warnings: &[Warning],
     ) -> Self {
-        let doc = build_doc(set, index, tab, id, call_error);
+        let doc = build_doc(set, index, tab, id, call_error, warnings);
         let mut detail = Self {
             log: index,
             tab,
@@ -231,7 +233,7 @@ impl Detail {
     }
 }
 
-fn build_doc(set: &LogSet, index: usize, tab: Tab, id: u64, call_error: Option<&str>) -> Doc {
+fn build_doc(set: &LogSet, index: usize, tab: Tab, id: u64, call_error: Option<&str>, warnings: &[Warning]) -> Doc {
     let log = &set.logs[index];
     match tab {
         Tab::Payload => match log.payload() {
@@ -249,7 +251,7 @@ fn build_doc(set: &LogSet, index: usize, tab: Tab, id: u64, call_error: Option<&
                 Doc::new(id, &text, language, note)
             }
         },
-        Tab::Info => Doc::new(id, &info_text(set, index, call_error), Language::Plain, String::new()),
+        Tab::Info => Doc::new(id, &info_text(set, index, call_error, warnings), Language::Plain, String::new()),
         // As sent: escapes stay escapes.
         Tab::Raw => {
             let raw = log.raw();
@@ -258,9 +260,20 @@ fn build_doc(set: &LogSet, index: usize, tab: Tab, id: u64, call_error: Option<&
     }
 }
 
-fn info_text(set: &LogSet, index: usize, call_error: Option<&str>) -> String {
+fn info_text(set: &LogSet, index: usize, call_error: Option<&str>, warnings: &[Warning]) -> String {
     let log = &set.logs[index];
-    let mut out = String::from("webhook_metadata:\n");
+    let mut out = String::new();
+    // The lifecycle check's warnings that name this log, first: what to look at.
+    for (at, warning) in warnings.iter().enumerate().filter(|(_, warning)| warning.logs.contains(&index)) {
+        if out.is_empty() {
+            out.push_str("lifecycle warnings (! jumps to each):\n");
+        }
+        let _ = writeln!(out, "  ⚠ {} of {}: {}", at + 1, warnings.len(), warning.text);
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out.push_str("webhook_metadata:\n");
     match log.metadata() {
         Some(raw) => out.push_str(&json_text::pretty_readable(raw)),
         None => out.push_str("  (none)"),

@@ -42,7 +42,12 @@ pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Th
             Cell::from(Line::from(vec![Span::styled(mark(log), outcome_style), Span::styled(problems, theme.warn)])),
             Cell::from(Line::from(log.response_time_ms.map(millis).unwrap_or_default()).right_aligned()),
             Cell::from(Span::styled(retries, theme.warn)),
-            Cell::from(host_cell(log, fresh.is_some_and(|fresh| fresh.contains(index)), theme)),
+            Cell::from(host_cell(
+                log,
+                fresh.is_some_and(|fresh| fresh.contains(index)),
+                state.marked == Some(index),
+                theme,
+            )),
         ]);
         if Some(index) == selected {
             row.style(if focused { theme.selected } else { theme.selected_unfocused })
@@ -75,12 +80,16 @@ pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Th
     frame.render_widget(table, areas.list);
 }
 
-/// The host, after a `new` mark on a row a refresh brought (a word, so it reads without colour).
-fn host_cell(log: &WebhookLog, fresh: bool, theme: &Theme) -> Line<'static> {
-    let host = Span::styled(sanitize::short(log.url_host()).into_owned(), theme.dim);
-    if fresh {
-        Line::from(vec![Span::styled("new ", theme.accent.add_modifier(Modifier::BOLD)), host])
-    } else {
-        Line::from(host)
+/// The host, after a `◆ marked` on the log `m` marked and a `new` on a row a refresh brought
+/// (words, so they read without colour).
+fn host_cell(log: &WebhookLog, fresh: bool, marked: bool, theme: &Theme) -> Line<'static> {
+    let mut spans = Vec::with_capacity(3);
+    if marked {
+        spans.push(Span::styled("◆ marked ", theme.key));
     }
+    if fresh {
+        spans.push(Span::styled("new ", theme.accent.add_modifier(Modifier::BOLD)));
+    }
+    spans.push(Span::styled(sanitize::short(log.url_host()).into_owned(), theme.dim));
+    Line::from(spans)
 }
