@@ -114,7 +114,7 @@ screens! {
     type_picker: |w, h| { let mut s = demo(w, h); press(&mut s, "tj "); s };
     copy_menu: |w, h| { let mut s = demo(w, h); press(&mut s, "y"); s };
     help: |w, h| { let mut s = demo(w, h); press(&mut s, "?"); s };
-    help_scrolled_to_the_popups: |w, h| { let mut s = demo(w, h); press(&mut s, &format!("?{}", "j".repeat(37))); s };
+    help_scrolled_to_the_popups: |w, h| { let mut s = demo(w, h); press(&mut s, &format!("?{}", "j".repeat(42))); s };
     search_line: |w, h| { let mut s = demo(w, h); press(&mut s, "/refu"); s };
     search_typed_finds_what_the_list_shows: |w, h| { let mut s = demo(w, h); press(&mut s, "/timeout"); s };
     search_for_a_status_reason: |w, h| { let mut s = demo(w, h); press(&mut s, "/bad gateway\n"); s };
@@ -174,6 +174,33 @@ screens! {
     long_lines_wrapped: |w, h| { let mut s = demo(w, h); press(&mut s, "fj\naGw"); s };
     help_at_the_end: |w, h| { let mut s = demo(w, h); press(&mut s, "?G"); s };
     long_summary_beside_the_time_zone: |w, h| { let mut s = demo(w, h); press(&mut s, "12fR"); s };
+    lifecycle_healthy: |w, h| { let mut s = loaded_from(HEALTHY, w, h); press(&mut s, "!"); s };
+    lifecycle_warnings_in_the_header: |w, h| loaded_from(WARNED, w, h);
+    lifecycle_call_started_not_first: |w, h| warning_jump(w, h, 1);
+    lifecycle_type_always_failed: |w, h| warning_jump(w, h, 2);
+    lifecycle_duplicate: |w, h| warning_jump(w, h, 3);
+    lifecycle_near_the_timeout: |w, h| warning_jump(w, h, 4);
+    lifecycle_after_the_call_ended: |w, h| warning_jump(w, h, 5);
+    lifecycle_no_end_of_call: |w, h| warning_jump(w, h, 6);
+    lifecycle_warning_in_the_info_tab: |w, h| { let mut s = loaded_from(WARNED, w, h); press(&mut s, "!!!i"); s };
+    lifecycle_jump_lifts_a_filter_that_hides_the_log: |w, h| { let mut s = loaded_from(WARNED, w, h); press(&mut s, "f!"); s };
+    next_failure: |w, h| { let mut s = loaded_from(WARNED, w, h); press(&mut s, "]]"); s };
+    next_failure_wraps: |w, h| { let mut s = loaded_from(WARNED, w, h); press(&mut s, "G]"); s };
+    marked_row: |w, h| { let mut s = loaded_from(WARNED, w, h); press(&mut s, "jjjjm"); s };
+    diff_without_a_mark: |w, h| { let mut s = loaded_from(WARNED, w, h); press(&mut s, "d"); s };
+    payload_diff: |w, h| { let mut s = loaded_from(WARNED, w, h); press(&mut s, "jjjjmjjjd"); s };
+    payload_diff_identical: |w, h| { let mut s = loaded_from(WARNED, w, h); press(&mut s, "jjjjmjd"); s };
+}
+
+/// Hand-written calls for the lifecycle check: one with a warning of each kind, one with none.
+const WARNED: &str = include_str!("fixtures/lifecycle-warnings.json");
+const HEALTHY: &str = include_str!("fixtures/lifecycle-healthy.json");
+
+/// The fixture with warnings after `!` pressed `times` times: the status line says the warning.
+fn warning_jump(width: u16, height: u16, times: usize) -> State {
+    let mut state = loaded_from(WARNED, width, height);
+    press(&mut state, &"!".repeat(times));
+    state
 }
 
 #[test]

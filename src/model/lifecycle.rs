@@ -91,7 +91,7 @@ pub fn lifecycle_warnings(set: &LogSet, call: Option<&CallInfo>) -> Vec<Warning>
             warnings.push(Warning {
                 kind: WarningKind::Duplicate,
                 text: format!(
-                    "log {} repeats log {}: same {} payload, sent again after it was delivered",
+                    "log {} duplicates delivered log {} (same {} payload)",
                     log.id, logs[earlier].id, log.webhook_type
                 ),
                 logs: vec![earlier, at],
@@ -111,7 +111,7 @@ pub fn lifecycle_warnings(set: &LogSet, call: Option<&CallInfo>) -> Vec<Warning>
         if let Some(ms) = log.response_time_ms.filter(|&ms| ms >= NEAR_TIMEOUT_MS && !log.looks_like_timeout()) {
             warnings.push(Warning {
                 kind: WarningKind::NearTimeout,
-                text: format!("log {} took {}, within 10% of Burki's 30 s delivery timeout", log.id, millis(ms)),
+                text: format!("log {} took {}, within 10% of the 30 s delivery timeout", log.id, millis(ms)),
                 logs: vec![at],
             });
         }
@@ -124,10 +124,7 @@ pub fn lifecycle_warnings(set: &LogSet, call: Option<&CallInfo>) -> Vec<Warning>
     if let Some(last) = logs.len().checked_sub(1).filter(|_| !saw_end_of_call && call_ended(call)) {
         warnings.push(Warning {
             kind: WarningKind::NoEndOfCall,
-            text: format!(
-                "the call ended but no call_ended or end-of-call-report was sent (the last delivery is log {})",
-                logs[last].id
-            ),
+            text: "the call ended but no call_ended or end-of-call-report was sent".to_owned(),
             logs: vec![last],
         });
     }
@@ -169,7 +166,7 @@ fn call_started_not_first(set: &LogSet, first: usize) -> Option<Warning> {
     Some(Warning {
         kind: WarningKind::CallStartedNotFirst,
         text: format!(
-            "call_started (log {}) was not the first delivery: {} came before it",
+            "call_started (log {}) was not first: {} came before it",
             set.logs[first].id,
             name_logs(set, &before)
         ),
@@ -187,7 +184,7 @@ fn after_call_ended(log: &WebhookLog, at: usize, kind: &str, ended_at: Option<Ti
     let late = attempted_at.duration_since(ended_at).as_secs();
     Some(Warning {
         kind: WarningKind::AfterCallEnded,
-        text: format!("log {} ({}) was attempted {late} s after the call ended", log.id, log.webhook_type),
+        text: format!("log {} ({}) was sent {late} s after the call ended", log.id, log.webhook_type),
         logs: vec![at],
     })
 }
@@ -205,7 +202,7 @@ fn always_failed(set: &LogSet, by_type: HashMap<&str, TypeTally>) -> impl Iterat
         |(name, tally)| Warning {
             kind: WarningKind::TypeAlwaysFailed,
             text: format!(
-                "every {name} delivery failed ({} attempts: {}): the receiver may not handle this type",
+                "all {} {name} attempts failed ({}): the receiver may not handle it",
                 tally.logs.len(),
                 name_logs(set, &tally.logs)
             ),

@@ -108,7 +108,7 @@ fn a_duplicate_repeats_a_delivered_event(
         .collect();
     assert_eq!(duplicates, expected.into_iter().collect::<Vec<_>>(), "{got:?}");
     if let [warning] = got.iter().filter(|w| w.kind == WarningKind::Duplicate).collect::<Vec<_>>()[..] {
-        assert_eq!(warning.text, "log 7 repeats log 2: same transcript payload, sent again after it was delivered");
+        assert_eq!(warning.text, "log 7 duplicates delivered log 2 (same transcript payload)");
     }
 }
 
@@ -133,7 +133,7 @@ fn deliveries_well_after_the_end_are_warned_of(#[case] second: u32, #[case] kind
     let late: Vec<&Warning> = got.iter().filter(|w| w.kind == WarningKind::AfterCallEnded).collect();
     assert_eq!(late.len(), usize::from(warned), "{got:?}");
     if warned {
-        assert_eq!(late[0].text, "log 7 (transcript) was attempted 61 s after the call ended");
+        assert_eq!(late[0].text, "log 7 (transcript) was sent 61 s after the call ended");
     }
 }
 
@@ -157,15 +157,10 @@ fn call_started_comes_first(#[case] second: u32, #[case] expected: Option<Vec<i6
 
 #[rstest]
 #[case::one_failure_is_not_a_pattern(1, None)]
-#[case::two_failures(
-    2,
-    Some("every tool_call delivery failed (2 attempts: log 7 and log 8): the receiver may not handle this type")
-)]
+#[case::two_failures(2, Some("all 2 tool_call attempts failed (log 7 and log 8): the receiver may not handle it"))]
 #[case::many_are_counted(
     5,
-    Some(
-        "every tool_call delivery failed (5 attempts: log 7, log 8, log 9 and 2 more): the receiver may not handle this type"
-    )
+    Some("all 5 tool_call attempts failed (log 7, log 8, log 9 and 2 more): the receiver may not handle it")
 )]
 fn a_type_that_always_failed(#[case] attempts: i64, #[case] expected: Option<&str>) {
     let mut entries = healthy();
@@ -200,7 +195,7 @@ fn responses_near_the_timeout(#[case] ms: u64, #[case] warned: bool) {
     let near: Vec<&Warning> = got.iter().filter(|w| w.kind == WarningKind::NearTimeout).collect();
     assert_eq!(near.len(), usize::from(warned), "{got:?}");
     if warned && ms == 27_000 {
-        assert_eq!(near[0].text, "log 2 took 27.0 s, within 10% of Burki's 30 s delivery timeout");
+        assert_eq!(near[0].text, "log 2 took 27.0 s, within 10% of the 30 s delivery timeout");
         assert_eq!(near[0].logs, [1]);
     }
 }
@@ -219,4 +214,34 @@ fn warnings_come_in_the_order_of_their_first_log_and_can_be_asked_by_log() {
     );
     let on_started: Vec<WarningKind> = naming(&got, 3).map(|w| w.kind).collect();
     assert_eq!(on_started, [WarningKind::CallStartedNotFirst, WarningKind::NearTimeout, WarningKind::NoEndOfCall]);
+}
+
+/// The demo's failures are retried until delivered, it starts and ends as a call does: healthy.
+#[test]
+fn the_demo_call_is_healthy() {
+    let loaded = crate::case_file::parse_document(crate::case_file::DEMO_CALL.to_owned()).unwrap();
+    assert_eq!(lifecycle_warnings(&loaded.logs, loaded.call.as_ref()), []);
+}
+
+/// The hand-written fixtures the screens are drawn from: one warning of each kind, and none.
+#[test]
+fn the_fixtures_warn_as_written() {
+    let read = |name: &str| {
+        let text = std::fs::read_to_string(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let loaded = crate::case_file::parse_document(text).unwrap();
+        lifecycle_warnings(&loaded.logs, loaded.call.as_ref())
+    };
+    assert_eq!(read("lifecycle-healthy.json"), []);
+    let texts: Vec<String> = read("lifecycle-warnings.json").into_iter().map(|w| w.text).collect();
+    assert_eq!(
+        texts,
+        [
+            "call_started (log 2) was not first: log 1 came before it",
+            "all 2 tool_call attempts failed (log 3 and log 4): the receiver may not handle it",
+            "log 6 duplicates delivered log 5 (same transcript payload)",
+            "log 7 took 28.4 s, within 10% of the 30 s delivery timeout",
+            "log 9 (status-update) was sent 150 s after the call ended",
+            "the call ended but no call_ended or end-of-call-report was sent",
+        ]
+    );
 }

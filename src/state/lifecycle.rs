@@ -43,7 +43,7 @@ impl State {
         if let Some(&log) = warning.logs.first() {
             if self.shown.binary_search(&log).is_err() {
                 effects = self.perform(Action::ClearFilters);
-                cleared = " (filters cleared to show it)";
+                cleared = ", filters cleared";
             }
             effects.extend(self.select(Some(log)));
         }
@@ -196,7 +196,8 @@ fn diff_view(marked: &WebhookLog, other: &WebhookLog) -> DiffView {
             ),
         )),
         Err(DiffError::NotJson { which }) => {
-            lines.push((None, format!("cannot compare: log {}'s payload is not valid JSON", [marked, other][which].id)))
+            let id = [marked, other][which].id;
+            lines.push((None, format!("cannot compare: log {id}'s payload is not valid JSON")));
         }
     }
     DiffView { title, lines }
