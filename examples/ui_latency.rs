@@ -94,6 +94,23 @@ fn search_every_log(logs: &[hookscope::model::WebhookLog], query: &str) -> Vec<D
         .collect()
 }
 
+/// The jumps: to the next / previous failure (a scan of the shown rows), to the next lifecycle
+/// warning (computed when the data arrived), and a payload diff opened.
+fn jumps(frames: &mut Frames, state: &mut State) {
+    let samples = (0..300).map(|i| frames.keystroke(state, key(if i % 3 == 2 { '[' } else { ']' })).0).collect();
+    report("next / previous failure (] / [) → frame", samples);
+    let samples = (0..300).map(|_| frames.keystroke(state, key('!')).0).collect();
+    report(&format!("next lifecycle warning (!, {} of them) → frame", state.warnings.len()), samples);
+    state.update(key('m'));
+    let mut samples = Vec::new();
+    for _ in 0..100 {
+        state.update(key('j'));
+        samples.push(frames.keystroke(state, key('d')).0);
+        state.update(Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+    }
+    report("payload diff with the marked log (d) → frame", samples);
+}
+
 fn main() {
     // As a real session has: the user's key registered, so every line drawn is scrubbed of it.
     let api_key = hookscope::api::ApiKey::new("burki_live_latency0123456789abcdef").expect("a valid key");
@@ -107,15 +124,13 @@ fn main() {
         println!("-- {count} logs ({mb:.1} MB)");
 
         // A type or status filter keystroke: the list, the header figures and the detail change.
-        let samples =
-            (0..300).map(|i| frames.keystroke(&mut state, key(if i % 2 == 0 { 'f' } else { '1' })).0).collect();
+        let samples = (0..300).map(|i| frames.keystroke(state, key(if i % 2 == 0 { 'f' } else { '1' })).0).collect();
         report("filter keystroke (f / 1) → frame", samples);
         state.update(key('c'));
 
         // Typing into the search line, which filters as it goes: the frame comes at once (the
         // list keeps the last results meanwhile) and the search runs in the background.
-        let samples =
-            (0..300).map(|i| frames.keystroke(&mut state, key(if i % 10 == 9 { '\n' } else { '/' })).0).collect();
+        let samples = (0..300).map(|i| frames.keystroke(state, key(if i % 10 == 9 { '\n' } else { '/' })).0).collect();
         report("search keystroke → frame (search in background)", samples);
         state.update(key('c'));
 
@@ -136,14 +151,16 @@ fn main() {
                 .or(generation);
         }
         state.update(key('\n'));
-        let (applied, _) = frames.keystroke(&mut state, Msg::Searched { generation: generation.unwrap(), matches });
+        let (applied, _) = frames.keystroke(state, Msg::Searched { generation: generation.unwrap(), matches });
         report("search result arrives → frame", vec![applied]);
         state.update(key('c'));
 
-        let samples = (0..1000)
-            .map(|i| frames.keystroke(&mut state, key(if (i / 100) % 2 == 0 { 'j' } else { 'k' })).0)
-            .collect();
+        let samples =
+            (0..1000).map(|i| frames.keystroke(state, key(if (i / 100) % 2 == 0 { 'j' } else { 'k' })).0).collect();
         report("move selection (j / k) → frame", samples);
+
+        jumps(&mut frames, &mut state);
+        state.update(key('c'));
     }
 
     // A log whose payload pretty-prints to 1.5 MB: selecting it builds the document (pretty
@@ -155,8 +172,8 @@ fn main() {
     let mut frames = Frames::new();
     let mut samples = Vec::new();
     for _ in 0..20 {
-        samples.push(frames.keystroke(&mut state, key('j')).0);
-        frames.keystroke(&mut state, key('k'));
+        samples.push(frames.keystroke(state, key('j')).0);
+        frames.keystroke(state, key('k'));
     }
     report("open a 1.5 MB payload → first frame", samples);
 
@@ -185,7 +202,7 @@ fn main() {
     report("highlight the whole 1.5 MB payload (background)", vec![started.elapsed()]);
     let samples = chunks
         .into_iter()
-        .map(|(first_line, styles)| frames.keystroke(&mut state, Msg::Highlighted { doc, first_line, styles }).0)
+        .map(|(first_line, styles)| frames.keystroke(state, Msg::Highlighted { doc, first_line, styles }).0)
         .collect();
     report("each highlight chunk arriving → frame", samples);
     state.update(key('k'));

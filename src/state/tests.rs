@@ -10,6 +10,7 @@ use crate::case_file::parse_document;
 use crate::filter::StatusFilter;
 use crate::model::Decoded;
 
+mod jumps;
 mod loading;
 mod search;
 
