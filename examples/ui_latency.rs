@@ -124,13 +124,15 @@ fn main() {
         println!("-- {count} logs ({mb:.1} MB)");
 
         // A type or status filter keystroke: the list, the header figures and the detail change.
-        let samples = (0..300).map(|i| frames.keystroke(state, key(if i % 2 == 0 { 'f' } else { '1' })).0).collect();
+        let samples =
+            (0..300).map(|i| frames.keystroke(&mut state, key(if i % 2 == 0 { 'f' } else { '1' })).0).collect();
         report("filter keystroke (f / 1) → frame", samples);
         state.update(key('c'));
 
         // Typing into the search line, which filters as it goes: the frame comes at once (the
         // list keeps the last results meanwhile) and the search runs in the background.
-        let samples = (0..300).map(|i| frames.keystroke(state, key(if i % 10 == 9 { '\n' } else { '/' })).0).collect();
+        let samples =
+            (0..300).map(|i| frames.keystroke(&mut state, key(if i % 10 == 9 { '\n' } else { '/' })).0).collect();
         report("search keystroke → frame (search in background)", samples);
         state.update(key('c'));
 
@@ -151,12 +153,13 @@ fn main() {
                 .or(generation);
         }
         state.update(key('\n'));
-        let (applied, _) = frames.keystroke(state, Msg::Searched { generation: generation.unwrap(), matches });
+        let (applied, _) = frames.keystroke(&mut state, Msg::Searched { generation: generation.unwrap(), matches });
         report("search result arrives → frame", vec![applied]);
         state.update(key('c'));
 
-        let samples =
-            (0..1000).map(|i| frames.keystroke(state, key(if (i / 100) % 2 == 0 { 'j' } else { 'k' })).0).collect();
+        let samples = (0..1000)
+            .map(|i| frames.keystroke(&mut state, key(if (i / 100) % 2 == 0 { 'j' } else { 'k' })).0)
+            .collect();
         report("move selection (j / k) → frame", samples);
 
         jumps(&mut frames, &mut state);
@@ -172,8 +175,8 @@ fn main() {
     let mut frames = Frames::new();
     let mut samples = Vec::new();
     for _ in 0..20 {
-        samples.push(frames.keystroke(state, key('j')).0);
-        frames.keystroke(state, key('k'));
+        samples.push(frames.keystroke(&mut state, key('j')).0);
+        frames.keystroke(&mut state, key('k'));
     }
     report("open a 1.5 MB payload → first frame", samples);
 
@@ -202,7 +205,7 @@ fn main() {
     report("highlight the whole 1.5 MB payload (background)", vec![started.elapsed()]);
     let samples = chunks
         .into_iter()
-        .map(|(first_line, styles)| frames.keystroke(state, Msg::Highlighted { doc, first_line, styles }).0)
+        .map(|(first_line, styles)| frames.keystroke(&mut state, Msg::Highlighted { doc, first_line, styles }).0)
         .collect();
     report("each highlight chunk arriving → frame", samples);
     state.update(key('k'));
