@@ -63,7 +63,7 @@ fn push_warnings(out: &mut String, set: &LogSet, call: Option<&CallInfo>, option
     if warnings.is_empty() {
         return;
     }
-    out.push_str("\n## Lifecycle warnings\n\n");
+    out.push_str("\n**Lifecycle warnings**\n\n");
     for warning in &warnings {
         let _ = writeln!(out, "- {}: {}", warning.kind.label(), code_span(&options.text(&warning.text)));
     }

@@ -559,7 +559,7 @@ fn markdown_reports_say_the_lifecycle_warnings() {
     let loaded = parse_document(text).unwrap();
     let logs: Vec<&crate::model::WebhookLog> = loaded.logs.logs.iter().collect();
     let report = markdown_call_report(&loaded.logs, loaded.call.as_ref(), &logs, false, 4096);
-    assert!(report.contains("\n## Lifecycle warnings\n\n- call_started not first: `call_started (log 2) was not first: log 1 came before it`\n"), "{report}");
+    assert!(report.contains("\n**Lifecycle warnings**\n\n- call_started not first: `call_started (log 2) was not first: log 1 came before it`\n"), "{report}");
     assert!(
         report.contains("- no end of call: `the call ended but no call_ended or end-of-call-report was sent`\n"),
         "{report}"
