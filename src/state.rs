@@ -336,9 +336,7 @@ impl State {
                 if self.arrival.is_none_or(|arrival| arrival.request != request) {
                     effects = self.on_arriving(request, Vec::new(), Progress { received: 0, expected: None });
                 }
-                if let Some(data) = self.data.as_mut() {
-                    Arc::make_mut(data).call = Some(*call);
-                }
+                self.set_call(*call);
                 effects
             }
             Msg::Loaded { request, result, call_error } => {
@@ -412,6 +410,17 @@ impl State {
             }
             Msg::Quit => self.perform(Action::Quit),
             Msg::Paste(text) => self.on_paste(&text),
+        }
+    }
+
+    /// The call's details, for the header and the lifecycle check, which reads the call's end:
+    /// details that come after the logs are whole check them again.
+    fn set_call(&mut self, call: crate::model::CallInfo) {
+        if let Some(data) = self.data.as_mut() {
+            Arc::make_mut(data).call = Some(call);
+        }
+        if self.load == Load::Loaded {
+            self.check_lifecycle();
         }
     }
 
