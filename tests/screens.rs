@@ -276,3 +276,31 @@ fn columns_stay_put_while_the_list_scrolls() {
         assert!(column_of(&state, "status") < before, "{width}x{height}: a narrower filter, a narrower column");
     }
 }
+
+/// The diff's lines are green (added), red (removed) and yellow (changed), and their marks say
+/// the same without colour.
+#[test]
+fn the_diff_is_coloured_by_mark_and_marked_without_colour() {
+    let mut state = loaded_from(WARNED, 120, 40);
+    press(&mut state, "jjjjmjjjd");
+    let terminal = draw(&state);
+    let buffer = terminal.backend().buffer();
+    let colour_of = |mark: &str| {
+        (0..buffer.area.height).find_map(|y| {
+            let line: String = (0..buffer.area.width).map(|x| buffer[(x, y)].symbol()).collect();
+            let at = line.find(&format!("│{mark} "))?;
+            let x = u16::try_from(line[..at].chars().count()).unwrap() + 1;
+            Some(buffer[(x, y)].fg)
+        })
+    };
+    assert_eq!(colour_of("+"), Some(Color::Green));
+    assert_eq!(colour_of("-"), Some(Color::Red));
+    assert_eq!(colour_of("~"), Some(Color::Yellow));
+    let mut plain = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    plain.draw(|frame| ui::render(frame, &state, &Theme::new(ThemeName::Dark, false))).unwrap();
+    let text: String = plain.backend().buffer().content.iter().map(ratatui::buffer::Cell::symbol).collect();
+    for line in ["~ text: \"hello\" → \"see you on Tuesday\"", "- tags[1]: \"b\"", "+ speaker: \"user\""] {
+        assert!(text.contains(line), "{line}");
+    }
+    assert!(plain.backend().buffer().content.iter().all(|cell| cell.fg == Color::Reset));
+}
