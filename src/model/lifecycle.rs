@@ -84,7 +84,6 @@ pub fn lifecycle_warnings(set: &LogSet, call: Option<&CallInfo>) -> Vec<Warning>
     let mut first_call_started = None;
     let mut saw_end_of_call = false;
     for (at, log) in logs.iter().enumerate() {
-        let kind = normalized_type(&log.webhook_type);
         if let Some(earlier) = last_of_event.insert(event_key(log), at)
             && is_duplicate(&logs[earlier], log)
         {
@@ -97,14 +96,16 @@ pub fn lifecycle_warnings(set: &LogSet, call: Option<&CallInfo>) -> Vec<Warning>
                 logs: vec![earlier, at],
             });
         }
-        let tally = by_type.entry(log.webhook_type.as_str()).or_default();
+        // A call has a handful of types: each is normalized once, not once a log.
+        let tally = by_type.entry(log.webhook_type.as_str()).or_insert_with(|| TypeTally::new(&log.webhook_type));
         tally.logs.push(at);
         tally.succeeded |= log.success;
+        let kind = tally.normalized.as_str();
         if kind == "call_started" && first_call_started.is_none() {
             first_call_started = Some(at);
         }
-        saw_end_of_call |= is_end_of_call(&kind);
-        if let Some(warning) = after_call_ended(log, at, &kind, ended_at) {
+        saw_end_of_call |= is_end_of_call(kind);
+        if let Some(warning) = after_call_ended(log, at, kind, ended_at) {
             warnings.push(warning);
         }
         // A delivery that timed out is at the timeout, not near it: the list says so already.
@@ -130,11 +131,6 @@ pub fn lifecycle_warnings(set: &LogSet, call: Option<&CallInfo>) -> Vec<Warning>
     }
     warnings.sort_by_key(|warning| warning.logs.first().copied());
     warnings
-}
-
-/// The warnings that name log `index`, in order.
-pub fn naming(warnings: &[Warning], index: usize) -> impl Iterator<Item = &Warning> {
-    warnings.iter().filter(move |warning| warning.logs.contains(&index))
 }
 
 /// What makes two logs deliveries of one event: the same type, URL and payload text, as retry
@@ -189,10 +185,17 @@ fn after_call_ended(log: &WebhookLog, at: usize, kind: &str, ended_at: Option<Ti
     })
 }
 
-#[derive(Default)]
+/// One type's attempts, whether any succeeded, and its name as the rules compare it.
 struct TypeTally {
     logs: Vec<usize>,
     succeeded: bool,
+    normalized: String,
+}
+
+impl TypeTally {
+    fn new(name: &str) -> Self {
+        Self { logs: Vec::new(), succeeded: false, normalized: normalized_type(name) }
+    }
 }
 
 /// A type with [`ALWAYS_FAILED_MIN_ATTEMPTS`] or more attempts and no success: the receiver may

@@ -201,7 +201,7 @@ fn responses_near_the_timeout(#[case] ms: u64, #[case] warned: bool) {
 }
 
 #[test]
-fn warnings_come_in_the_order_of_their_first_log_and_can_be_asked_by_log() {
+fn warnings_come_in_the_order_of_their_first_log() {
     let mut entries = healthy()[1..4].to_vec();
     entries.push(entry(1, "call_started", 20, true, r#"{"e":"start"}"#, 28_000));
     let set = set(&entries);
@@ -212,7 +212,7 @@ fn warnings_come_in_the_order_of_their_first_log_and_can_be_asked_by_log() {
         got.iter().map(|w| w.kind).collect::<Vec<_>>(),
         [WarningKind::CallStartedNotFirst, WarningKind::NearTimeout, WarningKind::NoEndOfCall]
     );
-    let on_started: Vec<WarningKind> = naming(&got, 3).map(|w| w.kind).collect();
+    let on_started: Vec<WarningKind> = got.iter().filter(|w| w.logs.contains(&3)).map(|w| w.kind).collect();
     assert_eq!(on_started, [WarningKind::CallStartedNotFirst, WarningKind::NearTimeout, WarningKind::NoEndOfCall]);
 }
 
