@@ -94,6 +94,23 @@ fn search_every_log(logs: &[hookscope::model::WebhookLog], query: &str) -> Vec<D
         .collect()
 }
 
+/// The jumps: to the next / previous failure (a scan of the shown rows), to the next lifecycle
+/// warning (computed when the data arrived), and a payload diff opened.
+fn jumps(frames: &mut Frames, state: &mut State) {
+    let samples = (0..300).map(|i| frames.keystroke(state, key(if i % 3 == 2 { '[' } else { ']' })).0).collect();
+    report("next / previous failure (] / [) → frame", samples);
+    let samples = (0..300).map(|_| frames.keystroke(state, key('!')).0).collect();
+    report(&format!("next lifecycle warning (!, {} of them) → frame", state.warnings.len()), samples);
+    state.update(key('m'));
+    let mut samples = Vec::new();
+    for _ in 0..100 {
+        state.update(key('j'));
+        samples.push(frames.keystroke(state, key('d')).0);
+        state.update(Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+    }
+    report("payload diff with the marked log (d) → frame", samples);
+}
+
 fn main() {
     // As a real session has: the user's key registered, so every line drawn is scrubbed of it.
     let api_key = hookscope::api::ApiKey::new("burki_live_latency0123456789abcdef").expect("a valid key");
@@ -151,6 +168,8 @@ fn main() {
         report("chains ↔ flat (x) → frame", samples);
         let samples = (0..200).map(|_| frames.keystroke(&mut state, key(' ')).0).collect();
         report("a delivery's attempts shown / hidden (Space) → frame", samples);
+        jumps(&mut frames, &mut state);
+        state.update(key('c'));
     }
 
     // A log whose payload pretty-prints to 1.5 MB: selecting it builds the document (pretty

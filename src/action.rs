@@ -60,6 +60,15 @@ pub enum Action {
     CopyPayload,
     ToggleRedact,
     Export,
+    /// `!`: the next lifecycle warning, its first log selected.
+    NextWarning,
+    /// `]` / `[`: the next / previous failed delivery in the list.
+    NextFailure,
+    PrevFailure,
+    /// `m`: marks the selected log (or unmarks it) for a payload diff.
+    Mark,
+    /// `d`: the payload diff of the marked log and the selected one.
+    Diff,
     /// Ctrl-Z: suspends to the shell. The app does it, since it owns the terminal; the state
     /// has nothing to do.
     Suspend,

@@ -66,6 +66,20 @@ pub fn help_box(screen: Rect, lines: usize) -> Rect {
     Rect { x: above.x + (above.width - width) / 2, y: above.y + (above.height - height) / 2, width, height }
 }
 
+/// The payload diff's popup: as help, above the footer, but as wide as the screen allows (up
+/// to [`DIFF_WIDTH`]) for paths and values.
+#[must_use]
+pub fn diff_box(screen: Rect, lines: usize) -> Rect {
+    let footer = areas(screen, false).footer;
+    let above = Rect { height: footer.y.saturating_sub(screen.y), ..screen };
+    let height = u16::try_from(lines).unwrap_or(u16::MAX).saturating_add(2).min(above.height);
+    let width = DIFF_WIDTH.min(above.width.saturating_sub(2)).max(above.width.min(20));
+    Rect { x: above.x + (above.width - width) / 2, y: above.y + (above.height - height) / 2, width, height }
+}
+
+/// The diff popup's widest: a path and two values cut at 60 columns each.
+const DIFF_WIDTH: u16 = 110;
+
 /// Inside a bordered block.
 fn inner(area: Rect) -> Rect {
     Rect {

@@ -11,6 +11,7 @@ pub mod columns;
 pub mod export;
 pub mod filter;
 pub mod highlight;
+pub mod json_diff;
 pub mod json_text;
 pub mod key_scrub;
 pub mod keymap;

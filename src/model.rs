@@ -8,6 +8,7 @@
 mod call;
 pub mod chains;
 mod entry;
+pub mod lifecycle;
 mod name;
 mod split;
 mod stream;

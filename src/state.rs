@@ -7,6 +7,7 @@ mod columns;
 mod detail;
 mod follow;
 mod keys;
+mod lifecycle;
 mod matches;
 mod refresh;
 mod rows;
@@ -22,6 +23,7 @@ use ratatui::layout::Rect;
 pub use arrival::Arrival;
 pub use detail::{Detail, Doc, Tab};
 pub use follow::{DEFAULT_EVERY, Follow, Following, MAX_BACKOFF, ONGOING, PollFailure};
+pub use lifecycle::DiffView;
 pub use refresh::Fresh;
 pub use rows::{MAX_TRAIL_WIDTH, MIN_TRAIL_WIDTH, RowKind, trail, trail_word};
 pub use summary::Summary;
@@ -34,6 +36,7 @@ use crate::filter::{Filter, TextSearch};
 use crate::keymap::{Keymap, Mode};
 use crate::layout::{Areas, areas};
 use crate::model::chains::Chains;
+use crate::model::lifecycle::Warning;
 use crate::model::time::TimeDisplay;
 
 /// What is known about the data.
@@ -71,6 +74,10 @@ pub enum Popup {
         scroll: usize,
     },
     Copy,
+    /// The diff of the marked log's payload and the selected one's (`State::diff`), scrolled.
+    Diff {
+        scroll: usize,
+    },
 }
 
 /// Which logs a finished search found, and for which text.
@@ -180,6 +187,14 @@ pub struct State {
     /// A response body in HTML or XML has been met, and the grammars to highlight it were asked
     /// to be made ready.
     markup_warmed: bool,
+    /// The lifecycle check's warnings, computed once when a load is whole.
+    pub warnings: Arc<Vec<Warning>>,
+    /// The warning `!` last jumped to.
+    warning_cursor: Option<usize>,
+    /// The log `m` marked, for `d` to compare another with.
+    pub marked: Option<usize>,
+    /// What the diff popup shows, built when `d` opens it.
+    pub diff: Option<DiffView>,
     /// Set when the user asked to quit; the app stops after this update.
     pub quitting: bool,
 }
@@ -230,6 +245,10 @@ impl State {
             next_doc: 0,
             quitting: false,
             markup_warmed: false,
+            warnings: Arc::default(),
+            warning_cursor: None,
+            marked: None,
+            diff: None,
         }
     }
 
@@ -251,7 +270,8 @@ impl State {
             Popup::Search { .. } => Mode::Search,
             Popup::Types { .. } => Mode::Types,
             Popup::Copy => Mode::Copy,
-            Popup::Help { .. } => Mode::Help,
+            // The diff scrolls as the help does, and any other key closes it.
+            Popup::Help { .. } | Popup::Diff { .. } => Mode::Help,
         }
     }
 
@@ -340,9 +360,7 @@ impl State {
                 if self.arrival.is_none_or(|arrival| arrival.request != request) {
                     effects = self.on_arriving(request, Vec::new(), Progress { received: 0, expected: None });
                 }
-                if let Some(data) = self.data.as_mut() {
-                    Arc::make_mut(data).call = Some(*call);
-                }
+                self.set_call(*call);
                 effects
             }
             Msg::Loaded { request, result, call_error } => {
@@ -428,6 +446,17 @@ impl State {
         Vec::new()
     }
 
+    /// The call's details, for the header and the lifecycle check, which reads the call's end:
+    /// details that come after the logs are whole check them again.
+    fn set_call(&mut self, call: crate::model::CallInfo) {
+        if let Some(data) = self.data.as_mut() {
+            Arc::make_mut(data).call = Some(call);
+        }
+        if self.load == Load::Loaded {
+            self.check_lifecycle();
+        }
+    }
+
     /// Fetches the call again. The first load (or one that replaces a load still arriving)
     /// shows rows as they arrive; a refresh keeps the loaded call on screen until the new one is
     /// whole.
@@ -447,6 +476,7 @@ impl State {
     /// A load is whole: `loaded`, or, when `None`, the data its rows arrived into.
     fn on_loaded(&mut self, loaded: Option<LoadedCall>, call_error: Option<String>) -> Vec<Effect> {
         let previous_id = self.selected_log().map(|log| log.id);
+        let marked_id = self.marked.and_then(|marked| self.logs()?.logs.get(marked)).map(|log| log.id);
         let mut refreshed = None;
         if let Some(loaded) = loaded {
             // A load replacing a loaded call is a refresh (`r`): say what it brought.
@@ -489,12 +519,19 @@ impl State {
         self.load = Load::Loaded;
         self.rebuild_chains();
         self.selected = previous_id.and_then(|id| self.logs()?.logs.iter().position(|log| log.id == id));
+        self.marked = marked_id.and_then(|id| self.logs()?.logs.iter().position(|log| log.id == id));
+        self.check_lifecycle();
         self.text_matches = None;
         let mut effects: Vec<Effect> = self.warm_up_for(&data.logs.logs).into_iter().collect();
         effects.extend(self.start_search());
         effects.extend(self.refilter());
         effects.extend(self.follow_after_load(Instant::now()));
         effects
+    }
+
+    /// What the info tab tells of a log beyond its own fields.
+    fn about(&self) -> detail::About<'_> {
+        detail::About { call_error: self.call_error.as_deref(), chains: &self.chains, warnings: &self.warnings }
     }
 
     #[must_use]
@@ -586,15 +623,7 @@ impl State {
             return Vec::new();
         };
         self.next_doc += 1;
-        let detail = Detail::build(
-            &data.logs,
-            index,
-            self.tab,
-            self.next_doc,
-            self.search.as_ref(),
-            self.call_error.as_deref(),
-            &self.chains,
-        );
+        let detail = Detail::build(&data.logs, index, self.tab, self.next_doc, self.search.as_ref(), &self.about());
         let effect = detail.doc.highlight_effect();
         self.detail = Some(detail);
         effect.into_iter().collect()

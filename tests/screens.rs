@@ -128,7 +128,7 @@ screens! {
     type_picker: |w, h| { let mut s = demo(w, h); press(&mut s, "tj "); s };
     copy_menu: |w, h| { let mut s = demo(w, h); press(&mut s, "y"); s };
     help: |w, h| { let mut s = demo(w, h); press(&mut s, "?"); s };
-    help_scrolled_to_the_popups: |w, h| { let mut s = demo(w, h); press(&mut s, &format!("?{}", "j".repeat(37))); s };
+    help_scrolled_to_the_popups: |w, h| { let mut s = demo(w, h); press(&mut s, &format!("?{}", "j".repeat(42))); s };
     search_line: |w, h| { let mut s = demo(w, h); press(&mut s, "/refu"); s };
     search_typed_finds_what_the_list_shows: |w, h| { let mut s = demo(w, h); press(&mut s, "/timeout"); s };
     search_for_a_status_reason: |w, h| { let mut s = demo(w, h); press(&mut s, "/bad gateway\n"); s };
@@ -214,6 +214,22 @@ screens! {
         }
         s
     };
+    lifecycle_healthy: |w, h| { let mut s = loaded_from(HEALTHY, w, h); press(&mut s, "!"); s };
+    lifecycle_warnings_in_the_header: |w, h| loaded_from(WARNED, w, h);
+    lifecycle_call_started_not_first: |w, h| warning_jump(w, h, 1);
+    lifecycle_type_always_failed: |w, h| warning_jump(w, h, 2);
+    lifecycle_duplicate: |w, h| warning_jump(w, h, 3);
+    lifecycle_near_the_timeout: |w, h| warning_jump(w, h, 4);
+    lifecycle_after_the_call_ended: |w, h| warning_jump(w, h, 5);
+    lifecycle_no_end_of_call: |w, h| warning_jump(w, h, 6);
+    lifecycle_warning_in_the_info_tab: |w, h| { let mut s = loaded_from(WARNED, w, h); press(&mut s, "!!!i"); s };
+    lifecycle_jump_lifts_a_filter_that_hides_the_log: |w, h| { let mut s = loaded_from(WARNED, w, h); press(&mut s, "f!"); s };
+    next_failure: |w, h| { let mut s = loaded_from(WARNED, w, h); press(&mut s, "]]"); s };
+    next_failure_wraps: |w, h| { let mut s = loaded_from(WARNED, w, h); press(&mut s, "G]"); s };
+    marked_row: |w, h| { let mut s = loaded_from(WARNED, w, h); press(&mut s, "xjjjjm"); s };
+    diff_without_a_mark: |w, h| { let mut s = loaded_from(WARNED, w, h); press(&mut s, "d"); s };
+    payload_diff: |w, h| { let mut s = loaded_from(WARNED, w, h); press(&mut s, "xjjjjmjjjd"); s };
+    payload_diff_identical: |w, h| { let mut s = loaded_from(WARNED, w, h); press(&mut s, "xjjjjmjd"); s };
 }
 
 /// The demo call with this status, without its first `missing` logs.
@@ -245,6 +261,17 @@ fn polled(state: &mut State, request: u64, result: Result<Option<hookscope::case
     let call = state.data.as_ref().and_then(|data| data.call.clone());
     let polled = hookscope::action::Polled { result, call, call_error: None, retry_after: None };
     state.update(Msg::Polled { request, polled: Box::new(polled) });
+}
+
+/// Hand-written calls for the lifecycle check: one with a warning of each kind, one with none.
+const WARNED: &str = include_str!("fixtures/lifecycle-warnings.json");
+const HEALTHY: &str = include_str!("fixtures/lifecycle-healthy.json");
+
+/// The fixture with warnings after `!` pressed `times` times: the status line says the warning.
+fn warning_jump(width: u16, height: u16, times: usize) -> State {
+    let mut state = loaded_from(WARNED, width, height);
+    press(&mut state, &"!".repeat(times));
+    state
 }
 
 #[test]
@@ -319,4 +346,32 @@ fn columns_stay_put_while_the_list_scrolls() {
         press(&mut state, "3");
         assert!(column_of(&state, "status") < before, "{width}x{height}: a narrower filter, a narrower column");
     }
+}
+
+/// The diff's lines are green (added), red (removed) and yellow (changed), and their marks say
+/// the same without colour.
+#[test]
+fn the_diff_is_coloured_by_mark_and_marked_without_colour() {
+    let mut state = loaded_from(WARNED, 120, 40);
+    press(&mut state, "xjjjjmjjjd");
+    let terminal = draw(&state);
+    let buffer = terminal.backend().buffer();
+    let colour_of = |mark: &str| {
+        (0..buffer.area.height).find_map(|y| {
+            let line: String = (0..buffer.area.width).map(|x| buffer[(x, y)].symbol()).collect();
+            let at = line.find(&format!("│{mark} "))?;
+            let x = u16::try_from(line[..at].chars().count()).unwrap() + 1;
+            Some(buffer[(x, y)].fg)
+        })
+    };
+    assert_eq!(colour_of("+"), Some(Color::Green));
+    assert_eq!(colour_of("-"), Some(Color::Red));
+    assert_eq!(colour_of("~"), Some(Color::Yellow));
+    let mut plain = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    plain.draw(|frame| ui::render(frame, &state, &Theme::new(ThemeName::Dark, false))).unwrap();
+    let text: String = plain.backend().buffer().content.iter().map(ratatui::buffer::Cell::symbol).collect();
+    for line in ["~ text: \"hello\" → \"see you on Tuesday\"", "- tags[1]: \"b\"", "+ speaker: \"user\""] {
+        assert!(text.contains(line), "{line}");
+    }
+    assert!(plain.backend().buffer().content.iter().all(|cell| cell.fg == Color::Reset));
 }

@@ -6,12 +6,14 @@
 //! a link or an image. Values in lists are kept to one line, since a line break inside a list
 //! item could start a heading.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use jiff::Timestamp;
 
 use crate::json_text::{self, exact};
 use crate::model::chains::{Chain, Chains};
+use crate::model::lifecycle::lifecycle_warnings;
 use crate::model::time::{TimeDisplay, offset_label};
 use crate::model::{CallInfo, LogSet, WebhookLog};
 use crate::outcome::{Ending, delivery_verdict};
@@ -39,8 +41,33 @@ pub fn markdown_report(set: &LogSet, call: Option<&CallInfo>, log: &WebhookLog, 
         out.push_str(REDACTION_NOTE);
     }
     let about_call = [("Call", call_summary(call, log.call_id, options)), ("Assistant", assistant(call, log))];
-    push_log_body(&mut out, log, &about_call, delivery.as_ref(), set.first_attempt(), options);
+    let warnings = warnings_by_log(set, call);
+    let warnings = warnings.get(&log.index).map_or(&[][..], Vec::as_slice);
+    push_log_body(&mut out, log, &about_call, delivery.as_ref(), set.first_attempt(), options, warnings);
     out
+}
+
+/// The lifecycle check's warnings by the logs they name (by [`WebhookLog::index`]).
+fn warnings_by_log(set: &LogSet, call: Option<&CallInfo>) -> HashMap<usize, Vec<String>> {
+    let mut by_log: HashMap<usize, Vec<String>> = HashMap::new();
+    for warning in lifecycle_warnings(set, call) {
+        for &at in &warning.logs {
+            by_log.entry(set.logs[at].index).or_default().push(warning.text.clone());
+        }
+    }
+    by_log
+}
+
+/// A call report's list of the lifecycle check's warnings, when there are any.
+fn push_warnings(out: &mut String, set: &LogSet, call: Option<&CallInfo>, options: Options) {
+    let warnings = lifecycle_warnings(set, call);
+    if warnings.is_empty() {
+        return;
+    }
+    out.push_str("\n**Lifecycle warnings**\n\n");
+    for warning in &warnings {
+        let _ = writeln!(out, "- {}: {}", warning.kind.label(), code_span(&options.text(&warning.text)));
+    }
 }
 
 /// A report on a call: its details, counts, an overview table and one section per delivery.
@@ -66,14 +93,17 @@ pub fn markdown_call_report(
         push_call_details(&mut out, call, options);
     }
     push_summary(&mut out, set, logs, options);
+    push_warnings(&mut out, set, call, options);
     push_overview(&mut out, set, logs);
+    let warnings = warnings_by_log(set, call);
     // Once, not per log: they scan every log, and a call can have 100,000.
     let first = set.first_attempt();
     let chains = Chains::build(set);
     for (n, log) in logs.iter().enumerate() {
         let delivery = Delivery::of(set, &chains, log);
         let _ = writeln!(out, "\n## {}. Delivery {}\n", n + 1, heading_tail(log, delivery.as_ref()));
-        push_log_body(&mut out, log, &[], delivery.as_ref(), first, options);
+        let warnings = warnings.get(&log.index).map_or(&[][..], Vec::as_slice);
+        push_log_body(&mut out, log, &[], delivery.as_ref(), first, options, warnings);
     }
     out
 }
@@ -322,6 +352,7 @@ fn push_log_body(
     delivery: Option<&Delivery<'_>>,
     first: Option<Timestamp>,
     options: Options,
+    warnings: &[String],
 ) {
     let mut items: Vec<(&str, String)> = about_call.to_vec();
     let when = log.attempted_at.map_or_else(
@@ -355,6 +386,10 @@ fn push_log_body(
     if !log.problems().is_empty() {
         let problems = log.problems().iter().map(|p| code_span(&options.text(p))).collect::<Vec<_>>().join("; ");
         items.push(("Decoding problems", problems));
+    }
+    if !warnings.is_empty() {
+        let warnings = warnings.iter().map(|w| code_span(&options.text(w))).collect::<Vec<_>>().join("; ");
+        items.push(("Lifecycle warnings", warnings));
     }
     push_items(out, &items);
     if let Some(delivery) = delivery {

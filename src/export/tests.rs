@@ -555,3 +555,24 @@ fn a_call_report_says_what_came_of_each_failure() {
     assert!(report.contains("## 4. Delivery 30: `call_ended` — FAILED, 404\n"), "{report}");
     assert_eq!(report.matches("- log 22: ").count(), 2, "{report}");
 }
+
+/// A call report lists the lifecycle check's warnings, and each delivery the ones naming it.
+#[test]
+fn markdown_reports_say_the_lifecycle_warnings() {
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lifecycle-warnings.json"))
+            .unwrap();
+    let loaded = parse_document(text).unwrap();
+    let logs: Vec<&crate::model::WebhookLog> = loaded.logs.logs.iter().collect();
+    let report = markdown_call_report(&loaded.logs, loaded.call.as_ref(), &logs, false, 4096);
+    assert!(report.contains("\n**Lifecycle warnings**\n\n- call_started not first: `call_started (log 2) was not first: log 1 came before it`\n"), "{report}");
+    assert!(
+        report.contains("- no end of call: `the call ended but no call_ended or end-of-call-report was sent`\n"),
+        "{report}"
+    );
+    let one = markdown_report(&loaded.logs, loaded.call.as_ref(), &loaded.logs.logs[5], false, 4096);
+    assert!(
+        one.contains("- **Lifecycle warnings:** `log 6 duplicates delivered log 5 (same transcript payload)`\n"),
+        "{one}"
+    );
+}

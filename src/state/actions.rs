@@ -115,6 +115,17 @@ impl State {
                 self.status = Some(StatusLine { text: text.to_owned(), ok: true });
                 Vec::new()
             }
+            Action::NextWarning => self.next_warning(),
+            Action::NextFailure => self.step_failure(true),
+            Action::PrevFailure => self.step_failure(false),
+            Action::Mark => {
+                self.toggle_mark();
+                Vec::new()
+            }
+            Action::Diff => {
+                self.open_diff();
+                Vec::new()
+            }
             // The app suspends before the key reaches the state.
             Action::Suspend => Vec::new(),
             Action::NextTab => self.show_tab(self.tab.next()),

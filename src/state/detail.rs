@@ -10,6 +10,7 @@ use crate::highlight::{Language, LineStyles, detect_language};
 use crate::json_text;
 use crate::model::LogSet;
 use crate::model::chains::{Chain, Chains};
+use crate::model::lifecycle::Warning;
 use crate::model::time::TimeDisplay;
 use crate::outcome::{Ending, delivery_verdict};
 use crate::sanitize;
@@ -113,20 +114,27 @@ pub struct Detail {
     pub current_match: Option<usize>,
 }
 
+/// What the info tab tells of a log beyond its own fields: why the call's details are missing,
+/// the retry chain it belongs to, the lifecycle warnings that name it.
+#[derive(Clone, Copy)]
+pub struct About<'a> {
+    pub call_error: Option<&'a str>,
+    pub chains: &'a Chains,
+    pub warnings: &'a [Warning],
+}
+
 impl Detail {
     #[must_use]
-    /// The detail of log `index`; `call_error` is why the call's details are missing, for the
-    /// info tab.
+    /// The detail of log `index`; `about` is what the info tab tells beyond the log itself.
     pub fn build(
         set: &LogSet,
         index: usize,
         tab: Tab,
         id: u64,
         search: Option<&TextSearch>,
-        call_error: Option<&str>,
-        chains: &Chains,
+        about: &About<'_>,
     ) -> Self {
-        let doc = build_doc(set, index, tab, id, call_error, chains);
+        let doc = build_doc(set, index, tab, id, about);
         let mut detail = Self {
             log: index,
             tab,
@@ -235,7 +243,7 @@ impl Detail {
     }
 }
 
-fn build_doc(set: &LogSet, index: usize, tab: Tab, id: u64, call_error: Option<&str>, chains: &Chains) -> Doc {
+fn build_doc(set: &LogSet, index: usize, tab: Tab, id: u64, about: &About<'_>) -> Doc {
     let log = &set.logs[index];
     match tab {
         Tab::Payload => match log.payload() {
@@ -253,7 +261,7 @@ fn build_doc(set: &LogSet, index: usize, tab: Tab, id: u64, call_error: Option<&
                 Doc::new(id, &text, language, note)
             }
         },
-        Tab::Info => Doc::new(id, &info_text(set, index, call_error, chains), Language::Plain, String::new()),
+        Tab::Info => Doc::new(id, &info_text(set, index, about), Language::Plain, String::new()),
         // As sent: escapes stay escapes.
         Tab::Raw => {
             let raw = log.raw();
@@ -262,9 +270,20 @@ fn build_doc(set: &LogSet, index: usize, tab: Tab, id: u64, call_error: Option<&
     }
 }
 
-fn info_text(set: &LogSet, index: usize, call_error: Option<&str>, chains: &Chains) -> String {
+fn info_text(set: &LogSet, index: usize, about: &About<'_>) -> String {
+    let About { call_error, chains, warnings } = *about;
     let log = &set.logs[index];
     let mut out = String::new();
+    // The lifecycle check's warnings that name this log, first: what to look at.
+    for (at, warning) in warnings.iter().enumerate().filter(|(_, warning)| warning.logs.contains(&index)) {
+        if out.is_empty() {
+            out.push_str("lifecycle warnings (! jumps to each):\n");
+        }
+        let _ = writeln!(out, "  ⚠ {} of {}: {}", at + 1, warnings.len(), warning.text);
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
     // A delivery of one attempt has nothing to add, unless it repeats an earlier one.
     if let Some(chain) = chains.chain_of(index).filter(|chain| chain.tries() > 1 || chain.repeats.is_some()) {
         push_delivery(&mut out, set, chains, chain, index);

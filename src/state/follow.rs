@@ -269,6 +269,7 @@ impl State {
         let Some(before) = self.data.take() else { return Vec::new() };
         let tailing = self.selected_row().is_some_and(|row| row + 1 == self.shown.len());
         let selected_id = self.selected.and_then(|at| before.logs.logs.get(at)).map(|log| log.id);
+        let marked_id = self.marked.and_then(|at| before.logs.logs.get(at)).map(|log| log.id);
         let mut fresh = refresh::compare(&before.logs, &loaded.logs);
         fresh.since = now;
         // The last search's results, carried over by id; a new or changed log shows until the
@@ -288,12 +289,16 @@ impl State {
         drop(before);
         self.types = loaded.logs.logs.iter().collect();
         self.selected = selected_id.and_then(|id| loaded.logs.logs.iter().position(|log| log.id == id));
+        self.marked = marked_id.and_then(|id| loaded.logs.logs.iter().position(|log| log.id == id));
         self.data = Some(Arc::new(loaded));
         self.rebuild_chains();
+        self.check_lifecycle();
         // The detail stays (tab and scroll) unless its log, or another attempt of its delivery
         // (which its info tab tells), is new or changed.
         let untouched = |at: usize| {
-            self.chains.chain_of(at).map_or(!fresh.contains(at), |chain| !chain.attempts.iter().any(|&a| fresh.contains(a)))
+            self.chains
+                .chain_of(at)
+                .map_or(!fresh.contains(at), |chain| !chain.attempts.iter().any(|&a| fresh.contains(a)))
         };
         match (self.selected, self.detail.is_some()) {
             (Some(at), true) if untouched(at) => {

@@ -43,6 +43,11 @@ impl State {
                 self.popup = Popup::Help { scroll: scroll.min(lines.saturating_sub(page)) };
                 Vec::new()
             }
+            Popup::Diff { scroll } => {
+                let action = self.keymap.help.action_for(&key);
+                self.diff_key(action, scroll);
+                Vec::new()
+            }
             Popup::Copy => match self.keymap.copy.action_for(&key) {
                 Some(CopyAction::Copy(item)) => self.copy(item),
                 Some(CopyAction::Close) | None => Vec::new(),

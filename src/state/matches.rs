@@ -3,11 +3,11 @@
 //! visited only for a log whose other tabs have no match. A log whose match is only in what the
 //! list and the summary show (`timeout`, a time) is visited too, in the tab already shown.
 
+use super::detail::About;
 use super::{Detail, RowKind, State, StatusLine, Tab};
 use crate::action::Effect;
 use crate::filter::TextSearch;
 use crate::model::LogSet;
-use crate::model::chains::Chains;
 
 impl State {
     /// The next (or previous) match: in the detail's tab, else in a later (or earlier) tab of
@@ -24,7 +24,7 @@ impl State {
             return Vec::new();
         }
         let (log, tab) = (detail.log, detail.tab);
-        let later_tab = matching_tabs(&data.logs, log, &search, self.call_error.as_deref(), &self.chains)
+        let later_tab = matching_tabs(&data.logs, log, &search, &self.about())
             .into_iter()
             .filter(|&other| if forward { rank(other) > rank(tab) } else { rank(other) < rank(tab) })
             .reduce(|first, other| if forward { first } else { other });
@@ -56,7 +56,7 @@ impl State {
             } else {
                 ""
             };
-            let tabs = matching_tabs(&data.logs, index, &search, self.call_error.as_deref(), &self.chains);
+            let tabs = matching_tabs(&data.logs, index, &search, &self.about());
             let tab = if forward { tabs.first() } else { tabs.last() };
             self.tab = tab.copied().unwrap_or(self.tab);
             let mut effects = self.select_log(index);
@@ -96,22 +96,15 @@ impl State {
         }
     }
 
-    fn say(&mut self, text: &str, ok: bool) {
+    pub(super) fn say(&mut self, text: &str, ok: bool) {
         self.status = Some(StatusLine { text: text.to_owned(), ok });
     }
 }
 
 /// The tabs of log `index` in which `search` marks a line, in the tab bar's order; "As sent"
-/// only when no other tab has a match. `call_error` is said in the info tab, as it is shown.
-fn matching_tabs(
-    set: &LogSet,
-    index: usize,
-    search: &TextSearch,
-    call_error: Option<&str>,
-    chains: &Chains,
-) -> Vec<Tab> {
-    let has_match =
-        |tab: Tab| !Detail::build(set, index, tab, 0, Some(search), call_error, chains).match_lines.is_empty();
+/// only when no other tab has a match. `about` is told in the info tab, as it is shown.
+fn matching_tabs(set: &LogSet, index: usize, search: &TextSearch, about: &About<'_>) -> Vec<Tab> {
+    let has_match = |tab: Tab| !Detail::build(set, index, tab, 0, Some(search), about).match_lines.is_empty();
     let tabs: Vec<Tab> = [Tab::Payload, Tab::Response, Tab::Info].into_iter().filter(|&tab| has_match(tab)).collect();
     if tabs.is_empty() && has_match(Tab::Raw) { vec![Tab::Raw] } else { tabs }
 }

@@ -12,6 +12,7 @@ use crate::model::Decoded;
 
 mod chains;
 mod following;
+mod jumps;
 mod loading;
 mod search;
 

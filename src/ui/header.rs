@@ -70,6 +70,12 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
             format!("{} failed", summary.failed),
             if summary.failed > 0 { theme.failed } else { theme.dim },
         ));
+        // The lifecycle check's count, as a word too: it reads without colour.
+        match state.warnings.len() {
+            0 => {}
+            1 => second.push(Span::styled(" · ⚠ 1 warning (!)", theme.warn)),
+            n => second.push(Span::styled(format!(" · ⚠ {n} warnings (!)"), theme.warn)),
+        }
         if let (Some(avg), Some(p95)) = (summary.average_ms, summary.p95_ms) {
             second.push(Span::styled(format!(" · avg {} · p95 {}", millis(avg), millis(p95)), theme.dim));
         }

@@ -158,7 +158,7 @@ fn attempt_cells(state: &State, log: &WebhookLog, index: usize, theme: &Theme) -
         mark_cell(log, theme),
         took_cell(log),
         Cell::from(Span::styled(retries, theme.warn)),
-        Cell::from(host_cell(log, is_fresh(state, index), theme)),
+        Cell::from(host_cell(log, is_fresh(state, index), state.marked == Some(index), theme)),
     ]
 }
 
@@ -181,6 +181,7 @@ fn delivery_cells(
         String::new()
     };
     let fresh = chain.attempts.iter().any(|&at| is_fresh(state, at));
+    let marked = state.marked.is_some_and(|m| chain.attempts.contains(&m));
     [
         Cell::from(Span::styled(clock(state, first), theme.dim)),
         Cell::from(sanitize::short(&last.webhook_type).into_owned()),
@@ -188,7 +189,7 @@ fn delivery_cells(
         mark_cell(last, theme),
         took_cell(last),
         Cell::from(Span::styled(tries, if chain.tries() > 1 { theme.warn } else { theme.dim })),
-        Cell::from(host_cell(last, fresh, theme)),
+        Cell::from(host_cell(last, fresh, marked, theme)),
     ]
 }
 
@@ -208,7 +209,7 @@ fn try_cells(
         mark_cell(log, theme),
         took_cell(log),
         Cell::from(""),
-        Cell::from(host_cell(log, is_fresh(state, index), theme)),
+        Cell::from(host_cell(log, is_fresh(state, index), state.marked == Some(index), theme)),
     ]
 }
 
@@ -235,12 +236,16 @@ fn trail_line(set: &LogSet, chain: &Chain, width: usize, theme: &Theme) -> Line<
     Line::from(spans).right_aligned()
 }
 
-/// The host, after a `new` mark on a row a refresh brought (a word, so it reads without colour).
-fn host_cell(log: &WebhookLog, fresh: bool, theme: &Theme) -> Line<'static> {
-    let host = Span::styled(sanitize::short(log.url_host()).into_owned(), theme.dim);
-    if fresh {
-        Line::from(vec![Span::styled("new ", theme.accent.add_modifier(Modifier::BOLD)), host])
-    } else {
-        Line::from(host)
+/// The host, after a `◆ marked` on the log `m` marked and a `new` on a row a refresh brought
+/// (words, so they read without colour).
+fn host_cell(log: &WebhookLog, fresh: bool, marked: bool, theme: &Theme) -> Line<'static> {
+    let mut spans = Vec::with_capacity(3);
+    if marked {
+        spans.push(Span::styled("◆ marked ", theme.key));
     }
+    if fresh {
+        spans.push(Span::styled("new ", theme.accent.add_modifier(Modifier::BOLD)));
+    }
+    spans.push(Span::styled(sanitize::short(log.url_host()).into_owned(), theme.dim));
+    Line::from(spans)
 }

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::theme::Theme;
 use crate::action::CopyAction;
+use crate::json_diff::Mark;
 use crate::sanitize;
 use crate::state::{Popup, State};
 
@@ -58,7 +59,40 @@ pub(super) fn render(frame: &mut Frame, state: &State, theme: &Theme) {
             boxed(frame, theme, " Copy ", Rows { lines, total, scroll: 0 }, 44);
         }
         Popup::Help { scroll } => help(frame, state, theme, *scroll),
+        Popup::Diff { scroll } => diff(frame, state, theme, *scroll),
     }
+}
+
+/// The payload diff: `~` changed in the warning colour, `+` added in green, `-` removed in red;
+/// the marks carry it without colour. Every line is from the payloads, so sanitized here.
+fn diff(frame: &mut Frame, state: &State, theme: &Theme, scroll: usize) {
+    let Some(view) = &state.diff else { return };
+    let area = crate::layout::diff_box(frame.area(), view.lines.len());
+    let page = usize::from(area.height.saturating_sub(2));
+    let lines: Vec<Line<'_>> = view
+        .lines
+        .iter()
+        .skip(scroll)
+        .take(page)
+        .map(|(mark, text)| {
+            let style = match mark {
+                Some(Mark::Changed) => theme.warn,
+                Some(Mark::Added) => theme.ok,
+                Some(Mark::Removed) => theme.failed,
+                None => theme.dim,
+            };
+            Line::styled(sanitize::line(text).into_owned(), style)
+        })
+        .collect();
+    let mut block = block(theme, &sanitize::line(&view.title));
+    if page < view.lines.len() {
+        let last = (scroll + page).min(view.lines.len());
+        block = block.title_bottom(Span::styled(
+            format!(" {}-{last} of {} · j/k PgDn · any other key closes ", scroll + 1, view.lines.len()),
+            theme.key,
+        ));
+    }
+    draw(frame, area, block, lines, 0);
 }
 
 /// The help over everything but the footer; when it holds fewer lines than it has, its bottom
