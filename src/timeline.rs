@@ -1,0 +1,263 @@
+//! The timeline's model: the shown logs placed on a `T+` axis over the call's span, one lane per
+//! webhook type, bucketed into the columns the view has. Built once per (data, filters, width),
+//! so that drawing a frame only reads cells, at any size of call.
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+
+use crate::model::time::parse_timestamp;
+use crate::model::{CallInfo, WebhookLog};
+
+/// The attempts of each delivery, as indexes into `logs`, in the order of their first attempts.
+/// Attempts of one event are logs of one call with the same type and payload text (as
+/// [`crate::model::attempts::SameEvent`] groups them); a delivery ends at the attempt that
+/// succeeded, and a later attempt of the same event starts another.
+///
+/// The one place that says what a delivery is, for the timeline and the stats alike.
+#[must_use]
+pub fn deliveries(logs: &[WebhookLog], shown: &[usize]) -> Vec<Vec<usize>> {
+    type EventKey<'a> = (Option<i64>, &'a str, Option<&'a str>);
+    let mut open: HashMap<EventKey<'_>, usize> = HashMap::new();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for &at in shown {
+        let log = &logs[at];
+        let key = (log.call_id, log.webhook_type.as_str(), log.payload());
+        if let Some(&group) = open.get(&key) {
+            groups[group].push(at);
+        } else {
+            groups.push(vec![at]);
+            open.insert(key, groups.len() - 1);
+        }
+        if log.success {
+            open.remove(&key);
+        }
+    }
+    groups
+}
+
+/// What one column of a lane holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cell {
+    pub delivered: u32,
+    pub failed: u32,
+    /// Inside a delivery's span, between its first and last attempt.
+    pub joined: bool,
+}
+
+/// One attempt placed on the axis; ordered by time, then log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Placed {
+    /// Milliseconds after the axis starts.
+    pub at_ms: u64,
+    /// Index into the logs.
+    pub log: usize,
+}
+
+/// One webhook type's row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lane {
+    pub name: String,
+    /// Its dated attempts, in time order.
+    pub attempts: Vec<Placed>,
+    /// One per column.
+    pub cells: Vec<Cell>,
+}
+
+/// The shown logs on the axis, for one width.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Timeline {
+    /// Where `T+0` is: the call's start, or the first attempt when that is earlier or the
+    /// start is unknown. `None` when nothing is dated.
+    pub start: Option<Timestamp>,
+    /// From `T+0` to the end: the call's end, or the last attempt when that is later.
+    pub span_ms: u64,
+    pub columns: usize,
+    pub lanes: Vec<Lane>,
+    /// Shown logs without a time: counted, not placed.
+    pub undated: usize,
+}
+
+impl Timeline {
+    /// Places the `shown` logs (indexes into `logs`, in attempt order) over `columns` columns.
+    #[must_use]
+    pub fn build(logs: &[WebhookLog], call: Option<&CallInfo>, shown: &[usize], columns: usize) -> Self {
+        let columns = columns.max(1);
+        let call_time = |field: Option<&String>| field.and_then(|text| parse_timestamp(text));
+        let (call_start, call_end) =
+            (call_time(call.and_then(|c| c.started_at.as_ref())), call_time(call.and_then(|c| c.ended_at.as_ref())));
+        let dated = || shown.iter().filter_map(|&at| logs[at].attempted_at);
+        let start = [call_start, dated().min()].into_iter().flatten().min();
+        let end = [call_end, dated().max()].into_iter().flatten().max();
+        let Some(start) = start else {
+            return Self { columns, undated: shown.len(), ..Self::default() };
+        };
+        let offset = |ts: Timestamp| u64::try_from(ts.as_millisecond() - start.as_millisecond()).unwrap_or(0);
+        let span_ms = end.map_or(0, offset);
+        let mut timeline = Self { start: Some(start), span_ms, columns, lanes: Vec::new(), undated: 0 };
+
+        let mut lane_of: HashMap<&str, usize> = HashMap::new();
+        for &at in shown {
+            let log = &logs[at];
+            let Some(ts) = log.attempted_at else {
+                timeline.undated += 1;
+                continue;
+            };
+            let lane = *lane_of.entry(log.webhook_type.as_str()).or_insert_with(|| {
+                timeline.lanes.push(Lane {
+                    name: log.webhook_type.to_string(),
+                    attempts: Vec::new(),
+                    cells: vec![Cell::default(); columns],
+                });
+                timeline.lanes.len() - 1
+            });
+            let at_ms = offset(ts);
+            let column = timeline.column(at_ms);
+            let lane = &mut timeline.lanes[lane];
+            lane.attempts.push(Placed { at_ms, log: at });
+            let cell = &mut lane.cells[column];
+            if log.success {
+                cell.delivered += 1;
+            } else {
+                cell.failed += 1;
+            }
+        }
+        // A delivery's attempts joined: +1 after its first column, -1 at its last, summed.
+        let mut joins: Vec<Vec<i32>> = vec![vec![0; columns + 1]; timeline.lanes.len()];
+        for delivery in deliveries(logs, shown) {
+            let dated: Vec<u64> = delivery.iter().filter_map(|&at| logs[at].attempted_at).map(offset).collect();
+            let (Some(&first), Some(&last)) = (dated.first(), dated.last()) else { continue };
+            let (first, last) = (timeline.column(first), timeline.column(last));
+            if last > first + 1
+                && let Some(&lane) = lane_of.get(logs[delivery[0]].webhook_type.as_str())
+            {
+                joins[lane][first + 1] += 1;
+                joins[lane][last] -= 1;
+            }
+        }
+        for (lane, joins) in timeline.lanes.iter_mut().zip(joins) {
+            let mut open = 0;
+            for (cell, join) in lane.cells.iter_mut().zip(joins) {
+                open += join;
+                cell.joined = open > 0;
+            }
+        }
+        for lane in &mut timeline.lanes {
+            lane.attempts.sort_unstable();
+        }
+        timeline
+    }
+
+    /// The column a time falls in.
+    #[must_use]
+    pub fn column(&self, at_ms: u64) -> usize {
+        if self.span_ms == 0 || self.columns <= 1 {
+            return 0;
+        }
+        let column = u128::from(at_ms.min(self.span_ms)) * (self.columns as u128 - 1) / u128::from(self.span_ms);
+        usize::try_from(column).unwrap_or(self.columns - 1)
+    }
+
+    /// The lane and place in it of `log`, if it is on the axis.
+    #[must_use]
+    pub fn position_of(&self, logs: &[WebhookLog], log: usize) -> Option<(usize, usize)> {
+        let start = self.start?;
+        let ts = logs.get(log)?.attempted_at?;
+        let at_ms = u64::try_from(ts.as_millisecond() - start.as_millisecond()).unwrap_or(0);
+        let lane = self.lanes.iter().position(|lane| lane.name == *logs[log].webhook_type)?;
+        let place = self.lanes[lane]
+            .attempts
+            .binary_search(&Placed { at_ms, log })
+            .ok()
+            .or_else(|| self.lanes[lane].attempts.iter().position(|placed| placed.log == log))?;
+        Some((lane, place))
+    }
+
+    /// The first attempt on the axis: where a selection the axis lacks starts from.
+    fn first(&self) -> Option<usize> {
+        self.lanes.iter().filter_map(|lane| lane.attempts.first()).min_by_key(|placed| placed.at_ms).map(|p| p.log)
+    }
+
+    /// The previous (or next) attempt in time on the selected log's lane; the first attempt on
+    /// the axis when the selection is not on it.
+    #[must_use]
+    pub fn step_in_lane(&self, logs: &[WebhookLog], selected: Option<usize>, forward: bool) -> Option<usize> {
+        let Some((lane, place)) = selected.and_then(|log| self.position_of(logs, log)) else { return self.first() };
+        let attempts = &self.lanes[lane].attempts;
+        let place = if forward { (place + 1).min(attempts.len() - 1) } else { place.saturating_sub(1) };
+        Some(attempts[place].log)
+    }
+
+    /// The attempt nearest in time to the selected one on the lane below (or above).
+    #[must_use]
+    pub fn change_lane(&self, logs: &[WebhookLog], selected: Option<usize>, down: bool) -> Option<usize> {
+        let Some((lane, place)) = selected.and_then(|log| self.position_of(logs, log)) else { return self.first() };
+        let at_ms = self.lanes[lane].attempts[place].at_ms;
+        let target = if down { (lane + 1).min(self.lanes.len() - 1) } else { lane.saturating_sub(1) };
+        let attempts = &self.lanes[target].attempts;
+        let after = attempts.partition_point(|placed| placed.at_ms < at_ms);
+        let nearest = [after.checked_sub(1), Some(after).filter(|&i| i < attempts.len())]
+            .into_iter()
+            .flatten()
+            .min_by_key(|&i| attempts[i].at_ms.abs_diff(at_ms))?;
+        Some(attempts[nearest].log)
+    }
+}
+
+/// `0s`, `34s`, `2m28s`, `1h05m`, `450ms`: a time after `T+0`.
+#[must_use]
+pub fn offset_text(ms: u64) -> String {
+    let seconds = ms / 1000;
+    match seconds {
+        0 if ms > 0 => format!("{ms}ms"),
+        0..60 => format!("{seconds}s"),
+        60..3600 if seconds % 60 == 0 => format!("{}m", seconds / 60),
+        60..3600 => format!("{}m{:02}s", seconds / 60, seconds % 60),
+        _ => format!("{}h{:02}m", seconds / 3600, seconds / 60 % 60),
+    }
+}
+
+/// Tick steps, in milliseconds, from which the axis takes the smallest that keeps labels apart.
+const TICK_STEPS: [u64; 17] = [
+    100, 200, 500, 1_000, 2_000, 5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000,
+    3_600_000, 7_200_000,
+];
+
+/// The axis's ticks as (column, label): a round step that leaves each label room (`min_gap`
+/// columns), the end of the span last when it does not crowd the tick before it.
+#[must_use]
+pub fn ticks(timeline: &Timeline, min_gap: usize) -> Vec<(usize, String)> {
+    let span = timeline.span_ms;
+    let columns = timeline.columns;
+    let wanted = (columns / min_gap.max(1)).max(1) as u64;
+    let step = TICK_STEPS.iter().copied().find(|&step| span / step < wanted).unwrap_or(span.max(1));
+    let mut ticks: Vec<(usize, String)> = Vec::new();
+    let mut at = 0;
+    while at <= span {
+        let column = timeline.column(at);
+        if ticks.last().is_none_or(|(last, _)| column >= last + min_gap) {
+            ticks.push((column, format!("T+{}", offset_text(at))));
+        }
+        at += step;
+        if span == 0 {
+            break;
+        }
+    }
+    let end = timeline.column(span);
+    let end_label = format!("T+{}", offset_text(span));
+    if span > 0 && ticks.last().is_some_and(|(last, _)| *last != end) {
+        // The end's label ends at the last column: it replaces a tick it would run into.
+        let end_start = end.saturating_sub(end_label.chars().count().saturating_sub(1));
+        while ticks.len() > 1 && ticks.last().is_some_and(|(last, label)| last + label.chars().count() + 1 > end_start)
+        {
+            ticks.pop();
+        }
+        if ticks.last().is_none_or(|(last, label)| last + label.chars().count() < end_start) {
+            ticks.push((end_start, end_label));
+        }
+    }
+    ticks
+}
+
+#[cfg(test)]
+mod tests;
