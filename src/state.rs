@@ -10,6 +10,7 @@ mod matches;
 mod refresh;
 mod summary;
 mod type_counts;
+mod views;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -22,13 +23,14 @@ pub use detail::{Detail, Doc, Tab};
 pub use refresh::Fresh;
 pub use summary::Summary;
 pub use type_counts::{TypeCount, TypeCounts};
+pub use views::{LANE_LABEL_MAX, View};
 
 use crate::action::{Action, Effect, LoadFailure, Msg, Progress};
 use crate::api::RetryWait;
 use crate::case_file::LoadedCall;
 use crate::filter::{Filter, TextSearch};
 use crate::keymap::{Keymap, Mode};
-use crate::layout::{Areas, areas};
+use crate::layout::{Areas, areas_for};
 use crate::model::time::TimeDisplay;
 
 /// What is known about the data.
@@ -137,6 +139,12 @@ pub struct State {
     pub list_scroll: usize,
     pub focus: Focus,
     pub zoomed: bool,
+    /// What stands in the list's place: the list, the timeline or the stats (`v`).
+    pub view: View,
+    /// The timeline of the shown logs at the view's width, while the timeline is on.
+    pub timeline: Option<crate::timeline::Timeline>,
+    /// The figures of the shown logs, while the stats are on.
+    pub stats: Option<crate::stats::Stats>,
     pub popup: Popup,
     pub tab: Tab,
     pub detail: Option<Detail>,
@@ -185,6 +193,9 @@ impl State {
             list_scroll: 0,
             focus: Focus::List,
             zoomed: false,
+            view: View::List,
+            timeline: None,
+            stats: None,
             popup: Popup::None,
             tab: Tab::Payload,
             detail: None,
@@ -212,7 +223,7 @@ impl State {
 
     #[must_use]
     pub fn areas(&self) -> Areas {
-        areas(self.screen, self.zoomed)
+        areas_for(self.screen, self.zoomed, self.view.body())
     }
 
     /// Which key table has the keys.
@@ -294,7 +305,11 @@ impl State {
             Msg::Key(key) => self.on_key(key),
             Msg::Mouse(mouse) => self.on_mouse(mouse),
             Msg::Resize { width, height } => {
+                let widened = self.screen.width != width || self.screen.height != height;
                 self.screen = Rect::new(0, 0, width, height);
+                if widened && self.view == View::Timeline {
+                    self.rebuild_view();
+                }
                 self.keep_selection_visible();
                 self.fit_detail_scroll();
                 Vec::new()
@@ -525,6 +540,7 @@ impl State {
             .max()
             .unwrap_or(usize::MAX);
         self.type_width = columns::type_width(logs, &self.shown, widest_possible);
+        self.rebuild_view();
         let keep = self.selected.filter(|s| self.shown.binary_search(s).is_ok());
         let next = self.selected.and_then(|s| {
             let row = self.shown.partition_point(|&i| i < s);

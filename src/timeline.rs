@@ -67,21 +67,34 @@ pub struct Lane {
 /// The shown logs on the axis, for one width.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Timeline {
-    /// Where `T+0` is: the call's start, or the first attempt when that is earlier or the
-    /// start is unknown. `None` when nothing is dated.
+    /// Where the axis starts: the call's start, or the first shown attempt when that is
+    /// earlier or the start is unknown. `None` when nothing is dated.
     pub start: Option<Timestamp>,
-    /// From `T+0` to the end: the call's end, or the last attempt when that is later.
+    /// From the axis's start to its end: the call's end, or the last attempt when that is later.
     pub span_ms: u64,
+    /// Where `T+0` is, in milliseconds after the axis's start: the call's first attempt, the
+    /// origin of every `T+` the explorer shows (negative when that is before the axis, as
+    /// when filters hide it and the call's start is unknown).
+    pub t_zero_ms: i64,
     pub columns: usize,
     pub lanes: Vec<Lane>,
     /// Shown logs without a time: counted, not placed.
     pub undated: usize,
+    /// Columns of the lane labels before the axis, for the view that draws it.
+    pub label_width: usize,
 }
 
 impl Timeline {
-    /// Places the `shown` logs (indexes into `logs`, in attempt order) over `columns` columns.
+    /// Places the `shown` logs (indexes into `logs`, in attempt order) over `columns` columns,
+    /// with `T+0` at the call's first attempt (`origin`).
     #[must_use]
-    pub fn build(logs: &[WebhookLog], call: Option<&CallInfo>, shown: &[usize], columns: usize) -> Self {
+    pub fn build(
+        logs: &[WebhookLog],
+        call: Option<&CallInfo>,
+        origin: Option<Timestamp>,
+        shown: &[usize],
+        columns: usize,
+    ) -> Self {
         let columns = columns.max(1);
         let call_time = |field: Option<&String>| field.and_then(|text| parse_timestamp(text));
         let (call_start, call_end) =
@@ -94,7 +107,8 @@ impl Timeline {
         };
         let offset = |ts: Timestamp| u64::try_from(ts.as_millisecond() - start.as_millisecond()).unwrap_or(0);
         let span_ms = end.map_or(0, offset);
-        let mut timeline = Self { start: Some(start), span_ms, columns, lanes: Vec::new(), undated: 0 };
+        let t_zero_ms = origin.map_or(0, |origin| origin.as_millisecond() - start.as_millisecond());
+        let mut timeline = Self { start: Some(start), span_ms, t_zero_ms, columns, ..Self::default() };
 
         let mut lane_of: HashMap<&str, usize> = HashMap::new();
         for &at in shown {
@@ -231,20 +245,24 @@ pub fn ticks(timeline: &Timeline, min_gap: usize) -> Vec<(usize, String)> {
     let columns = timeline.columns;
     let wanted = (columns / min_gap.max(1)).max(1) as u64;
     let step = TICK_STEPS.iter().copied().find(|&step| span / step < wanted).unwrap_or(span.max(1));
+    // `T+` times, from the first multiple of the step on the axis (none before `T+0`).
+    let axis_at = |t: u64| u64::try_from(i64::try_from(t).unwrap_or(i64::MAX).saturating_add(timeline.t_zero_ms)).ok();
+    let t_end = u64::try_from(i64::try_from(span).unwrap_or(i64::MAX) - timeline.t_zero_ms).unwrap_or(0);
+    let t_first = u64::try_from(-timeline.t_zero_ms).unwrap_or(0).div_ceil(step) * step;
     let mut ticks: Vec<(usize, String)> = Vec::new();
-    let mut at = 0;
-    while at <= span {
+    let mut t = t_first;
+    while let Some(at) = axis_at(t).filter(|&at| at <= span) {
         let column = timeline.column(at);
         if ticks.last().is_none_or(|(last, _)| column >= last + min_gap) {
-            ticks.push((column, format!("T+{}", offset_text(at))));
+            ticks.push((column, format!("T+{}", offset_text(t))));
         }
-        at += step;
+        t += step;
         if span == 0 {
             break;
         }
     }
     let end = timeline.column(span);
-    let end_label = format!("T+{}", offset_text(span));
+    let end_label = format!("T+{}", offset_text(t_end));
     if span > 0 && ticks.last().is_some_and(|(last, _)| *last != end) {
         // The end's label ends at the last column: it replaces a tick it would run into.
         let end_start = end.saturating_sub(end_label.chars().count().saturating_sub(1));

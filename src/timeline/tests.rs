@@ -34,7 +34,7 @@ fn a_delivery_ends_at_its_success() {
 #[test]
 fn lanes_in_order_of_first_appearance_marks_bucketed_and_chains_joined() {
     let set = set();
-    let timeline = Timeline::build(&set.logs, None, &all(&set), 11);
+    let timeline = Timeline::build(&set.logs, None, set.first_attempt(), &all(&set), 11);
     assert_eq!(timeline.span_ms, 100_000, "first to last attempt without call details");
     assert_eq!(timeline.undated, 1);
     let names: Vec<&str> = timeline.lanes.iter().map(|lane| lane.name.as_str()).collect();
@@ -55,23 +55,24 @@ fn the_call_details_widen_the_axis() {
         ended_at: Some("2025-01-01T00:02:00".into()),
         ..CallInfo::default()
     };
-    let timeline = Timeline::build(&set.logs, Some(&call), &all(&set), 14);
+    let timeline = Timeline::build(&set.logs, Some(&call), set.first_attempt(), &all(&set), 14);
     assert_eq!(timeline.span_ms, 130_000);
+    assert_eq!(timeline.t_zero_ms, 10_000, "T+0 stays at the first attempt, as the detail says it");
     assert_eq!(timeline.lanes[0].attempts[0].at_ms, 10_000);
 }
 
 #[test]
 fn nothing_dated_places_nothing() {
     let set = set();
-    let timeline = Timeline::build(&set.logs, None, &[5], 40);
+    let timeline = Timeline::build(&set.logs, None, None, &[5], 40);
     assert_eq!((timeline.start, timeline.lanes.len(), timeline.undated), (None, 0, 1));
-    assert_eq!(Timeline::build(&set.logs, None, &[], 40).undated, 0);
+    assert_eq!(Timeline::build(&set.logs, None, None, &[], 40).undated, 0);
 }
 
 #[test]
 fn moving_along_a_lane_and_across_lanes() {
     let set = set();
-    let timeline = Timeline::build(&set.logs, None, &all(&set), 60);
+    let timeline = Timeline::build(&set.logs, None, set.first_attempt(), &all(&set), 60);
     let log = |id: i64| set.logs.iter().position(|log| log.id == id);
     let id = |at: Option<usize>| at.map(|at| set.logs[at].id);
     assert_eq!(id(timeline.step_in_lane(&set.logs, log(1), true)), Some(3));
@@ -95,7 +96,7 @@ fn offsets_read_short(#[case] ms: u64, #[case] text: &str) {
 
 #[test]
 fn ticks_keep_apart_and_end_at_the_span() {
-    let timeline = Timeline { start: None, span_ms: 148_000, columns: 60, lanes: Vec::new(), undated: 0 };
+    let timeline = Timeline { start: None, span_ms: 148_000, columns: 60, ..Timeline::default() };
     let ticks = ticks(&timeline, 10);
     assert_eq!(ticks.first(), Some(&(0, "T+0s".to_owned())));
     assert_eq!(ticks.last().map(|(_, label)| label.as_str()), Some("T+2m28s"));
