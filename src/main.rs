@@ -66,7 +66,10 @@ fn main() -> ExitCode {
                     call.clone(),
                     settings.server_type.clone(),
                     // Only the explorer's header and Markdown reports use the call's details.
-                    !matches!(settings.print, Some(PrintFormat::Json | PrintFormat::Ndjson | PrintFormat::Table)),
+                    !matches!(
+                        settings.print,
+                        Some(PrintFormat::Json | PrintFormat::Ndjson | PrintFormat::Table | PrintFormat::Stats)
+                    ),
                 )
             }) {
                 Ok(loader) => loader,

@@ -243,6 +243,11 @@ impl<W: Write> Printer<W> {
                 let report = export::markdown_call_report(&self.kept, call, &shown, self.redact, export::REPORT_LIMIT);
                 self.out.write_all(report.as_bytes())
             }
+            PrintFormat::Stats => {
+                let shown: Vec<usize> = (0..self.kept.logs.len()).collect();
+                let table = crate::stats::table(&crate::stats::Stats::of(&self.kept.logs, &shown));
+                self.out.write_all(table.as_bytes())
+            }
         }
     }
 }
@@ -261,6 +266,7 @@ impl<W: Write> LogSink for Printer<W> {
         }
         let matches = self.filter.admits(&log, self.search.as_ref());
         self.matched += usize::from(matches);
+        // Markdown reports on the whole call; the stats are of what the filters admit.
         let admitted = self.format == PrintFormat::Markdown || matches;
         match (admitted, self.format) {
             (true, PrintFormat::Ndjson | PrintFormat::Table) => self.hold(log),

@@ -305,13 +305,7 @@ impl State {
             Msg::Key(key) => self.on_key(key),
             Msg::Mouse(mouse) => self.on_mouse(mouse),
             Msg::Resize { width, height } => {
-                let widened = self.screen.width != width || self.screen.height != height;
-                self.screen = Rect::new(0, 0, width, height);
-                if widened && self.view == View::Timeline {
-                    self.rebuild_view();
-                }
-                self.keep_selection_visible();
-                self.fit_detail_scroll();
+                self.on_resize(width, height);
                 Vec::new()
             }
             Msg::Arriving { request, decoded, progress } => {
@@ -408,6 +402,17 @@ impl State {
             Msg::Quit => self.perform(Action::Quit),
             Msg::Paste(text) => self.on_paste(&text),
         }
+    }
+
+    fn on_resize(&mut self, width: u16, height: u16) {
+        let resized = self.screen.width != width || self.screen.height != height;
+        self.screen = Rect::new(0, 0, width, height);
+        // The timeline's buckets are columns of the view.
+        if resized && self.view == View::Timeline {
+            self.rebuild_view();
+        }
+        self.keep_selection_visible();
+        self.fit_detail_scroll();
     }
 
     /// Fetches the call again. The first load (or one that replaces a load still arriving)

@@ -129,11 +129,11 @@ impl Timeline {
             let column = timeline.column(at_ms);
             let lane = &mut timeline.lanes[lane];
             lane.attempts.push(Placed { at_ms, log: at });
-            let cell = &mut lane.cells[column];
+            let bucket = &mut lane.cells[column];
             if log.success {
-                cell.delivered += 1;
+                bucket.delivered += 1;
             } else {
-                cell.failed += 1;
+                bucket.failed += 1;
             }
         }
         // A delivery's attempts joined: +1 after its first column, -1 at its last, summed.
@@ -225,7 +225,7 @@ pub fn offset_text(ms: u64) -> String {
     match seconds {
         0 if ms > 0 => format!("{ms}ms"),
         0..60 => format!("{seconds}s"),
-        60..3600 if seconds % 60 == 0 => format!("{}m", seconds / 60),
+        60..3600 if seconds.is_multiple_of(60) => format!("{}m", seconds / 60),
         60..3600 => format!("{}m{:02}s", seconds / 60, seconds % 60),
         _ => format!("{}h{:02}m", seconds / 3600, seconds / 60 % 60),
     }

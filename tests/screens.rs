@@ -174,6 +174,45 @@ screens! {
     long_lines_wrapped: |w, h| { let mut s = demo(w, h); press(&mut s, "fj\naGw"); s };
     help_at_the_end: |w, h| { let mut s = demo(w, h); press(&mut s, "?G"); s };
     long_summary_beside_the_time_zone: |w, h| { let mut s = demo(w, h); press(&mut s, "12fR"); s };
+    // The views fixture: six types, retries, a timeout, two hosts, two undated logs.
+    // Lane by lane from call_started to tool_call's first attempt, a 502.
+    timeline_cursor_on_a_failure: |w, h| { let mut s = views(w, h); press(&mut s, "vjjj"); s };
+    timeline_after_the_retries: |w, h| { let mut s = views(w, h); press(&mut s, "vjjjll"); s };
+    timeline_of_the_demo: |w, h| { let mut s = demo(w, h); press(&mut s, "v"); s };
+    timeline_filtered_to_failures: |w, h| { let mut s = views(w, h); press(&mut s, "fv"); s };
+    stats_with_two_hosts: |w, h| { let mut s = views(w, h); press(&mut s, "vv"); s };
+    stats_of_one_type: |w, h| { let mut s = views(w, h); press(&mut s, "/lookup_order\nvv"); s };
+    empty_call_timeline: |w, h| { let mut s = loaded_from("[]", w, h); press(&mut s, "v"); s };
+    empty_call_stats: |w, h| { let mut s = loaded_from("[]", w, h); press(&mut s, "vv"); s };
+    back_to_the_list_keeps_the_selection: |w, h| { let mut s = views(w, h); press(&mut s, "vjjjlvv"); s };
+}
+
+/// The hand-written call the timeline and stats are drawn from.
+const VIEWS_CALL: &str = include_str!("fixtures/views-call.json");
+
+fn views(width: u16, height: u16) -> State {
+    loaded_from(VIEWS_CALL, width, height)
+}
+
+/// Without colour, the timeline still tells a failure from a delivery, and the cursor from the
+/// rest: by glyph and by reverse video.
+#[test]
+fn the_timeline_reads_without_colour() {
+    let mut state = views(80, 24);
+    press(&mut state, "vjjj");
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|frame| ui::render(frame, &state, &Theme::new(ThemeName::Dark, false))).unwrap();
+    let buffer = terminal.backend().buffer();
+    let text: String = buffer.content.iter().map(ratatui::buffer::Cell::symbol).collect();
+    assert!(text.contains('✗') && text.contains('●') && text.contains('─'), "{text}");
+    let view = state.areas().list;
+    let reversed: Vec<&str> = view
+        .positions()
+        .map(|at| &buffer[at])
+        .filter(|cell| cell.modifier.contains(ratatui::style::Modifier::REVERSED))
+        .map(ratatui::buffer::Cell::symbol)
+        .collect();
+    assert_eq!(reversed, ["✗"], "the cursor is on the 502, and only there");
 }
 
 #[test]

@@ -12,6 +12,7 @@ use crate::model::Decoded;
 
 mod loading;
 mod search;
+mod views;
 
 /// Five logs: two types, two failures, one with a payload mentioning "refund".
 const CALL: &str = r#"[
