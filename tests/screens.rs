@@ -288,3 +288,15 @@ fn columns_stay_put_while_the_list_scrolls() {
         assert!(column_of(&state, "status") < before, "{width}x{height}: a narrower filter, a narrower column");
     }
 }
+
+/// The views on screens too small for them draw what fits, and never panic.
+#[test]
+fn the_views_fit_tiny_screens() {
+    for (width, height) in [(1, 1), (10, 3), (20, 8), (40, 12), (3, 30)] {
+        for keys in ["v", "vv", "vjjjl"] {
+            let mut state = views(width, height);
+            press(&mut state, keys);
+            let _ = screen(&state);
+        }
+    }
+}

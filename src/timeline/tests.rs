@@ -106,3 +106,19 @@ fn ticks_keep_apart_and_end_at_the_span() {
     let last = ticks.last().unwrap();
     assert_eq!(last.0 + last.1.len(), 60, "the end label ends at the last column");
 }
+
+/// `T+0` is the call's first attempt: ticks start there, not at the axis's start (the call's
+/// start, earlier), and the end says its own `T+`.
+#[test]
+fn ticks_count_from_the_first_attempt() {
+    let timeline = Timeline { start: None, span_ms: 70_000, t_zero_ms: 10_000, columns: 71, ..Timeline::default() };
+    let placed = ticks(&timeline, 10);
+    assert_eq!(placed.first(), Some(&(10, "T+0s".to_owned())));
+    assert_eq!(placed.last().map(|(_, label)| label.as_str()), Some("T+1m"));
+    let hidden_origin = Timeline { t_zero_ms: -5_000, ..timeline };
+    assert_eq!(
+        ticks(&hidden_origin, 10).first(),
+        Some(&(10, "T+15s".to_owned())),
+        "the first whole step (15 s) on the axis"
+    );
+}
