@@ -14,26 +14,43 @@ use crate::model::{CallInfo, WebhookLog};
 /// [`crate::model::attempts::SameEvent`] groups them); a delivery ends at the attempt that
 /// succeeded, and a later attempt of the same event starts another.
 ///
-/// The one place that says what a delivery is, for the timeline and the stats alike.
+/// The one place that says what a delivery is, for the timeline and the stats alike. It runs on
+/// every filter change while a view is on: a payload is looked up by its length and its ends,
+/// and compared whole only with the open deliveries that share those, so a big call's payloads
+/// are not hashed whole each time.
 #[must_use]
 pub fn deliveries(logs: &[WebhookLog], shown: &[usize]) -> Vec<Vec<usize>> {
-    type EventKey<'a> = (Option<i64>, &'a str, Option<&'a str>);
-    let mut open: HashMap<EventKey<'_>, usize> = HashMap::new();
+    let mut open: HashMap<EventKey<'_>, Vec<usize>> = HashMap::new();
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for &at in shown {
         let log = &logs[at];
-        let key = (log.call_id, log.webhook_type.as_str(), log.payload());
-        if let Some(&group) = open.get(&key) {
-            groups[group].push(at);
+        let candidates = open.entry(event_key(log)).or_default();
+        if let Some(place) = candidates.iter().position(|&group| logs[groups[group][0]].payload() == log.payload()) {
+            groups[candidates[place]].push(at);
+            if log.success {
+                candidates.swap_remove(place);
+            }
         } else {
             groups.push(vec![at]);
-            open.insert(key, groups.len() - 1);
-        }
-        if log.success {
-            open.remove(&key);
+            if !log.success {
+                candidates.push(groups.len() - 1);
+            }
         }
     }
     groups
+}
+
+/// Bytes of each end of a payload in its lookup key.
+const KEY_END: usize = 48;
+
+/// A log's event, up to its payload's middle: call, type, payload length and ends.
+type EventKey<'a> = (Option<i64>, &'a str, Option<usize>, &'a [u8], &'a [u8]);
+
+fn event_key(log: &WebhookLog) -> EventKey<'_> {
+    let payload = log.payload().map_or(&[][..], str::as_bytes);
+    let head = &payload[..payload.len().min(KEY_END)];
+    let tail = &payload[payload.len().saturating_sub(KEY_END)..];
+    (log.call_id, log.webhook_type.as_str(), log.payload().map(str::len), head, tail)
 }
 
 /// What one column of a lane holds.

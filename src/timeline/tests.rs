@@ -122,3 +122,27 @@ fn ticks_count_from_the_first_attempt() {
         "the first whole step (15 s) on the axis"
     );
 }
+
+/// Payloads that share their length and ends but differ inside are different events; a null
+/// payload is an event of its own.
+#[test]
+fn payloads_are_compared_whole() {
+    let pad = "x".repeat(100);
+    let entry = |id: u8, middle: char, payload: bool| {
+        let body = if payload { format!(r#"{{"a":"{pad}{middle}{pad}"}}"#) } else { "null".to_owned() };
+        format!(
+            r#"{{"id":{id},"webhook_url":"u","webhook_type":"t","request_payload":{body},"attempted_at":"2025-01-01T00:00:0{id}Z","success":false}}"#
+        )
+    };
+    let text = format!(
+        "[{},{},{},{},{}]",
+        entry(1, 'a', true),
+        entry(2, 'b', true),
+        entry(3, 'a', true),
+        entry(4, 'a', false),
+        entry(5, 'a', false)
+    );
+    let set = LogSet::parse(text).unwrap();
+    let groups: Vec<Vec<i64>> = deliveries(&set.logs, &all(&set)).iter().map(|g| ids(&set, g)).collect();
+    assert_eq!(groups, [vec![1, 3], vec![2], vec![4, 5]]);
+}
