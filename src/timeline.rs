@@ -156,8 +156,9 @@ impl Timeline {
         // A delivery's attempts joined: +1 after its first column, -1 at its last, summed.
         let mut joins: Vec<Vec<i32>> = vec![vec![0; columns + 1]; timeline.lanes.len()];
         for delivery in deliveries(logs, shown) {
-            let dated: Vec<u64> = delivery.iter().filter_map(|&at| logs[at].attempted_at).map(offset).collect();
-            let (Some(&first), Some(&last)) = (dated.first(), dated.last()) else { continue };
+            let mut dated = delivery.iter().filter_map(|&at| logs[at].attempted_at).map(offset);
+            let Some(first) = dated.next() else { continue };
+            let last = dated.next_back().unwrap_or(first);
             let (first, last) = (timeline.column(first), timeline.column(last));
             if last > first + 1
                 && let Some(&lane) = lane_of.get(logs[delivery[0]].webhook_type.as_str())
