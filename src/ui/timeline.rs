@@ -1,5 +1,5 @@
 //! The timeline view: a `T+` axis, a lane per webhook type, the selected attempt under a cursor
-//! column and said in the last line. Reads the model the state built for this width; a frame
+//! column and said in the line under the lanes. Reads the model the state built for this width; a frame
 //! only turns its cells into glyphs.
 
 use ratatui::Frame;
@@ -46,9 +46,6 @@ pub(super) fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
     lines.push(axis(timeline, theme));
     for lane in visible {
         lines.push(lane_line(timeline, lane, cursor, theme));
-    }
-    while lines.len() < lane_rows + 1 {
-        lines.push(Line::default());
     }
     lines.push(selection_line(state, timeline, usize::from(inner.width), theme));
     frame.render_widget(Paragraph::new(lines), inner);
