@@ -1,5 +1,6 @@
 //! Keystroke-to-frame latency of the explorer on big calls: `State::update` plus a full render
-//! to a 120×40 test terminal, as the app does for every key. Prints p50, p99 and max.
+//! to a 120×40 test terminal, as the app does for every key, in the list, the timeline and the
+//! stats. Prints p50, p99 and max.
 //!
 //! `cargo run --release --example ui_latency`
 //!
@@ -170,6 +171,7 @@ fn main() {
         report("a delivery's attempts shown / hidden (Space) → frame", samples);
         jumps(&mut frames, &mut state);
         state.update(key('c'));
+        views(&mut frames, &mut state);
     }
 
     // A log whose payload pretty-prints to 1.5 MB: selecting it builds the document (pretty
@@ -231,4 +233,23 @@ fn main() {
         })
         .collect();
     report("scroll the 1.5 MB payload by pages → frame", samples);
+}
+
+/// The views (`v`): switching builds the view's model; moving on the timeline reads it; a filter
+/// keystroke rebuilds it for the logs shown. Leaves the list on, with no filter.
+fn views(frames: &mut Frames, state: &mut State) {
+    let (to_timeline, _) = frames.keystroke(state, key('v'));
+    report("v: list → timeline → frame", vec![to_timeline]);
+    let moves = ['l', 'l', 'j', 'l', 'h', 'k', 'l', 'j'];
+    let samples = (0..1000).map(|i| frames.keystroke(state, key(moves[i % moves.len()])).0).collect();
+    report("timeline: move (h / l / j / k) → frame", samples);
+    let samples = (0..300).map(|i| frames.keystroke(state, key(if i % 2 == 0 { 'f' } else { '1' })).0).collect();
+    report("timeline: filter keystroke (f / 1) → frame", samples);
+    state.update(key('c'));
+    let (to_stats, _) = frames.keystroke(state, key('v'));
+    report("v: timeline → stats → frame", vec![to_stats]);
+    let samples = (0..300).map(|i| frames.keystroke(state, key(if i % 2 == 0 { 'f' } else { '1' })).0).collect();
+    report("stats: filter keystroke (f / 1) → frame", samples);
+    state.update(key('c'));
+    state.update(key('v'));
 }

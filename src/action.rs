@@ -56,6 +56,8 @@ pub enum Action {
     LineEnd,
     /// Long lines of the detail wrapped, or scrolled sideways.
     ToggleWrap,
+    /// List → timeline → stats.
+    CycleView,
     CopyMenu,
     CopyPayload,
     ToggleRedact,

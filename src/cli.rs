@@ -152,6 +152,8 @@ pub enum PrintFormat {
     Ndjson,
     /// A Markdown report for a ticket.
     Markdown,
+    /// Per type (and per host, when there are several): deliveries, attempts, success, p50/p95/max ms.
+    Stats,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize, Default)]

@@ -28,17 +28,40 @@ pub struct Areas {
     pub footer: Rect,
 }
 
+/// What the list's place holds, for how much room it takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Body {
+    /// The list: beside the detail, or above it in two fifths of the height.
+    #[default]
+    List,
+    /// The timeline: beside the detail, or above it in half the height (a lane a row).
+    Timeline,
+    /// The stats: the whole body. A row of figures is no log for the detail to show, and the
+    /// table needs the width.
+    Stats,
+}
+
+/// The list view's areas.
 #[must_use]
 pub fn areas(screen: Rect, zoomed: bool) -> Areas {
+    areas_for(screen, zoomed, Body::List)
+}
+
+/// The areas with the list's place given to `body`.
+#[must_use]
+pub fn areas_for(screen: Rect, zoomed: bool, body_holds: Body) -> Areas {
     let [header, body, footer] =
         Layout::vertical([Constraint::Length(2), Constraint::Min(3), Constraint::Length(2)]).areas(screen);
     let (list, detail) = if zoomed {
         (Rect::default(), body)
+    } else if body_holds == Body::Stats {
+        (body, Rect::default())
     } else if screen.width >= SIDE_BY_SIDE_MIN_WIDTH {
         let [list, detail] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
         (list, detail)
     } else {
-        let list_height = (body.height * 2 / 5).max(5).min(body.height);
+        let share = if body_holds == Body::Timeline { body.height / 2 } else { body.height * 2 / 5 };
+        let list_height = share.max(5).min(body.height);
         let [list, detail] = Layout::vertical([Constraint::Length(list_height), Constraint::Min(0)]).areas(body);
         (list, detail)
     };

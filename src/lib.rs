@@ -24,6 +24,8 @@ pub mod print;
 pub mod redact;
 pub mod sanitize;
 pub mod state;
+pub mod stats;
 pub mod terminal;
+pub mod timeline;
 pub mod ui;
 pub mod units;

@@ -70,7 +70,7 @@ fn main() -> ExitCode {
                     settings.follow.is_some()
                         || !matches!(
                             settings.print,
-                            Some(PrintFormat::Json | PrintFormat::Ndjson | PrintFormat::Table)
+                            Some(PrintFormat::Json | PrintFormat::Ndjson | PrintFormat::Table | PrintFormat::Stats)
                         ),
                 )
             }) {

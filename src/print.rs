@@ -19,6 +19,7 @@ use crate::cli::PrintFormat;
 use crate::export;
 use crate::filter::{Filter, TextSearch};
 use crate::load::{Ending, Loader};
+use crate::model::chains::Chains;
 use crate::model::{Decoded, LogSet, LogSink, WebhookLog};
 use crate::sanitize;
 use crate::ui::theme::Theme;
@@ -246,6 +247,12 @@ impl<W: Write> Printer<W> {
                 let report = export::markdown_call_report(&self.kept, call, &shown, self.redact, export::REPORT_LIMIT);
                 self.out.write_all(report.as_bytes())
             }
+            PrintFormat::Stats => {
+                let shown: Vec<usize> = (0..self.kept.logs.len()).collect();
+                let table =
+                    crate::stats::table(&crate::stats::Stats::of(&self.kept.logs, &Chains::build(&self.kept), &shown));
+                self.out.write_all(table.as_bytes())
+            }
         }
     }
 }
@@ -264,6 +271,7 @@ impl<W: Write> LogSink for Printer<W> {
         }
         let matches = self.filter.admits(&log, self.search.as_ref());
         self.matched += usize::from(matches);
+        // Markdown reports on the whole call; the stats are of what the filters admit.
         let admitted = self.format == PrintFormat::Markdown || matches;
         match (admitted, self.format) {
             (true, PrintFormat::Ndjson | PrintFormat::Table) => self.hold(log),

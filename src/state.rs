@@ -13,6 +13,7 @@ mod refresh;
 mod rows;
 mod summary;
 mod type_counts;
+mod views;
 
 use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
@@ -28,13 +29,14 @@ pub use refresh::Fresh;
 pub use rows::{MAX_TRAIL_WIDTH, MIN_TRAIL_WIDTH, RowKind, trail, trail_word};
 pub use summary::Summary;
 pub use type_counts::{TypeCount, TypeCounts};
+pub use views::{LANE_LABEL_MAX, View};
 
 use crate::action::{Action, Effect, LoadFailure, Msg, Progress};
 use crate::api::RetryWait;
 use crate::case_file::LoadedCall;
 use crate::filter::{Filter, TextSearch};
 use crate::keymap::{Keymap, Mode};
-use crate::layout::{Areas, areas};
+use crate::layout::{Areas, areas_for};
 use crate::model::chains::Chains;
 use crate::model::lifecycle::Warning;
 use crate::model::time::TimeDisplay;
@@ -163,6 +165,12 @@ pub struct State {
     pub list_scroll: usize,
     pub focus: Focus,
     pub zoomed: bool,
+    /// What stands in the list's place: the list, the timeline or the stats (`v`).
+    pub view: View,
+    /// The timeline of the shown logs at the view's width, while the timeline is on.
+    pub timeline: Option<crate::timeline::Timeline>,
+    /// The figures of the shown logs, while the stats are on.
+    pub stats: Option<crate::stats::Stats>,
     pub popup: Popup,
     pub tab: Tab,
     pub detail: Option<Detail>,
@@ -227,6 +235,9 @@ impl State {
             list_scroll: 0,
             focus: Focus::List,
             zoomed: false,
+            view: View::List,
+            timeline: None,
+            stats: None,
             popup: Popup::None,
             tab: Tab::Payload,
             detail: None,
@@ -259,7 +270,7 @@ impl State {
 
     #[must_use]
     pub fn areas(&self) -> Areas {
-        areas(self.screen, self.zoomed)
+        areas_for(self.screen, self.zoomed, self.view.body())
     }
 
     /// Which key table has the keys.
@@ -342,7 +353,10 @@ impl State {
         match msg {
             Msg::Key(key) => self.on_key(key),
             Msg::Mouse(mouse) => self.on_mouse(mouse),
-            Msg::Resize { width, height } => self.on_resize(width, height),
+            Msg::Resize { width, height } => {
+                self.on_resize(width, height);
+                Vec::new()
+            }
             Msg::Arriving { request, decoded, progress } => {
                 if request != self.request {
                     return Vec::new();
@@ -439,11 +453,15 @@ impl State {
         }
     }
 
-    fn on_resize(&mut self, width: u16, height: u16) -> Vec<Effect> {
+    fn on_resize(&mut self, width: u16, height: u16) {
+        let resized = self.screen.width != width || self.screen.height != height;
         self.screen = Rect::new(0, 0, width, height);
+        // The timeline's buckets are columns of the view.
+        if resized && self.view == View::Timeline {
+            self.rebuild_view();
+        }
         self.keep_selection_visible();
         self.fit_detail_scroll();
-        Vec::new()
     }
 
     /// The call's details, for the header and the lifecycle check, which reads the call's end:
@@ -606,6 +624,7 @@ impl State {
             .max()
             .unwrap_or(usize::MAX);
         self.type_width = columns::type_width(logs, &self.shown, widest_possible);
+        self.rebuild_view();
         self.select(self.row_to_keep(self.selected))
     }
 

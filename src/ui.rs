@@ -8,7 +8,9 @@ mod header;
 mod help;
 mod list;
 mod popup;
+mod stats;
 pub mod theme;
+mod timeline;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
@@ -17,14 +19,14 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::action::Action;
 use crate::layout;
-use crate::state::{Load, State};
+use crate::state::{Load, State, View};
 use footer::hint_line;
 use theme::Theme;
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 pub fn render(frame: &mut Frame, state: &State, theme: &Theme) {
-    let areas = layout::areas(frame.area(), state.zoomed);
+    let areas = layout::areas_for(frame.area(), state.zoomed, state.view.body());
     header::render(frame, areas.header, state, theme);
     let body = areas.list.union(areas.detail);
     match &state.load {
@@ -97,10 +99,15 @@ fn render_logs(frame: &mut Frame, areas: &layout::Areas, state: &State, theme: &
         ];
         message(frame, body, theme, "Nothing matches", &lines);
     } else {
-        if !state.zoomed {
-            list::render(frame, areas, state, theme);
+        match state.view {
+            _ if state.zoomed => {}
+            View::List => list::render(frame, areas, state, theme),
+            View::Timeline => timeline::render(frame, areas.list, state, theme),
+            View::Stats => stats::render(frame, areas.list, state, theme),
         }
-        detail::render(frame, areas, state, theme);
+        if state.zoomed || state.view != View::Stats {
+            detail::render(frame, areas, state, theme);
+        }
     }
 }
 

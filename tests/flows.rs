@@ -75,6 +75,26 @@ async fn the_list_narrows_as_a_search_is_typed_and_esc_clears_it() {
 }
 
 #[tokio::test]
+async fn the_timeline_moves_the_selection_and_the_stats_follow_the_filters() {
+    let mut app = screen::start(Loader::Demo, Filter::default(), 80, 24);
+    app.wait_for_text("Delivery 48211").await;
+    app.press("v");
+    app.wait_for("the timeline", |s| s.contains("Timeline · 33 logs") && s.contains("T+0s")).await;
+    // call_started → status-update → transcript → tool_call, then the next tool_call.
+    app.press("jjjl");
+    let moved = app.wait_for_text("T+1m02.9s · tool_call · 200 ✓").await;
+    assert!(moved.contains("Delivery 48228"), "the detail follows the cursor:\n{moved}");
+    app.press("vf");
+    let stats = app.wait_for_text("Stats · 5 of 33 logs · failed only").await;
+    assert!(stats.contains("host") && !stats.contains("transfer_initiated"), "{stats}");
+    app.press("v");
+    let list = app.wait_for_text("Deliveries, retries chained").await;
+    assert!(list.contains("5 of 26 deliveries"), "the failed filter stays: {list}");
+    app.press("q");
+    app.finished().await.unwrap();
+}
+
+#[tokio::test]
 async fn a_broken_log_is_reported_and_the_others_still_show() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("call.json");

@@ -128,7 +128,7 @@ screens! {
     type_picker: |w, h| { let mut s = demo(w, h); press(&mut s, "tj "); s };
     copy_menu: |w, h| { let mut s = demo(w, h); press(&mut s, "y"); s };
     help: |w, h| { let mut s = demo(w, h); press(&mut s, "?"); s };
-    help_scrolled_to_the_popups: |w, h| { let mut s = demo(w, h); press(&mut s, &format!("?{}", "j".repeat(42))); s };
+    help_scrolled_to_the_popups: |w, h| { let mut s = demo(w, h); press(&mut s, &format!("?{}", "j".repeat(43))); s };
     search_line: |w, h| { let mut s = demo(w, h); press(&mut s, "/refu"); s };
     search_typed_finds_what_the_list_shows: |w, h| { let mut s = demo(w, h); press(&mut s, "/timeout"); s };
     search_for_a_status_reason: |w, h| { let mut s = demo(w, h); press(&mut s, "/bad gateway\n"); s };
@@ -230,6 +230,17 @@ screens! {
     diff_without_a_mark: |w, h| { let mut s = loaded_from(WARNED, w, h); press(&mut s, "d"); s };
     payload_diff: |w, h| { let mut s = loaded_from(WARNED, w, h); press(&mut s, "xjjjjmjjjd"); s };
     payload_diff_identical: |w, h| { let mut s = loaded_from(WARNED, w, h); press(&mut s, "xjjjjmjd"); s };
+    // The views fixture: six types, retries, a timeout, two hosts, two undated logs.
+    // Lane by lane from call_started to tool_call's first attempt, a 502.
+    timeline_cursor_on_a_failure: |w, h| { let mut s = views(w, h); press(&mut s, "vjjj"); s };
+    timeline_after_the_retries: |w, h| { let mut s = views(w, h); press(&mut s, "vjjjll"); s };
+    timeline_of_the_demo: |w, h| { let mut s = demo(w, h); press(&mut s, "v"); s };
+    timeline_filtered_to_failures: |w, h| { let mut s = views(w, h); press(&mut s, "fv"); s };
+    stats_with_two_hosts: |w, h| { let mut s = views(w, h); press(&mut s, "vv"); s };
+    stats_of_one_type: |w, h| { let mut s = views(w, h); press(&mut s, "/lookup_order\nvv"); s };
+    empty_call_timeline: |w, h| { let mut s = loaded_from("[]", w, h); press(&mut s, "v"); s };
+    empty_call_stats: |w, h| { let mut s = loaded_from("[]", w, h); press(&mut s, "vv"); s };
+    back_to_the_list_keeps_the_selection: |w, h| { let mut s = views(w, h); press(&mut s, "vjjjlvv"); s };
 }
 
 /// The demo call with this status, without its first `missing` logs.
@@ -272,6 +283,34 @@ fn warning_jump(width: u16, height: u16, times: usize) -> State {
     let mut state = loaded_from(WARNED, width, height);
     press(&mut state, &"!".repeat(times));
     state
+}
+
+/// The hand-written call the timeline and stats are drawn from.
+const VIEWS_CALL: &str = include_str!("fixtures/views-call.json");
+
+fn views(width: u16, height: u16) -> State {
+    loaded_from(VIEWS_CALL, width, height)
+}
+
+/// Without colour, the timeline still tells a failure from a delivery, and the cursor from the
+/// rest: by glyph and by reverse video.
+#[test]
+fn the_timeline_reads_without_colour() {
+    let mut state = views(80, 24);
+    press(&mut state, "vjjj");
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|frame| ui::render(frame, &state, &Theme::new(ThemeName::Dark, false))).unwrap();
+    let buffer = terminal.backend().buffer();
+    let text: String = buffer.content.iter().map(ratatui::buffer::Cell::symbol).collect();
+    assert!(text.contains('✗') && text.contains('●') && text.contains('─'), "{text}");
+    let view = state.areas().list;
+    let reversed: Vec<&str> = view
+        .positions()
+        .map(|at| &buffer[at])
+        .filter(|cell| cell.modifier.contains(ratatui::style::Modifier::REVERSED))
+        .map(ratatui::buffer::Cell::symbol)
+        .collect();
+    assert_eq!(reversed, ["✗"], "the cursor is on the 502, and only there");
 }
 
 #[test]
@@ -374,4 +413,16 @@ fn the_diff_is_coloured_by_mark_and_marked_without_colour() {
         assert!(text.contains(line), "{line}");
     }
     assert!(plain.backend().buffer().content.iter().all(|cell| cell.fg == Color::Reset));
+}
+
+/// The views on screens too small for them draw what fits, and never panic.
+#[test]
+fn the_views_fit_tiny_screens() {
+    for (width, height) in [(1, 1), (10, 3), (20, 8), (40, 12), (3, 30)] {
+        for keys in ["v", "vv", "vjjjl"] {
+            let mut state = views(width, height);
+            press(&mut state, keys);
+            let _ = screen(&state);
+        }
+    }
 }

@@ -27,8 +27,8 @@ fn digit(slot: TypeSlot) -> Key {
 
 fn browse() -> KeyTable<A> {
     let mut bindings = vec![
-        bind(&[c('j'), p(K::Down)], A::Down, "next log / scroll down", Some("move")),
-        bind(&[c('k'), p(K::Up)], A::Up, "previous log / scroll up", Some("move")),
+        bind(&[c('j'), p(K::Down)], A::Down, "next log / scroll down / timeline: lane below", Some("move")),
+        bind(&[c('k'), p(K::Up)], A::Up, "previous log / scroll up / timeline: lane above", Some("move")),
         bind(&[c('g'), p(K::Home)], A::First, "first log / top", None),
         bind(&[c('G'), p(K::End)], A::Last, "last log / bottom", None),
         bind(&[p(K::PageDown), Key::ctrl('d')], A::PageDown, "page down", None),
@@ -41,6 +41,7 @@ fn browse() -> KeyTable<A> {
         bind(&[c('x')], A::ToggleChains, "one row a delivery (retry chains) ↔ one row an attempt", None),
         bind(&[c(' ')], A::ToggleAttempts, "show or hide the selected delivery's attempts", None),
         bind(&[c('/')], A::Search, "search text (the list follows as you type)", Some("search")),
+        bind(&[c('v')], A::CycleView, "view: list → timeline → stats", None),
         bind(&[c('n')], A::NextMatch, "next match, on into the next log", None),
         bind(&[c('N')], A::PrevMatch, "previous match, back into the previous log", None),
         bind(&[c('c')], A::ClearFilters, "clear every filter", None),
@@ -53,8 +54,8 @@ fn browse() -> KeyTable<A> {
         bind(&[c('b')], A::ShowResponse, "show the response body", Some("response")),
         bind(&[c('i')], A::ShowInfo, "show metadata, extra fields, problems", None),
         bind(&[c('a')], A::ShowRaw, "show the entry as sent", None),
-        bind(&[c('l'), p(K::Right)], A::NextTab, "next detail tab", None),
-        bind(&[c('h'), p(K::Left)], A::PrevTab, "previous detail tab", None),
+        bind(&[c('l'), p(K::Right)], A::NextTab, "next detail tab / timeline: next attempt", None),
+        bind(&[c('h'), p(K::Left)], A::PrevTab, "previous detail tab / timeline: previous attempt", None),
         bind(&[c('<')], A::ScrollLeft, "scroll the detail left", None),
         bind(&[c('>')], A::ScrollRight, "scroll the detail right (long lines)", None),
         bind(&[c('0')], A::LineStart, "detail: back to the start of the lines", None),

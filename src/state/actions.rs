@@ -9,6 +9,9 @@ use crate::filter::Filter;
 impl State {
     #[expect(clippy::too_many_lines, reason = "one short arm per action, in the keymap's order")]
     pub(super) fn perform(&mut self, action: Action) -> Vec<Effect> {
+        if let Some(effects) = self.timeline_action(action) {
+            return effects;
+        }
         match action {
             Action::Quit => {
                 self.quitting = true;
@@ -20,6 +23,8 @@ impl State {
             Action::PageUp => self.move_by(-self.list_page()),
             Action::First => self.move_by(isize::MIN / 2),
             Action::Last => self.move_by(isize::MAX / 2),
+            // The stats have no detail beside them.
+            Action::SwitchFocus if self.view == super::View::Stats => Vec::new(),
             Action::SwitchFocus => {
                 self.focus = if self.focus == Focus::List { Focus::Detail } else { Focus::List };
                 Vec::new()
@@ -88,6 +93,7 @@ impl State {
             }
             Action::Refresh => self.refetch(),
             Action::ToggleFollow => self.toggle_follow(),
+            Action::CycleView => self.cycle_view(),
             Action::ToggleTime => {
                 self.time = self.time.toggled();
                 // The search reads times as the list shows them.

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
-use super::{Focus, Popup, State};
+use super::{Focus, Popup, State, View};
 use crate::action::{Action, CopyAction, Effect, HelpAction, PickerAction, SearchAction};
 use crate::layout::help_box;
 
@@ -173,6 +173,11 @@ impl State {
         let over_list = areas.list.contains(at);
         let over_detail = areas.detail.contains(at);
         match mouse.kind {
+            // The timeline and the stats take clicks as focus only: their rows are not the list's.
+            MouseEventKind::Down(MouseButton::Left) if over_list && self.view != View::List => {
+                self.focus = Focus::List;
+                Vec::new()
+            }
             MouseEventKind::Down(MouseButton::Left) if areas.list_rows.contains(at) => {
                 self.focus = Focus::List;
                 let row = self.list_scroll + usize::from(mouse.row - areas.list_rows.y);
@@ -187,7 +192,7 @@ impl State {
             }
             MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
                 let delta = if mouse.kind == MouseEventKind::ScrollDown { 3 } else { -3 };
-                if over_list {
+                if over_list && self.view == View::List {
                     let focus = std::mem::replace(&mut self.focus, Focus::List);
                     let effects = self.move_by(delta);
                     self.focus = focus;

@@ -15,6 +15,7 @@ mod following;
 mod jumps;
 mod loading;
 mod search;
+mod views;
 
 /// Five logs: two types, two failures, one with a payload mentioning "refund".
 const CALL: &str = r#"[

@@ -100,13 +100,14 @@ pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Th
         (header, widths)
     };
     let position = state.selected_row().map_or_else(String::new, |row| format!(" {}/{} ", row + 1, state.shown.len()));
-    let toggle = state.keymap.browse.key_label(Action::ToggleChains);
-    let what = match (state.chained, toggle) {
-        (true, Some(key)) => format!("Deliveries, retries chained ({key} flat)"),
-        (true, None) => "Deliveries, retries chained".to_owned(),
-        (false, Some(key)) => format!("Attempts, one row each ({key} chains)"),
-        (false, None) => "Attempts, one row each".to_owned(),
-    };
+    // The list's own keys, named in its title (the footer has no room for them at 80 columns).
+    let (list_kind, other_kind) =
+        if state.chained { ("Deliveries, retries chained", "flat") } else { ("Attempts, one row each", "chains") };
+    let keys: Vec<String> = [(Action::ToggleChains, other_kind), (Action::CycleView, "timeline")]
+        .into_iter()
+        .filter_map(|(action, word)| Some(format!("{} {word}", state.keymap.browse.key_label(action)?)))
+        .collect();
+    let what = if keys.is_empty() { list_kind.to_owned() } else { format!("{list_kind} ({})", keys.join(" · ")) };
     let title = match fresh {
         Some(fresh) => format!(" {what} · {} new or changed ", fresh.logs.len()),
         None => format!(" {what} "),

@@ -429,3 +429,47 @@ fn the_table_and_its_warnings_never_show_the_key() {
     assert!(run.stderr.contains(r#"field `id`: expected an integer, got "burki_live_S…""#), "{run:?}");
     assert!(run.stderr.contains(r#"field `response_time_ms`: expected a number, got "burki_live_S…""#), "{run:?}");
 }
+
+/// `--print stats` of the views fixture: a row a type, then a row a host (it has two), times in
+/// whole milliseconds; the filters apply.
+#[test]
+fn stats_is_one_aligned_table_of_types_then_hosts() {
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/views-call.json");
+    let all = hookscope(["--file", fixture, "--print", "stats"]).run();
+    assert_eq!(
+        all.quiet_success(),
+        "\
+by    name                deliveries  delivered  attempts  success  p50_ms  p95_ms  max_ms
+type  call_started                 1          1         1     100%     120     120     120
+type  status-update                2          1         2      50%      80      80      80
+type  transcript                   4          4         4     100%      45      61      61
+type  tool_call                    2          2         4      50%     210    3000    3000
+type  call_ended                   1          0         2       0%     900   30000   30000
+type  end-of-call-report           1          1         1     100%    1500    1500    1500
+host  hooks.acme.test              9          8        11      72%      80    3000    3000
+host  crm.example.org              2          1         3      33%    1500   30000   30000
+"
+    );
+    let one_host = hookscope(["--file", fixture, "--print", "stats", "--type", "tool_call"]).run();
+    assert_eq!(
+        one_host.quiet_success(),
+        "\
+by    name       deliveries  delivered  attempts  success  p50_ms  p95_ms  max_ms
+type  tool_call           2          2         4      50%     210    3000    3000
+"
+    );
+}
+
+/// Type names and hosts are the server's text: the stats table shows their control characters
+/// visibly and never splits a column at a space.
+#[test]
+fn stats_sanitizes_types_and_hosts() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "hostile.json", HOSTILE);
+    let run = hookscope(["--file", path.to_str().unwrap(), "--print", "stats"]).run();
+    let stdout = run.success();
+    assert!(!stdout.contains(['\u{1b}', '\u{7}', '\r', '\u{202e}', '\u{9b}']), "{stdout:?}");
+    for line in stdout.lines() {
+        assert_eq!(line.split_whitespace().count(), 9, "{line:?}");
+    }
+}
