@@ -7,6 +7,7 @@
 
 pub mod attempts;
 mod call;
+pub mod call_list;
 mod entry;
 mod name;
 mod split;
@@ -17,6 +18,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 pub use call::CallInfo;
+pub use call_list::{CallPage, CallSummary};
 pub use entry::Decoded;
 use jiff::Timestamp;
 pub use name::Name;
