@@ -20,6 +20,7 @@ pub mod load;
 pub mod model;
 pub mod outcome;
 pub mod print;
+pub mod print_calls;
 pub mod redact;
 pub mod sanitize;
 pub mod state;

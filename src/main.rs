@@ -24,10 +24,13 @@ const EXIT_USAGE: u8 = 2;
 const EXIT_FAILURE: u8 = 1;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
     if let Some(Command::Completions { shell }) = cli.command {
         clap_complete::generate(shell, &mut Cli::command(), "hookscope", &mut std::io::stdout());
         return ExitCode::SUCCESS;
+    }
+    if let Err(message) = cli.read_call_query(jiff::Timestamp::now(), &jiff::tz::TimeZone::system()) {
+        return fail(&message, EXIT_USAGE);
     }
     let settings = match resolve(cli) {
         Ok(settings) => settings,
@@ -50,6 +53,9 @@ fn main() -> ExitCode {
         Err(err) => return fail(&format!("cannot start: {err}"), EXIT_FAILURE),
     };
     let loader = match &settings.source {
+        Source::Calls { query, config, limit } => {
+            return list_calls(&runtime, &settings, query, config.clone(), *limit);
+        }
         Source::Demo => Loader::Demo,
         Source::File { path, .. } if path.as_os_str() == "-" && std::io::stdin().is_terminal() => {
             return fail(
@@ -90,6 +96,51 @@ fn main() -> ExitCode {
     // A read still blocked on a silent pipe or FIFO must not keep the process alive.
     runtime.shutdown_timeout(std::time::Duration::from_millis(500));
     code
+}
+
+/// `hookscope calls` (or no call): the organisation's calls. `--print` lists them; the
+/// interactive call browser is not part of this build, so without `--print` the run says how
+/// to get the list and how to open a call.
+fn list_calls(
+    runtime: &tokio::runtime::Runtime,
+    settings: &Settings,
+    query: &hookscope::calls_query::CallQuery,
+    config: hookscope::api::ApiConfig,
+    limit: usize,
+) -> ExitCode {
+    let Some(format) = settings.print else {
+        return fail(
+            "the call list prints with --print (table, json or ndjson): hookscope calls --phone … --since … --print; \
+             then open a call with hookscope ID",
+            EXIT_USAGE,
+        );
+    };
+    if let Some((key, _)) = &config.api_key {
+        hookscope::key_scrub::protect(key);
+    }
+    let client = match hookscope::api::ApiClient::new(config) {
+        Ok(client) => client,
+        Err(hookscope::api::ApiError::NoKey { .. }) => {
+            let err = hookscope::api::ApiError::NoKey { config_path: settings.config_path.clone() };
+            return fail(&err.to_string(), err.exit_code());
+        }
+        Err(err) => return fail(&err.to_string(), err.exit_code()),
+    };
+    let client = client.with_retry_hook(Some(Arc::new(|wait: hookscope::api::RetryWait| {
+        eprintln!("{}", print::stderr_line(&wait.text(wait.wait)));
+    })));
+    let printed = runtime.block_on(hookscope::print_calls::print(
+        &client,
+        query,
+        limit,
+        format,
+        settings.redact,
+        std::io::stdout(),
+    ));
+    for message in &printed.messages {
+        eprintln!("{}", print::stderr_line(message));
+    }
+    ExitCode::from(printed.exit_code)
 }
 
 fn resolve(cli: Cli) -> Result<Settings, String> {
