@@ -413,7 +413,7 @@ impl Cli {
         if !self.lists_calls() {
             if let Some((flag, _)) = list_flags.iter().find(|(_, given)| *given) {
                 return Err(format!(
-                    "{flag} filters the call list, which a call id or SID does not need: drop the call, or the flag"
+                    "{flag} is for the call list, which a call id or SID does not need: drop the call, or the flag"
                 ));
             }
             return Ok(());
@@ -621,7 +621,7 @@ mod tests {
             let mut cli = Cli::try_parse_from(std::iter::once("hookscope").chain(args.iter().copied())).unwrap();
             cli.read_call_query(now, &zone).unwrap_err()
         };
-        assert!(refused(&["101", "--phone", "555"]).starts_with("--phone filters the call list"));
+        assert!(refused(&["101", "--phone", "555"]).starts_with("--phone is for the call list"));
         assert!(refused(&["--since", "soon"]).starts_with("--since \"soon\" is not a time"));
         assert!(refused(&["--since", "1h", "--until", "2h"]).contains("after --until"));
         assert!(refused(&["--print", "markdown"]).contains("table, json or ndjson"));

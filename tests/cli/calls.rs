@@ -115,7 +115,7 @@ async fn a_refused_key_is_exit_4() {
 #[rstest::rstest]
 #[case::bad_phone(&["calls", "--phone", "call me", "--print"], "--phone \"call me\" is not a phone number")]
 #[case::bad_time(&["calls", "--since", "soon", "--print"], "--since \"soon\" is not a time")]
-#[case::flag_with_a_call(&["101", "--phone", "555", "--print"], "--phone filters the call list")]
+#[case::flag_with_a_call(&["101", "--phone", "555", "--print"], "--phone is for the call list")]
 #[case::markdown(&["calls", "--print", "markdown"], "the call list prints as table, json or ndjson")]
 #[case::no_print(&["calls"], "the call list prints with --print")]
 fn usage_errors_are_exit_2(#[case] args: &[&str], #[case] says: &str) {
