@@ -418,6 +418,18 @@ impl Cli {
             }
             return Ok(());
         }
+        let log_flags = [
+            ("--type", !self.types.is_empty()),
+            ("--failed", self.failed),
+            ("--succeeded", self.succeeded),
+            ("--grep", self.grep.is_some()),
+        ];
+        if let Some((flag, _)) = log_flags.iter().find(|(_, given)| *given) {
+            return Err(format!(
+                "{flag} filters one call's deliveries: pass the call's id or SID (the call list takes --phone, \
+                 --status, --assistant, --since, --until)"
+            ));
+        }
         if self.print == Some(PrintFormat::Markdown) {
             return Err("the call list prints as table, json or ndjson; markdown is a report of one call".to_owned());
         }
