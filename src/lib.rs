@@ -4,6 +4,7 @@ pub mod absent_types;
 pub mod action;
 pub mod api;
 pub mod app;
+pub mod browser;
 pub mod calls_query;
 pub mod case_file;
 pub mod cli;

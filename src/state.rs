@@ -161,6 +161,11 @@ pub struct State {
     markup_warmed: bool,
     /// Set when the user asked to quit; the app stops after this update.
     pub quitting: bool,
+    /// The call was opened from the call list, which Esc (at the top) and Backspace go back to.
+    pub from_calls: bool,
+    /// Set when the user asked to go back to the call list; the app stops after this update
+    /// and the list takes over again.
+    pub back_to_calls: bool,
 }
 
 impl State {
@@ -201,6 +206,8 @@ impl State {
             request: 0,
             next_doc: 0,
             quitting: false,
+            from_calls: false,
+            back_to_calls: false,
             markup_warmed: false,
         }
     }
@@ -244,6 +251,12 @@ impl State {
     pub fn selected_row(&self) -> Option<usize> {
         let selected = self.selected?;
         self.shown.binary_search(&selected).ok()
+    }
+
+    /// Whether the app's loop ends after this update: quitting, or back to the call list.
+    #[must_use]
+    pub fn stopping(&self) -> bool {
+        self.quitting || self.back_to_calls
     }
 
     /// The process exit code on quitting: a load that failed for good exits as `--print` would.
