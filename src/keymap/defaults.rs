@@ -38,7 +38,7 @@ fn browse() -> KeyTable<A> {
         bind(&[p(K::Tab)], A::SwitchFocus, "switch focus list ↔ detail", Some("focus")),
         bind(&[p(K::Enter)], A::Zoom, "detail full-screen", Some("open")),
         bind(&[p(K::Esc)], A::Back, "back / close, then clear the search", None),
-        bind(&[p(K::Backspace)], A::BackToCalls, "back to the call list (Esc too, once nothing is open)", None),
+        bind(&[p(K::Backspace)], A::BackToCalls, "back to the call list this call came from", None),
         bind(&[c('t')], A::TypePicker, "pick webhook types", Some("types")),
         bind(&[c('f')], A::CycleStatus, "status: all → failed → succeeded", Some("failed")),
         bind(&[c('/')], A::Search, "search text (the list follows as you type)", Some("search")),

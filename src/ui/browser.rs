@@ -90,15 +90,18 @@ fn hints(browser: &Browser, theme: &Theme, wanted: &[(CallsAction, &str)]) -> Li
 fn render_header(frame: &mut Frame, area: Rect, browser: &Browser, theme: &Theme) {
     let filters = browser.filters_text();
     let count = match (browser.total, browser.exhausted) {
+        _ if browser.load == ListLoad::Loading => "loading".to_owned(),
+        _ if matches!(browser.load, ListLoad::Failed(_)) => "not loaded".to_owned(),
         (Some(total), _) => format!("{} of {total} calls", browser.calls.len()),
         (None, true) => format!("{} calls", browser.calls.len()),
         (None, false) => format!("{}+ calls", browser.calls.len()),
     };
     let right = format!("{count} · {} ", browser.time.label());
     let left_room = usize::from(area.width).saturating_sub(right.width() + 1);
-    let mut spans = vec![Span::styled(" hookscope · calls", theme.title)];
+    let title = if area.width >= WIDE { " hookscope · calls" } else { " calls" };
+    let mut spans = vec![Span::styled(title, theme.title)];
     let shown_filters = if filters.is_empty() { "all calls".to_owned() } else { filters };
-    let used = " hookscope · calls  ".width();
+    let used = title.width() + 2;
     spans.push(Span::raw("  "));
     spans.push(Span::styled(cut(&shown_filters, left_room.saturating_sub(used)), theme.accent));
     let left_width: usize = spans.iter().map(|span| span.content.width()).sum();
@@ -108,35 +111,45 @@ fn render_header(frame: &mut Frame, area: Rect, browser: &Browser, theme: &Theme
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// The columns at this width: their titles and widths; `None` for a column left out.
+/// The columns at this width and their widths; `None` for a column left out.
 struct Columns {
     time: usize,
     assistant: Option<usize>,
     sid: Option<usize>,
+    id: usize,
     deliveries: Option<usize>,
 }
 
 const DURATION: usize = 7;
 const STATUS: usize = 11;
 const PHONE: usize = 15;
-const ID: usize = 8;
+const ASSISTANT: usize = 16;
+/// Narrower than this, the SID column says too little to be worth its room.
+const MIN_SID: usize = 12;
 
 impl Columns {
-    fn fit(width: u16, browser: &Browser, deliveries: &[Option<String>]) -> Self {
+    /// `rows` are the shown calls' cells; `deliveries` their delivery counts, long and short.
+    fn fit(width: u16, rows: &[[String; 7]], deliveries: &[Option<(String, String)>]) -> (Self, bool) {
+        let widest =
+            |index: usize, least: usize| rows.iter().map(|row| row[index].width()).max().unwrap_or(0).max(least);
         let wide = width >= WIDE;
         let time = if wide { 19 } else { 16 };
-        let assistant = wide.then_some(16);
-        let fixed = MARK.width() + time + DURATION + STATUS + PHONE + ID + 4 * GAP + assistant.map_or(0, |w| w + GAP);
-        let mut rest = usize::from(width).saturating_sub(fixed);
-        let most = deliveries.iter().flatten().map(|text| text.width()).max();
-        let deliveries = most.map(|most| {
-            let width = most.min(rest.saturating_sub(GAP));
-            rest = rest.saturating_sub(width + GAP);
-            width
-        });
-        let longest_sid = browser.calls.iter().filter_map(|call| call.call_sid.as_ref()).map(|sid| sid.width()).max();
-        let sid = (wide && rest >= 10 + GAP).then(|| (rest - GAP).min(longest_sid.unwrap_or(0).max(3)));
-        Self { time, assistant, sid, deliveries }
+        let id = widest(6, 2);
+        let assistant = wide.then(|| widest(3, "assistant".len()).min(ASSISTANT));
+        let fixed = MARK.width() + time + DURATION + STATUS + PHONE + id + 4 * GAP + assistant.map_or(0, |w| w + GAP);
+        let rest = usize::from(width).saturating_sub(fixed);
+        let sid_wanted = if wide { widest(5, 3) + GAP } else { 0 };
+        let long = deliveries.iter().flatten().map(|(long, _)| long.width()).max();
+        let short = deliveries.iter().flatten().map(|(_, short)| short.width()).max();
+        // The long form (`12 deliveries · 3 failed`) where it leaves the SID whole, else the short.
+        let (deliveries, use_short) = match (long, short) {
+            (Some(long), _) if long + GAP + sid_wanted <= rest => (Some(long), false),
+            (_, Some(short)) => (Some(short.min(rest.saturating_sub(GAP))), true),
+            _ => (None, false),
+        };
+        let rest = rest.saturating_sub(deliveries.map_or(0, |w| w + GAP));
+        let sid = (wide && rest >= MIN_SID + GAP).then(|| (rest - GAP).min(sid_wanted.saturating_sub(GAP)));
+        (Self { time, assistant, sid, id, deliveries }, use_short)
     }
 
     /// The cells of one row in order, with the widths they get.
@@ -150,7 +163,7 @@ impl Columns {
         if let Some(width) = self.sid {
             cells.push((sid, width));
         }
-        cells.push((id, ID));
+        cells.push((id, self.id));
         if let Some(width) = self.deliveries {
             cells.push((deliveries.unwrap_or_default(), width));
         }
@@ -173,10 +186,24 @@ fn line_of(cells: &[(String, usize)]) -> String {
 fn render_list(frame: &mut Frame, titles: Rect, list: Rect, browser: &Browser, theme: &Theme) {
     let rows = usize::from(list.height);
     let shown: Vec<_> = browser.calls.iter().enumerate().skip(browser.scroll).take(rows).collect();
-    let wide = titles.width >= WIDE;
-    let deliveries: Vec<Option<String>> =
-        shown.iter().map(|(_, call)| call.id.and_then(|id| browser.opened.get(&id)).map(|d| d.text(!wide))).collect();
-    let columns = Columns::fit(titles.width, browser, &deliveries);
+    let cells: Vec<[String; 7]> = shown
+        .iter()
+        .map(|(_, call)| {
+            let mut row = crate::print_calls::row(call, browser.redact);
+            if let Some(at) = call.started_at.as_deref().and_then(time::parse_timestamp) {
+                let mut text = String::new();
+                time::write_date_time(&mut text, at, &browser.time.zone());
+                text.truncate(19);
+                row[0] = text;
+            }
+            row
+        })
+        .collect();
+    let deliveries: Vec<Option<(String, String)>> = shown
+        .iter()
+        .map(|(_, call)| call.id.and_then(|id| browser.opened.get(&id)).map(|d| (d.text(false), d.text(true))))
+        .collect();
+    let (columns, short) = Columns::fit(titles.width, &cells, &deliveries);
     let heading = ["started", "length", "status", "assistant", "customer", "SID", "id"].map(str::to_owned);
     let title_cells = columns.cells(heading, Some("deliveries".to_owned()));
     frame.render_widget(
@@ -185,20 +212,16 @@ fn render_list(frame: &mut Frame, titles: Rect, list: Rect, browser: &Browser, t
     );
     let lines: Vec<Line<'_>> = shown
         .iter()
+        .zip(cells)
         .zip(deliveries)
-        .map(|((index, call), delivered)| {
-            let mut row = crate::print_calls::row(call, browser.redact);
-            if let Some(at) = call.started_at.as_deref().and_then(time::parse_timestamp) {
-                let mut text = String::new();
-                time::write_date_time(&mut text, at, &browser.time.zone());
-                text.truncate(columns.time);
-                row[0] = text;
-            }
+        .map(|(((index, call), mut row), delivered)| {
+            row[0].truncate(columns.time);
             let failed_status = call.status.as_deref().is_some_and(|status| {
                 matches!(status.to_ascii_lowercase().as_str(), "failed" | "busy" | "no-answer" | "canceled")
             });
             let failed_deliveries = call.id.and_then(|id| browser.opened.get(&id)).is_some_and(|d| d.failed > 0);
             let selected = *index == browser.selected;
+            let delivered = delivered.map(|(long, brief)| if short { brief } else { long });
             let text = format!("{}{}", if selected { MARK } else { "  " }, line_of(&columns.cells(row, delivered)));
             let style = if selected {
                 theme.selected
