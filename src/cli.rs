@@ -23,7 +23,8 @@ Examples:
   hookscope calls --phone '+1 (555) 987-6543' --since 1d --print
                                       the organisation's calls from that number in the last day
   hookscope --phone 5559876543 --since 2h
-                                      the same filters without a call (the call list)
+                                      the call list, filtered: Enter opens a call's deliveries,
+                                      Esc (or Backspace) comes back to the list
 
 --since/--until take a span back from now (30m, 2h, 1d, 1w), RFC 3339 (2025-01-15T10:00:00Z),
 or a date or date-time without a zone, read in the local zone (2025-01-15 is its midnight).

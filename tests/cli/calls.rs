@@ -117,8 +117,8 @@ async fn a_refused_key_is_exit_4() {
 #[case::bad_time(&["calls", "--since", "soon", "--print"], "--since \"soon\" is not a time")]
 #[case::flag_with_a_call(&["101", "--phone", "555", "--print"], "--phone is for the call list")]
 #[case::markdown(&["calls", "--print", "markdown"], "the call list prints as table, json or ndjson")]
-#[case::no_print(&["calls"], "the call list prints with --print")]
-#[case::no_call(&[], "the call list prints with --print")]
+#[case::no_print_no_terminal(&["calls"], "the call list needs a terminal; to write it to a pipe or file, add --print")]
+#[case::no_call_no_terminal(&[], "the call list needs a terminal")]
 #[case::no_call_but_log_flags(&["--print", "json", "--failed"], "--failed filters one call's deliveries")]
 fn usage_errors_are_exit_2(#[case] args: &[&str], #[case] says: &str) {
     let run = hookscope(args.iter().copied()).env("BURKI_API_KEY", KEY).run();
