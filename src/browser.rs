@@ -24,6 +24,10 @@ pub use filters::{Field, FilterLine};
 /// Calls asked for a page.
 pub const PAGE: usize = 100;
 
+/// The longest filter line, in bytes: far more than a phone number or a time needs, and what a
+/// paste is cut to.
+const MAX_LINE_BYTES: usize = 256;
+
 /// Rows above the list (the header, the column titles) and below it (the status line, the keys).
 const CHROME_ROWS: u16 = 4;
 
@@ -194,7 +198,12 @@ impl Browser {
             CallsMsg::Key(_) => Vec::new(),
             CallsMsg::Paste(text) => {
                 if let Some(line) = &mut self.line {
-                    line.text.extend(text.chars().filter(|c| !c.is_control()));
+                    for c in text.chars().filter(|c| !c.is_control()) {
+                        if line.text.len() + c.len_utf8() > MAX_LINE_BYTES {
+                            break;
+                        }
+                        line.text.push(c);
+                    }
                 }
                 Vec::new()
             }
@@ -251,6 +260,7 @@ impl Browser {
                 None => {
                     if let crossterm::event::KeyCode::Char(c) = key.code
                         && !key.modifiers.contains(crossterm::event::KeyModifiers::CONTROL)
+                        && line.text.len() + c.len_utf8() <= MAX_LINE_BYTES
                     {
                         line.text.push(c);
                     }
@@ -287,7 +297,10 @@ impl Browser {
                 self.since_text = None;
                 self.requery()
             }
-            CallsAction::Reload => self.requery(),
+            CallsAction::Reload => {
+                self.since_from_now();
+                self.requery()
+            }
             CallsAction::ToggleTime => {
                 self.time = self.time.toggled();
                 Vec::new()
@@ -306,7 +319,7 @@ impl Browser {
     fn help_key(&self, key: &KeyEvent, scroll: usize) -> Option<usize> {
         let lines: usize =
             self.keymap.calls_help_sections().iter().map(|(_, rows)| rows.len() + 2).sum::<usize>().saturating_sub(1);
-        let page = usize::from(self.screen.height.saturating_sub(4)).max(1);
+        let page = usize::from(crate::layout::help_box(self.screen, lines).height.saturating_sub(2)).max(1);
         let last = lines.saturating_sub(page);
         Some(match self.keymap.help.action_for(key)? {
             HelpAction::ScrollDown => (scroll + 1).min(last),

@@ -88,6 +88,16 @@ impl Browser {
         }
     }
 
+    /// A since typed as a span (`2h`) counts back from now again, as `r` fetches the list
+    /// again; a date or a time stays what it was.
+    pub(super) fn since_from_now(&mut self) {
+        if let Some(text) = &self.since_text
+            && let Ok(since) = parse_time(text, jiff::Timestamp::now(), &jiff::tz::TimeZone::system())
+        {
+            self.query.since = Some(since);
+        }
+    }
+
     /// The filters in the header's words: `phone +15559876543 · since 2h`; empty for none.
     #[must_use]
     pub fn filters_text(&self) -> String {

@@ -191,3 +191,41 @@ fn keys_follow_the_mode_help_then_line_then_list() {
     press(&mut browser, "\u{1b}q");
     assert!(browser.quitting);
 }
+
+#[test]
+fn r_counts_a_since_span_from_now_again() {
+    let mut browser = loaded(PAGE);
+    press(&mut browser, "S2h\n");
+    let first = browser.query.since.unwrap();
+    browser.query.since = Some(first.checked_sub(jiff::SignedDuration::from_hours(5)).unwrap());
+    press(&mut browser, "r");
+    let again = browser.query.since.unwrap();
+    assert!(again >= first, "{again} is 2 h before now, not 7 h");
+    press(&mut browser, "S\u{8}\u{8}2025-01-15T10:00:00Z\n");
+    press(&mut browser, "r");
+    assert_eq!(browser.query.since, Some("2025-01-15T10:00:00Z".parse().unwrap()));
+}
+
+#[test]
+fn a_paste_goes_into_the_line_cut_to_its_longest() {
+    let mut browser = loaded(PAGE);
+    press(&mut browser, "/");
+    browser.update(CallsMsg::Paste("+1 (555)\n987-6543".to_owned()));
+    assert_eq!(browser.line.as_ref().unwrap().text, "+1 (555)987-6543");
+    browser.update(CallsMsg::Paste("5".repeat(1000)));
+    assert_eq!(browser.line.as_ref().unwrap().text.len(), MAX_LINE_BYTES);
+    press(&mut browser, "5");
+    assert_eq!(browser.line.as_ref().unwrap().text.len(), MAX_LINE_BYTES);
+}
+
+#[test]
+fn the_help_scrolls_to_its_last_page_and_no_further() {
+    let mut browser = loaded(PAGE);
+    press(&mut browser, "?G");
+    let bottom = browser.help.unwrap();
+    assert!(bottom > 0, "the list's help is taller than 24 rows");
+    press(&mut browser, "j");
+    assert_eq!(browser.help, Some(bottom));
+    press(&mut browser, "gk");
+    assert_eq!(browser.help, Some(0));
+}
