@@ -669,3 +669,16 @@ fn esc_at_the_top_and_backspace_go_back_to_the_call_list_it_was_opened_from() {
     send(&mut state, code(KeyCode::Backspace));
     assert!(state.back_to_calls, "Backspace goes back whatever is open");
 }
+
+/// A call still loading, or one that failed to load, can be left for the call list; opened by
+/// id, Esc does nothing before the data is in.
+#[rstest]
+#[case::from_the_list(true)]
+#[case::by_id(false)]
+fn esc_leaves_a_call_still_loading_only_for_the_call_list(#[case] from_calls: bool) {
+    let mut state = State::new("call 1".into(), Filter::default(), Keymap::default(), Rect::new(0, 0, 120, 40));
+    state.from_calls = from_calls;
+    state.start();
+    send(&mut state, code(KeyCode::Esc));
+    assert_eq!(state.back_to_calls, from_calls);
+}
