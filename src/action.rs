@@ -27,6 +27,8 @@ pub enum Action {
     SwitchFocus,
     Zoom,
     Back,
+    /// Back to the call list the call was opened from, if it was.
+    BackToCalls,
     TypePicker,
     CycleStatus,
     /// One row a delivery (retry chains) ↔ one row an attempt.
@@ -175,6 +177,27 @@ pub enum SearchAction {
     Cancel,
     DeleteChar,
     Clear,
+}
+
+/// What a key asks for in the call list (`hookscope calls`, or no call).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallsAction {
+    Down,
+    Up,
+    First,
+    Last,
+    PageDown,
+    PageUp,
+    Open,
+    EditPhone,
+    EditStatus,
+    EditAssistant,
+    EditSince,
+    ClearFilters,
+    Reload,
+    ToggleTime,
+    Help,
+    Quit,
 }
 
 /// What a key asks for while the help overlay is up.

@@ -20,7 +20,8 @@ pub use error::{ApiError, MAX_DETAIL_CHARS, limit_text};
 pub use retry::{RETRY_BUDGET, RetryHook, RetryWait};
 use transport::Transport;
 
-use crate::model::{CallInfo, DecodeError, LogSet, LogSink, LogStream};
+use crate::calls_query::CallQuery;
+use crate::model::{CallInfo, CallPage, DecodeError, LogSet, LogSink, LogStream};
 
 /// Everything but RFC 3986's unreserved characters is encoded, so a SID or a webhook type is
 /// always exactly one path segment or one query value, whatever the server's router decodes.
@@ -36,6 +37,7 @@ const UNREAD_QUOTED: usize = 64 * 1024;
 const LOGS_WHAT: &str = "for the webhook logs";
 const CALL_ROUTE: &str = "call-details";
 const SID_ROUTE: &str = "call-by-SID";
+const LIST_ROUTE: &str = "call-list";
 
 /// A call's logs and, when it could be read, the call itself.
 #[derive(Debug, Clone)]
@@ -303,6 +305,31 @@ impl ApiClient {
         };
         let streamed = logs.map(|body_problems| StreamedCall { call_id, call, call_error, body_problems });
         (sink, streamed)
+    }
+
+    /// One page of the organisation's calls, newest first: `limit` (1–1000) of those matching
+    /// `query` after the first `skip`. The route is asked for with its trailing slash (without
+    /// it the server answers 307, a hop a proxy may take `Authorization` off). Filters the
+    /// server was not sent ([`CallQuery::matches`]) are applied to the page here, so a page may
+    /// hold fewer calls than it received ([`CallPage::received`] says how many came).
+    ///
+    /// # Errors
+    /// Any [`ApiError`] of a request; a 404 or 405 is [`ApiError::NoCallList`], a 422
+    /// [`ApiError::BadCallQuery`], a 200 that is no list of calls [`ApiError::BadCallList`].
+    pub async fn list_calls(&self, query: &CallQuery, skip: usize, limit: usize) -> Result<CallPage, ApiError> {
+        let mut url = self.url("/api/v1/calls/")?;
+        url.query_pairs_mut().extend_pairs(query.params(skip, limit));
+        let text = self.transport.get(&url, LIST_ROUTE).await.map_err(|err| match err {
+            ApiError::RouteMissing { .. } | ApiError::CallNotFound { .. } => ApiError::NoCallList { status: 404 },
+            ApiError::UnexpectedStatus { status: 405, .. } => ApiError::NoCallList { status: 405 },
+            ApiError::InvalidCallId { detail } => ApiError::BadCallQuery { detail },
+            other => other,
+        })?;
+        self.refuse_markup(&text, "for the call list")?;
+        let mut page = CallPage::from_json(&text)
+            .map_err(|got| ApiError::BadCallList { got: server_text(&self.transport.scrub(&got)) })?;
+        page.calls.retain(|call| query.matches(call));
+        Ok(page)
     }
 
     fn url(&self, path: &str) -> Result<Url, ApiError> {

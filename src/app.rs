@@ -128,7 +128,7 @@ impl App {
                             Some(Err(err)) => return Err(err),
                             None => break 'events,
                         }
-                        if self.state.quitting {
+                        if self.state.stopping() {
                             break;
                         }
                         event = ready_now(&mut input).await;
@@ -143,7 +143,7 @@ impl App {
                 self.handle(msg);
             }
             self.take_arrivals();
-            if self.state.quitting {
+            if self.state.stopping() {
                 break;
             }
             self.draw(terminal)?;

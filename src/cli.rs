@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use serde::Deserialize;
 
 use crate::api::{ApiConfig, ApiKey, CallRef, DEFAULT_BASE_URL, KeySource};
+use crate::calls_query::{self, CallQuery};
 use crate::filter::{Filter, StatusFilter};
 
 const AFTER_HELP: &str = "\
@@ -19,6 +20,14 @@ Examples:
   hookscope 101 --type tool_call --print json > tool-calls.json
   hookscope --file tool-calls.json    reopen a saved response or case file
   hookscope --demo                    a bundled sample call, no network or key
+  hookscope calls --phone '+1 (555) 987-6543' --since 1d --print
+                                      the organisation's calls from that number in the last day
+  hookscope --phone 5559876543 --since 2h
+                                      the call list, filtered: Enter opens a call's deliveries,
+                                      Esc (or Backspace) comes back to the list
+
+--since/--until take a span back from now (30m, 2h, 1d, 1w), RFC 3339 (2025-01-15T10:00:00Z),
+or a date or date-time without a zone, read in the local zone (2025-01-15 is its midnight).
 
 Configuration (a flag beats the environment, which beats the file):
   BURKI_API_KEY     the API key, or api_key in the config file (--api-key works too, but other
@@ -48,8 +57,39 @@ pub struct Cli {
     pub command: Option<Command>,
 
     /// The call: its internal integer id, or the provider's call SID (anything not all digits).
-    #[arg(value_name = "CALL", required_unless_present_any = ["demo", "file"], conflicts_with_all = ["demo", "file"])]
+    /// `calls`, or no call at all, lists the organisation's calls instead (--phone, --since, …).
+    #[arg(value_name = "CALL", conflicts_with_all = ["demo", "file"])]
     pub call: Option<String>,
+
+    /// Call list: only calls from this customer number, as typed (`+1 (555) 987-6543`,
+    /// `555-987-6543`); the digits are sent, with a leading `+` if it had one.
+    #[arg(long, value_name = "NUMBER", conflicts_with_all = ["demo", "file"])]
+    pub phone: Option<String>,
+
+    /// Call list: only calls with this status (`completed`, `failed`, `ongoing`, …).
+    #[arg(long, value_name = "STATUS", conflicts_with_all = ["demo", "file"])]
+    pub status: Option<String>,
+
+    /// Call list: only calls of this assistant (its integer id).
+    #[arg(long, value_name = "ID", conflicts_with_all = ["demo", "file"])]
+    pub assistant: Option<i64>,
+
+    /// Call list: only calls started at or after this time: 30m, 2h, 1d, 1w back from now;
+    /// 2025-01-15 (local midnight); 2025-01-15T10:00 (local); RFC 3339.
+    #[arg(long, value_name = "TIME", conflicts_with_all = ["demo", "file"])]
+    pub since: Option<String>,
+
+    /// Call list: only calls started at or before this time (the forms of --since).
+    #[arg(long, value_name = "TIME", conflicts_with_all = ["demo", "file"])]
+    pub until: Option<String>,
+
+    /// Call list with --print: at most this many calls, fetched 1000 a request [default: 1000].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub limit: Option<u32>,
+
+    /// The call list's filters, read by [`Cli::call_query`] before [`Cli::resolve`].
+    #[arg(skip)]
+    pub call_query: Option<CallQuery>,
 
     /// Open the bundled sample call (no network, no key).
     #[arg(long, conflicts_with = "file")]
@@ -192,9 +232,21 @@ pub struct ConfigFile {
     pub keys: std::collections::BTreeMap<String, String>,
 }
 
+/// What `--print` lists the calls up to, unless `--limit` says otherwise.
+pub const DEFAULT_CALL_LIMIT: usize = 1000;
+/// The `CALL` that asks for the call list rather than a call.
+pub const CALLS_WORD: &str = "calls";
+
 /// Where the logs come from.
 #[derive(Debug, Clone)]
 pub enum Source {
+    /// The organisation's calls, for the user to pick one (`hookscope calls`, or no call).
+    Calls {
+        query: CallQuery,
+        config: ApiConfig,
+        /// How many calls `--print` lists at most.
+        limit: usize,
+    },
     Demo,
     /// A file, or stdin for `-`, read up to `max_body_bytes`.
     File {
@@ -352,6 +404,75 @@ fn readable_by_others(_: &Path) -> bool {
 }
 
 impl Cli {
+    /// Whether this run lists calls: `calls` or no call at all, and no demo or file.
+    #[must_use]
+    pub fn lists_calls(&self) -> bool {
+        !self.demo && self.file.is_none() && self.call.as_deref().is_none_or(|call| call == CALLS_WORD)
+    }
+
+    /// The call list's filters, read from the flags (`now` and `zone` for `--since`/`--until`);
+    /// `None` when the run opens a call. Kept in [`Cli::call_query`] for [`Cli::resolve`].
+    ///
+    /// # Errors
+    /// A usage error: a filter that cannot be read, a call-list flag beside a call, or a format
+    /// the call list has no use for.
+    pub fn read_call_query(&mut self, now: jiff::Timestamp, zone: &jiff::tz::TimeZone) -> Result<(), String> {
+        let list_flags = [
+            ("--phone", self.phone.is_some()),
+            ("--status", self.status.is_some()),
+            ("--assistant", self.assistant.is_some()),
+            ("--since", self.since.is_some()),
+            ("--until", self.until.is_some()),
+            ("--limit", self.limit.is_some()),
+        ];
+        if !self.lists_calls() {
+            if let Some((flag, _)) = list_flags.iter().find(|(_, given)| *given) {
+                return Err(format!(
+                    "{flag} is for the call list, which a call id or SID does not need: drop the call, or the flag"
+                ));
+            }
+            return Ok(());
+        }
+        let log_flags = [
+            ("--type", !self.types.is_empty()),
+            ("--failed", self.failed),
+            ("--succeeded", self.succeeded),
+            ("--grep", self.grep.is_some()),
+        ];
+        if let Some((flag, _)) = log_flags.iter().find(|(_, given)| *given) {
+            return Err(format!(
+                "{flag} filters one call's deliveries: pass the call's id or SID (the call list takes --phone, \
+                 --status, --assistant, --since, --until)"
+            ));
+        }
+        if matches!(self.print, Some(PrintFormat::Markdown | PrintFormat::Stats)) {
+            return Err(
+                "the call list prints as table, json or ndjson; markdown and stats are of one call's deliveries"
+                    .to_owned(),
+            );
+        }
+        let time = |flag: &str, text: &Option<String>| {
+            text.as_deref()
+                .map(|text| calls_query::parse_time(text, now, zone).map_err(|err| format!("{flag} {err}")))
+                .transpose()
+        };
+        let query = CallQuery {
+            phone: self.phone.as_deref().map(calls_query::normalize_phone).transpose()?,
+            status: self.status.clone().filter(|status| !status.trim().is_empty()),
+            assistant_id: self.assistant,
+            since: time("--since", &self.since)?,
+            until: time("--until", &self.until)?,
+            ..CallQuery::default()
+        };
+        if let (Some(since), Some(until)) = (query.since, query.until)
+            && since > until
+        {
+            return Err("--since is after --until: no call can match".to_owned());
+        }
+        self.call_query = Some(query);
+        Ok(())
+    }
+
     /// Combines flags, environment and config file.
     ///
     /// # Errors
@@ -385,7 +506,6 @@ impl Cli {
         } else if let Some(path) = self.file.clone() {
             Source::File { path, max_body_bytes }
         } else {
-            let call: CallRef = self.call.as_deref().unwrap_or_default().parse().map_err(ConfigError)?;
             let base_url = self
                 .base_url
                 .clone()
@@ -409,7 +529,13 @@ impl Cli {
                 max_body_bytes,
                 ..ApiConfig::default()
             };
-            Source::Api { call, config }
+            if self.lists_calls() {
+                let limit = self.limit.map_or(DEFAULT_CALL_LIMIT, |n| n as usize);
+                Source::Calls { query: self.call_query.clone().unwrap_or_default(), config, limit }
+            } else {
+                let call: CallRef = self.call.as_deref().unwrap_or_default().parse().map_err(ConfigError)?;
+                Source::Api { call, config }
+            }
         };
         let status = match (self.failed, self.succeeded) {
             (true, _) => StatusFilter::Failed,
@@ -513,9 +639,36 @@ mod tests {
     }
 
     #[test]
-    fn a_call_or_demo_or_file_is_required() {
-        assert!(Cli::try_parse_from(["hookscope"]).is_err());
+    fn no_call_or_calls_lists_the_calls() {
+        for args in [&["hookscope"][..], &["hookscope", "calls"], &["hookscope", "--phone", "555-987-6543"]] {
+            let cli = Cli::try_parse_from(args).unwrap();
+            assert!(cli.lists_calls(), "{args:?}");
+        }
+        assert!(!Cli::try_parse_from(["hookscope", "101"]).unwrap().lists_calls());
         assert!(Cli::try_parse_from(["hookscope", "--demo", "101"]).is_err());
+        assert!(Cli::try_parse_from(["hookscope", "--demo", "--phone", "1"]).is_err());
+    }
+
+    #[test]
+    fn the_call_list_filters_are_read_before_resolving() {
+        let now: jiff::Timestamp = "2025-01-15T12:00:00Z".parse().unwrap();
+        let zone = jiff::tz::TimeZone::UTC;
+        let mut cli =
+            Cli::try_parse_from(["hookscope", "calls", "--phone", "+1 (555) 987-6543", "--since", "2h"]).unwrap();
+        cli.read_call_query(now, &zone).unwrap();
+        let settings = cli.resolve(&Environment::default(), ConfigFile::default(), None).unwrap();
+        let Source::Calls { query, limit, .. } = settings.source else { panic!("not the call list") };
+        assert_eq!(query.phone.as_deref(), Some("+15559876543"));
+        assert_eq!(query.since, Some("2025-01-15T10:00:00Z".parse().unwrap()));
+        assert_eq!(limit, DEFAULT_CALL_LIMIT);
+        let refused = |args: &[&str]| {
+            let mut cli = Cli::try_parse_from(std::iter::once("hookscope").chain(args.iter().copied())).unwrap();
+            cli.read_call_query(now, &zone).unwrap_err()
+        };
+        assert!(refused(&["101", "--phone", "555"]).starts_with("--phone is for the call list"));
+        assert!(refused(&["--since", "soon"]).starts_with("--since \"soon\" is not a time"));
+        assert!(refused(&["--since", "1h", "--until", "2h"]).contains("after --until"));
+        assert!(refused(&["--print", "markdown"]).contains("table, json or ndjson"));
     }
 
     /// A key in the wrong place is named by its setting and line, never quoted whole.

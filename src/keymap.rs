@@ -9,7 +9,7 @@ mod overrides;
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use crate::action::{Action, CopyAction, HelpAction, PickerAction, SearchAction};
+use crate::action::{Action, CallsAction, CopyAction, HelpAction, PickerAction, SearchAction};
 pub use key::Key;
 
 /// Which table has the keys: browsing, or the popup that is open.
@@ -20,6 +20,8 @@ pub enum Mode {
     Search,
     Copy,
     Help,
+    /// The call list, and its filter line ([`Mode::Search`]'s table).
+    Calls,
 }
 
 /// One row of a key table.
@@ -126,6 +128,8 @@ pub struct Keymap {
     pub search: KeyTable<SearchAction>,
     pub copy: KeyTable<CopyAction>,
     pub help: KeyTable<HelpAction>,
+    /// The call list's keys (`hookscope calls`).
+    pub calls: KeyTable<CallsAction>,
 }
 
 impl Keymap {
@@ -138,6 +142,7 @@ impl Keymap {
             Mode::Search => self.search.hints(),
             Mode::Copy => self.copy.hints(),
             Mode::Help => self.help.hints(),
+            Mode::Calls => self.calls.hints(),
         }
     }
 
@@ -158,6 +163,17 @@ impl Keymap {
                     ("wheel".to_owned(), "scroll the pane under the pointer"),
                 ],
             ),
+        ]
+    }
+
+    /// The call list's help overlay: its own keys, the filter line's, the help's.
+    #[must_use]
+    pub fn calls_help_sections(&self) -> Vec<(&'static str, Vec<(String, &'static str)>)> {
+        vec![
+            ("the call list", self.calls.help_rows()),
+            ("anywhere", self.anywhere.help_rows()),
+            ("filter line (other keys type the text)", self.search.help_rows()),
+            ("this help", self.help.help_rows()),
         ]
     }
 

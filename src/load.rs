@@ -241,7 +241,10 @@ impl<S: LogSink> LogSink for Counted<S> {
     }
 }
 
-fn api_failure(err: &ApiError) -> LoadFailure {
+/// An API error as the explorer's error screen says it, with the hint under it (the call list
+/// says its errors the same way).
+#[must_use]
+pub fn api_failure(err: &ApiError) -> LoadFailure {
     let hint = match err.exit_code() {
         3 | 4 => "Fix the key or URL, then start hookscope again (r retries with the same settings).",
         7..=9 => "This may pass: r tries again.",

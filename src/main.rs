@@ -7,6 +7,8 @@ use std::sync::Arc;
 use clap::{CommandFactory, Parser};
 use hookscope::api::ApiKey;
 use hookscope::app::{App, AppContext};
+use hookscope::browser::Browser;
+use hookscope::browser::run::{CallsApp, CallsContext};
 use hookscope::cli::{self, Cli, ClipboardKind, Command, Environment, PrintFormat, Settings, Source};
 use hookscope::clipboard::{ClipboardChoice, EnvFacts};
 use hookscope::highlight::{ColorSupport, Highlighter, ThemeChoice, detect_color_support};
@@ -24,11 +26,16 @@ const EXIT_USAGE: u8 = 2;
 const EXIT_FAILURE: u8 = 1;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
     if let Some(Command::Completions { shell }) = cli.command {
         clap_complete::generate(shell, &mut Cli::command(), "hookscope", &mut std::io::stdout());
         return ExitCode::SUCCESS;
     }
+    if let Err(message) = cli.read_call_query(jiff::Timestamp::now(), &jiff::tz::TimeZone::system()) {
+        return fail(&message, EXIT_USAGE);
+    }
+    // As typed, for the call list's header (`since 2h`).
+    let since_text = cli.since.clone();
     let settings = match resolve(cli) {
         Ok(settings) => settings,
         Err(message) => return fail(&message, EXIT_CONFIG),
@@ -50,6 +57,14 @@ fn main() -> ExitCode {
         Err(err) => return fail(&format!("cannot start: {err}"), EXIT_FAILURE),
     };
     let loader = match &settings.source {
+        Source::Calls { query, config, limit } => {
+            if settings.print.is_none() {
+                let code = browse(&runtime, &settings, query.clone(), config.clone(), since_text);
+                runtime.shutdown_timeout(std::time::Duration::from_millis(500));
+                return code;
+            }
+            return list_calls(&runtime, &settings, query, config.clone(), *limit);
+        }
         Source::Demo => Loader::Demo,
         Source::File { path, .. } if path.as_os_str() == "-" && std::io::stdin().is_terminal() => {
             return fail(
@@ -101,6 +116,117 @@ fn main() -> ExitCode {
     code
 }
 
+/// `hookscope calls --print` (or no call): the organisation's calls, printed.
+fn list_calls(
+    runtime: &tokio::runtime::Runtime,
+    settings: &Settings,
+    query: &hookscope::calls_query::CallQuery,
+    config: hookscope::api::ApiConfig,
+    limit: usize,
+) -> ExitCode {
+    let Some(format) = settings.print else { return fail("the call list prints with --print", EXIT_USAGE) };
+    let client = match calls_client(settings, config) {
+        Ok(client) => client,
+        Err(code) => return code,
+    };
+    let client = client.with_retry_hook(Some(Arc::new(|wait: hookscope::api::RetryWait| {
+        eprintln!("{}", print::stderr_line(&wait.text(wait.wait)));
+    })));
+    let printed = runtime.block_on(hookscope::print_calls::print(
+        &client,
+        query,
+        limit,
+        format,
+        settings.redact,
+        std::io::stdout(),
+    ));
+    for message in &printed.messages {
+        eprintln!("{}", print::stderr_line(message));
+    }
+    ExitCode::from(printed.exit_code)
+}
+
+/// The API client for the call list: the key protected from every text shown, a missing key
+/// named with the config file to put it in.
+fn calls_client(settings: &Settings, config: hookscope::api::ApiConfig) -> Result<hookscope::api::ApiClient, ExitCode> {
+    if let Some((key, _)) = &config.api_key {
+        hookscope::key_scrub::protect(key);
+    }
+    hookscope::api::ApiClient::new(config).map_err(|err| match err {
+        hookscope::api::ApiError::NoKey { .. } => {
+            let err = hookscope::api::ApiError::NoKey { config_path: settings.config_path.clone() };
+            fail(&err.to_string(), err.exit_code())
+        }
+        err => fail(&err.to_string(), err.exit_code()),
+    })
+}
+
+/// `hookscope calls` (or no call) on a terminal: the call browser, which opens calls in the
+/// explorer as `hookscope <id>` does.
+fn browse(
+    runtime: &tokio::runtime::Runtime,
+    settings: &Settings,
+    query: hookscope::calls_query::CallQuery,
+    config: hookscope::api::ApiConfig,
+    since_text: Option<String>,
+) -> ExitCode {
+    let keymap = match Keymap::with_overrides(&settings.key_overrides) {
+        Ok(keymap) => keymap,
+        Err(message) => return fail(&message, EXIT_CONFIG),
+    };
+    if !std::io::stdout().is_terminal() {
+        return fail(
+            "the call list needs a terminal; to write it to a pipe or file, add --print [table|json|ndjson]",
+            EXIT_USAGE,
+        );
+    }
+    let client = match calls_client(settings, config) {
+        Ok(client) => client,
+        Err(code) => return code,
+    };
+    let no_color = Theme::no_color_requested();
+    let theme_choice = match settings.theme {
+        cli::Theme::Dark => ThemeChoice::Dark,
+        cli::Theme::Light => ThemeChoice::Light,
+    };
+    let color = if no_color { ColorSupport::None } else { detect_color_support() };
+    let clipboard = clipboard_choice(settings);
+    let theme = Theme::new(settings.theme, !no_color);
+    let (server_type, filter, redact) = (settings.server_type.clone(), settings.filter.clone(), settings.redact);
+    let result = terminal::run_calls(runtime, async move |screen| {
+        let highlighter = tokio::task::spawn_blocking(move || Highlighter::new(theme_choice, color));
+        let highlighter = Arc::new(highlighter.await.map_err(std::io::Error::other)?);
+        let mut browser = Browser::new(query, since_text, keymap, screen);
+        browser.redact = redact;
+        let context = CallsContext {
+            client,
+            server_type,
+            filter,
+            highlighter,
+            theme,
+            clipboard: Arc::new(move || hookscope::clipboard::open(&clipboard, &EnvFacts::from_env())),
+            export_dir: std::env::current_dir().unwrap_or_else(|_| ".".into()),
+            can_suspend: true,
+        };
+        Ok((CallsApp::new(browser, context), crossterm::event::EventStream::new()))
+    });
+    match result {
+        Ok(code) => ExitCode::from(
+            terminal::stopped_by_signal().and_then(|signal| u8::try_from(128 + signal).ok()).unwrap_or(code),
+        ),
+        Err(err) => fail(&format!("terminal error: {err}"), EXIT_FAILURE),
+    }
+}
+
+fn clipboard_choice(settings: &Settings) -> ClipboardChoice {
+    match settings.clipboard {
+        ClipboardKind::Auto => ClipboardChoice::Auto,
+        ClipboardKind::System => ClipboardChoice::System,
+        ClipboardKind::Osc52 => ClipboardChoice::Osc52,
+        ClipboardKind::Command => ClipboardChoice::Command(settings.clipboard_command.clone().unwrap_or_default()),
+    }
+}
+
 fn resolve(cli: Cli) -> Result<Settings, String> {
     let env = Environment::from_process();
     // Keys known before the config file is read: a message about the file never shows them.
@@ -139,12 +265,7 @@ fn explore(runtime: &tokio::runtime::Runtime, loader: Loader, settings: Settings
         cli::Theme::Light => ThemeChoice::Light,
     };
     let color = if no_color { ColorSupport::None } else { detect_color_support() };
-    let clipboard = match settings.clipboard {
-        ClipboardKind::Auto => ClipboardChoice::Auto,
-        ClipboardKind::System => ClipboardChoice::System,
-        ClipboardKind::Osc52 => ClipboardChoice::Osc52,
-        ClipboardKind::Command => ClipboardChoice::Command(settings.clipboard_command.clone().unwrap_or_default()),
-    };
+    let clipboard = clipboard_choice(&settings);
     let label = loader.label();
     let result = terminal::run_explorer(runtime, async move |screen| {
         let mut state = State::new(label, settings.filter.clone(), keymap, screen);

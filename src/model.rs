@@ -6,6 +6,7 @@
 //! the server sent is ever re-serialised.
 
 mod call;
+pub mod call_list;
 pub mod chains;
 mod entry;
 pub mod lifecycle;
@@ -18,6 +19,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 pub use call::CallInfo;
+pub use call_list::{CallPage, CallSummary};
 pub use entry::Decoded;
 use jiff::Timestamp;
 pub use name::Name;

@@ -205,6 +205,11 @@ pub struct State {
     pub diff: Option<DiffView>,
     /// Set when the user asked to quit; the app stops after this update.
     pub quitting: bool,
+    /// The call was opened from the call list, which Esc (at the top) and Backspace go back to.
+    pub from_calls: bool,
+    /// Set when the user asked to go back to the call list; the app stops after this update
+    /// and the list takes over again.
+    pub back_to_calls: bool,
 }
 
 impl State {
@@ -255,6 +260,8 @@ impl State {
             request: 0,
             next_doc: 0,
             quitting: false,
+            from_calls: false,
+            back_to_calls: false,
             markup_warmed: false,
             warnings: Arc::default(),
             warning_cursor: None,
@@ -303,6 +310,12 @@ impl State {
     pub fn selected_row(&self) -> Option<usize> {
         let row = *self.row_of.get(self.selected?)?;
         (row != u32::MAX).then_some(row as usize)
+    }
+
+    /// Whether the app's loop ends after this update: quitting, or back to the call list.
+    #[must_use]
+    pub fn stopping(&self) -> bool {
+        self.quitting || self.back_to_calls
     }
 
     /// The process exit code on quitting: a load that failed for good exits as `--print` would.

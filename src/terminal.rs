@@ -67,6 +67,38 @@ where
     result
 }
 
+/// Runs the call list on this process's terminal as [`run_explorer`] runs an explorer (the
+/// same terminal handling, signals and panic reporting). Returns the exit code the session ended
+/// with ([`crate::browser::run::CallsApp::exit_code`]).
+///
+/// # Errors
+/// When the terminal cannot be taken, drawn on or read, or `start` fails.
+pub fn run_calls<S>(
+    runtime: &tokio::runtime::Runtime,
+    start: impl AsyncFnOnce(Rect) -> io::Result<(crate::browser::run::CallsApp, S)>,
+) -> io::Result<u8>
+where
+    S: Stream<Item = io::Result<Event>> + Unpin,
+{
+    let result = runtime.block_on(async move {
+        install_panic_hook();
+        let signals = catch_quitting_signals();
+        enter()?;
+        let backend = CrosstermBackend::new(io::stdout());
+        let area = drawn_area(backend.size()?);
+        let mut terminal = Terminal::with_options(backend, TerminalOptions { viewport: Viewport::Fixed(area) })?;
+        let (mut app, input) = start(area).await?;
+        quit_on_signals(signals, app.sender());
+        app.run(&mut terminal, input).await?;
+        Ok(app.exit_code())
+    });
+    restore();
+    for panic in take_deferred_panics() {
+        eprintln!("hookscope: {}", crate::sanitize::lines(&panic).join("\n"));
+    }
+    result
+}
+
 /// The most columns and rows drawn. A frame costs memory for every cell of the screen, twice,
 /// and a terminal (or a hostile pty) may report up to 65535x65535 (a 200 GB frame): what lies
 /// beyond this is left blank. 1,000 x 500 is more than a 8K display shows in a legible font.

@@ -2,6 +2,7 @@
 //! came from the data has been through `sanitize` (when the document was built, or here for
 //! the short fields).
 
+pub mod browser;
 mod detail;
 mod footer;
 mod header;

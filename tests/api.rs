@@ -6,6 +6,8 @@ mod support;
 #[path = "support/synthetic.rs"]
 mod synthetic;
 
+#[path = "api/calls.rs"]
+mod calls;
 #[path = "api/errors.rs"]
 mod errors;
 #[path = "api/flow.rs"]

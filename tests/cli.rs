@@ -12,6 +12,8 @@
 #[expect(dead_code, reason = "the CLI tests use only part of the scripted server")]
 mod http_server;
 
+#[path = "cli/calls.rs"]
+mod calls;
 #[path = "cli/config.rs"]
 mod config;
 #[path = "cli/errors.rs"]

@@ -128,7 +128,7 @@ screens! {
     type_picker: |w, h| { let mut s = demo(w, h); press(&mut s, "tj "); s };
     copy_menu: |w, h| { let mut s = demo(w, h); press(&mut s, "y"); s };
     help: |w, h| { let mut s = demo(w, h); press(&mut s, "?"); s };
-    help_scrolled_to_the_popups: |w, h| { let mut s = demo(w, h); press(&mut s, &format!("?{}", "j".repeat(43))); s };
+    help_scrolled_to_the_popups: |w, h| { let mut s = demo(w, h); press(&mut s, &format!("?{}", "j".repeat(44))); s };
     search_line: |w, h| { let mut s = demo(w, h); press(&mut s, "/refu"); s };
     search_typed_finds_what_the_list_shows: |w, h| { let mut s = demo(w, h); press(&mut s, "/timeout"); s };
     search_for_a_status_reason: |w, h| { let mut s = demo(w, h); press(&mut s, "/bad gateway\n"); s };

@@ -105,21 +105,23 @@ pub enum ApiError {
     TooManyRedirects { target: String },
     #[error("unexpected HTTP {status} ({detail}): is the base URL right?")]
     UnexpectedStatus { status: u16, detail: String },
+
+    /// `GET /api/v1/calls/` answered 404 or 405: an older or self-hosted server without it.
+    #[error(
+        "the server has no call list (HTTP {status} for /api/v1/calls/): is the base URL right? An older or \
+         self-hosted Burki may lack it: pass the call's id or SID instead (hookscope 101, hookscope CA…)"
+    )]
+    NoCallList { status: u16 },
+    /// A 422 for the call list: a filter the server would not take.
+    #[error(
+        "the server rejected the call filters (422: {detail}): check --phone, --status, --assistant, --since, --until"
+    )]
+    BadCallQuery { detail: String },
+    #[error("expected a list of calls, got {got}: is the base URL right, or is it an older Burki?")]
+    BadCallList { got: String },
 }
 
 impl ApiError {
-    /// The process exit code for this error, so scripts around `hookscope --print` can branch:
-    ///
-    /// | code | meaning |
-    /// |---|---|
-    /// | 3 | configuration: no key, a key that cannot be sent, plain http to a remote host, a bad base URL |
-    /// | 4 | authentication: 401, 403 |
-    /// | 5 | the call was not found (404 with a detail) |
-    /// | 6 | the server rejected the call id (422), or it cannot be sent at all |
-    /// | 7 | rate limited, still after the retries (429) |
-    /// | 8 | server error (5xx) |
-    /// | 9 | network: timeout, refused, DNS, TLS, a connection that broke, a body cut off |
-    /// | 10 | unexpected response: no such route, not JSON, not an array, too large, a refused redirect, another status |
     /// How long the server asked to wait before asking again (a 429's `Retry-After`).
     #[must_use]
     pub fn retry_after(&self) -> Option<Duration> {
@@ -129,13 +131,25 @@ impl ApiError {
         }
     }
 
+    /// The process exit code for this error, so scripts around `hookscope --print` can branch:
+    ///
+    /// | code | meaning |
+    /// |---|---|
+    /// | 3 | configuration: no key, a key that cannot be sent, plain http to a remote host, a bad base URL |
+    /// | 4 | authentication: 401, 403 |
+    /// | 5 | the call was not found (404 with a detail) |
+    /// | 6 | the server rejected the call id or the call list's filters (422), or the id cannot be sent at all |
+    /// | 7 | rate limited, still after the retries (429) |
+    /// | 8 | server error (5xx) |
+    /// | 9 | network: timeout, refused, DNS, TLS, a connection that broke, a body cut off |
+    /// | 10 | unexpected response: no such route (no call list), not JSON, not an array, too large, a refused redirect, another status |
     #[must_use]
     pub fn exit_code(&self) -> u8 {
         match self {
             Self::NoKey { .. } | Self::KeyNotSendable { .. } | Self::InsecureHttp { .. } | Self::BadBaseUrl { .. } => 3,
             Self::Unauthorized { .. } | Self::Forbidden { .. } => 4,
             Self::CallNotFound { .. } => 5,
-            Self::InvalidCallId { .. } | Self::UnsendableCallId { .. } => 6,
+            Self::InvalidCallId { .. } | Self::UnsendableCallId { .. } | Self::BadCallQuery { .. } => 6,
             Self::RateLimited { .. } => 7,
             Self::Server { .. } => 8,
             Self::Timeout { .. }
@@ -150,7 +164,9 @@ impl ApiError {
             | Self::BodyTooLarge { .. }
             | Self::RedirectRefused { .. }
             | Self::TooManyRedirects { .. }
-            | Self::UnexpectedStatus { .. } => 10,
+            | Self::UnexpectedStatus { .. }
+            | Self::NoCallList { .. }
+            | Self::BadCallList { .. } => 10,
         }
     }
 }

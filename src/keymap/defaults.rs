@@ -5,7 +5,9 @@
 use crossterm::event::KeyCode as K;
 
 use super::{Binding, Key, KeyTable, Keymap};
-use crate::action::{Action as A, CopyAction, HelpAction, PickerAction as P, SearchAction as S, TypeSlot};
+use crate::action::{
+    Action as A, CallsAction as C, CopyAction, HelpAction, PickerAction as P, SearchAction as S, TypeSlot,
+};
 use crate::export::CopyItem;
 
 fn bind<T>(keys: &[Key], action: T, description: &'static str, hint: Option<&'static str>) -> Binding<T> {
@@ -36,6 +38,7 @@ fn browse() -> KeyTable<A> {
         bind(&[p(K::Tab)], A::SwitchFocus, "switch focus list ↔ detail", Some("focus")),
         bind(&[p(K::Enter)], A::Zoom, "detail full-screen", Some("open")),
         bind(&[p(K::Esc)], A::Back, "back / close, then clear the search", None),
+        bind(&[p(K::Backspace)], A::BackToCalls, "back to the call list this call came from", None),
         bind(&[c('t')], A::TypePicker, "pick webhook types", Some("types")),
         bind(&[c('f')], A::CycleStatus, "status: all → failed → succeeded → retried", Some("failed")),
         bind(&[c('x')], A::ToggleChains, "one row a delivery (retry chains) ↔ one row an attempt", None),
@@ -142,8 +145,39 @@ fn help() -> KeyTable<HelpAction> {
     KeyTable { bindings, any_other_key: Some(bind(&[], HelpAction::Close, "close", Some("close"))) }
 }
 
+/// The call list's keys; its filter line is read with the search line's table.
+fn calls() -> KeyTable<C> {
+    let bindings = vec![
+        bind(&[c('j'), p(K::Down)], C::Down, "next call", Some("move")),
+        bind(&[c('k'), p(K::Up)], C::Up, "previous call", Some("move")),
+        bind(&[c('g'), p(K::Home)], C::First, "newest call", None),
+        bind(&[c('G'), p(K::End)], C::Last, "last call loaded (loads more)", None),
+        bind(&[p(K::PageDown), Key::ctrl('d')], C::PageDown, "page down", None),
+        bind(&[p(K::PageUp), Key::ctrl('u')], C::PageUp, "page up", None),
+        bind(&[p(K::Enter)], C::Open, "open the call's deliveries (Esc comes back)", Some("open")),
+        bind(&[c('/')], C::EditPhone, "filter by customer phone number", Some("phone")),
+        bind(&[c('s')], C::EditStatus, "filter by call status", Some("status")),
+        bind(&[c('a')], C::EditAssistant, "filter by assistant id", None),
+        bind(&[c('S')], C::EditSince, "calls since (2h, 1d, 2025-01-15)", Some("since")),
+        bind(&[c('c')], C::ClearFilters, "clear every filter", None),
+        bind(&[c('r')], C::Reload, "fetch the list again", None),
+        bind(&[c('z')], C::ToggleTime, "UTC ↔ local time", None),
+        bind(&[c('?')], C::Help, "this help", Some("help")),
+        bind(&[c('q')], C::Quit, "quit", Some("quit")),
+    ];
+    KeyTable { bindings, any_other_key: None }
+}
+
 impl Default for Keymap {
     fn default() -> Self {
-        Self { browse: browse(), anywhere: anywhere(), types: types(), search: search(), copy: copy(), help: help() }
+        Self {
+            browse: browse(),
+            anywhere: anywhere(),
+            types: types(),
+            search: search(),
+            copy: copy(),
+            help: help(),
+            calls: calls(),
+        }
     }
 }

@@ -50,7 +50,12 @@ impl State {
                     return self.set_search_text(String::new());
                 } else {
                     self.status = None;
+                    self.back_to_calls = self.from_calls;
                 }
+                Vec::new()
+            }
+            Action::BackToCalls => {
+                self.back_to_calls = self.from_calls;
                 Vec::new()
             }
             Action::TypePicker => {

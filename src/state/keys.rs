@@ -57,8 +57,9 @@ impl State {
 
     fn browse_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         let Some(action) = self.keymap.browse.action_for(&key) else { return Vec::new() };
-        // Before data arrives only a few keys mean anything.
-        if !self.rows_shown() && !matches!(action, Action::Quit | Action::Refresh | Action::Help) {
+        // Before data arrives only a few keys mean anything, and the way back to the call list.
+        let back_to_calls = self.from_calls && matches!(action, Action::Back | Action::BackToCalls);
+        if !self.rows_shown() && !back_to_calls && !matches!(action, Action::Quit | Action::Refresh | Action::Help) {
             return Vec::new();
         }
         self.perform(action)

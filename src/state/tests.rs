@@ -645,3 +645,45 @@ fn markup_grammars_are_warmed_once_and_only_for_a_call_with_markup() {
     effects.extend(send(&mut state, Msg::Loaded { request: 2, result: Box::new(Ok(loaded)), call_error: None }));
     assert!(!effects.contains(&Effect::WarmUpMarkup), "once a session");
 }
+
+/// Esc goes back to the call list only once nothing else is open and no search is left to
+/// clear; Backspace goes back at once; a call opened by id has no list to go back to.
+#[test]
+fn esc_at_the_top_and_backspace_go_back_to_the_call_list_it_was_opened_from() {
+    let mut state = loaded(Filter::default());
+    send(&mut state, code(KeyCode::Esc));
+    send(&mut state, code(KeyCode::Backspace));
+    assert!(!state.stopping(), "opened by id: nothing to go back to");
+
+    state.from_calls = true;
+    send(&mut state, key('/'));
+    for c in "refund\n".chars() {
+        send(&mut state, if c == '\n' { code(KeyCode::Enter) } else { key(c) });
+    }
+    send(&mut state, code(KeyCode::Enter));
+    assert!(state.zoomed);
+    send(&mut state, code(KeyCode::Esc));
+    assert!(!state.zoomed && !state.back_to_calls, "Esc closed the zoomed detail first");
+    send(&mut state, code(KeyCode::Esc));
+    assert!(state.filter.text.is_empty() && !state.back_to_calls, "then cleared the search");
+    send(&mut state, code(KeyCode::Esc));
+    assert!(state.back_to_calls && !state.quitting && state.stopping());
+
+    state.back_to_calls = false;
+    send(&mut state, code(KeyCode::Enter));
+    send(&mut state, code(KeyCode::Backspace));
+    assert!(state.back_to_calls, "Backspace goes back whatever is open");
+}
+
+/// A call still loading, or one that failed to load, can be left for the call list; opened by
+/// id, Esc does nothing before the data is in.
+#[rstest]
+#[case::from_the_list(true)]
+#[case::by_id(false)]
+fn esc_leaves_a_call_still_loading_only_for_the_call_list(#[case] from_calls: bool) {
+    let mut state = State::new("call 1".into(), Filter::default(), Keymap::default(), Rect::new(0, 0, 120, 40));
+    state.from_calls = from_calls;
+    state.start();
+    send(&mut state, code(KeyCode::Esc));
+    assert_eq!(state.back_to_calls, from_calls);
+}

@@ -44,7 +44,7 @@ pub(super) fn hint_line<K: AsRef<str>>(theme: &Theme, hints: &[(K, &str)]) -> Li
 
 /// As many hints as fit the width, keeping the last two (help and quit while browsing)
 /// whatever happens.
-fn fit_hints(hints: &[(String, &'static str)], width: usize) -> Vec<(String, &'static str)> {
+pub(super) fn fit_hints(hints: &[(String, &'static str)], width: usize) -> Vec<(String, &'static str)> {
     let cost = |(key, what): &(String, &str)| key.chars().count() + what.chars().count() + 3;
     let (head, tail) = hints.split_at(hints.len().saturating_sub(2));
     let mut used: usize = tail.iter().map(cost).sum();

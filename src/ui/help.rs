@@ -8,7 +8,16 @@ use super::theme::Theme;
 use crate::keymap::Keymap;
 
 pub(super) fn lines(keymap: &Keymap, theme: &Theme) -> Vec<Line<'static>> {
-    let sections = keymap.help_sections();
+    let lines = section_lines(keymap.help_sections(), theme);
+    debug_assert_eq!(lines.len(), keymap.help_line_count(), "the state scrolls by this count");
+    lines
+}
+
+/// Each section's title and rows, a blank line between sections.
+pub(super) fn section_lines(
+    sections: Vec<(&'static str, Vec<(String, &'static str)>)>,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     // Keys right-aligned in a column as wide as the widest, then what they do.
     let keys_width = sections.iter().flat_map(|(_, rows)| rows).map(|(keys, _)| keys.width()).max().unwrap_or(0) + 1;
     let row = |keys: &str, description: &'static str| {
@@ -23,6 +32,5 @@ pub(super) fn lines(keymap: &Keymap, theme: &Theme) -> Vec<Line<'static>> {
         lines.push(Line::styled(format!(" {title}"), theme.accent));
         lines.extend(rows.iter().map(|(keys, description)| row(keys, description)));
     }
-    debug_assert_eq!(lines.len(), keymap.help_line_count(), "the state scrolls by this count");
     lines
 }

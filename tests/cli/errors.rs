@@ -260,8 +260,6 @@ fn empty_stdin_is_exit_11() {
 }
 
 #[rstest]
-#[case::no_call(&[])]
-#[case::no_call_but_flags(&["--print", "json", "--failed"])]
 #[case::demo_and_a_call(&["--demo", "101"])]
 #[case::file_and_a_call(&["--file", "x.json", "101"])]
 #[case::demo_and_a_file(&["--demo", "--file", "x.json"])]

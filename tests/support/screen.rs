@@ -142,6 +142,40 @@ pub fn start_with(
     Running { keys, frames, clipboard, done, export_dir }
 }
 
+/// Runs the call list (`hookscope calls`) with the API client `client`, as `main` does.
+pub fn start_calls(client: hookscope::api::ApiClient, width: u16, height: u16) -> Running {
+    use hookscope::browser::Browser;
+    use hookscope::browser::run::{CallsApp, CallsContext};
+    let (frames_tx, frames) = watch::channel(String::new());
+    let backend = WatchedBackend { inner: TestBackend::new(width, height), frames: frames_tx };
+    let (keys, input) = unbounded();
+    let clipboard = RecordingClipboard::default();
+    let export_dir = tempfile::tempdir().unwrap();
+    let browser = Browser::new(
+        hookscope::calls_query::CallQuery::default(),
+        None,
+        Keymap::default(),
+        Rect::new(0, 0, width, height),
+    );
+    let copies = clipboard.clone();
+    let context = CallsContext {
+        client,
+        server_type: None,
+        filter: Filter::default(),
+        highlighter: Arc::new(Highlighter::new(ThemeChoice::Dark, ColorSupport::None)),
+        theme: Theme::new(hookscope::cli::Theme::Dark, false),
+        clipboard: Arc::new(move || Box::new(copies.clone())),
+        export_dir: export_dir.path().to_owned(),
+        can_suspend: false,
+    };
+    let done = tokio::spawn(async move {
+        let mut terminal = Terminal::new(backend)?;
+        let mut app = CallsApp::new(browser, context);
+        app.run(&mut terminal, input).await
+    });
+    Running { keys, frames, clipboard, done, export_dir }
+}
+
 impl Running {
     pub fn press(&self, keys: &str) {
         for c in keys.chars() {
