@@ -144,9 +144,12 @@ impl CallsApp {
             self.explorer_exit = Some(app.state.exit_code());
             return Ok(true);
         }
+        // Deliveries as the explorer's header counts them: retry chains, failed when the last
+        // attempt failed.
+        let chains = &app.state.chains;
         let deliveries = app.state.logs().map(|logs| Deliveries {
-            total: logs.logs.len(),
-            failed: logs.logs.iter().filter(|log| !log.success).count(),
+            total: chains.len(),
+            failed: chains.all().iter().filter(|chain| !chain.delivered(logs)).count(),
         });
         let screen = app.state.screen;
         drop(app);
