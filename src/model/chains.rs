@@ -111,9 +111,11 @@ impl Chains {
     pub fn build(set: &LogSet) -> Self {
         let logs = &set.logs;
         let counted: HashSet<EventKey<'_>> = logs.iter().filter(|log| log.retry_count > 0).map(event_key).collect();
-        let mut chains: Vec<Chain> = Vec::new();
+        // Sized once: growing by doubling would hold the old and the new buffers at once, and a
+        // big call's load is when the explorer's memory peaks.
+        let mut chains: Vec<Chain> = Vec::with_capacity(logs.len());
         let mut of_log = Vec::with_capacity(logs.len());
-        let mut latest: HashMap<EventKey<'_>, usize> = HashMap::new();
+        let mut latest: HashMap<EventKey<'_>, usize> = HashMap::with_capacity(logs.len());
         for (at, log) in logs.iter().enumerate() {
             let key = event_key(log);
             let counted = counted.contains(&key);
@@ -144,6 +146,8 @@ impl Chains {
             }
             of_log.push(u32::try_from(chain_at).unwrap_or(u32::MAX));
         }
+        drop(latest);
+        chains.shrink_to_fit();
         Self { chains, of_log }
     }
 

@@ -70,6 +70,8 @@ impl State {
     /// arrive, each is a delivery of its own; they are chained when the load is whole.
     pub(super) fn rebuild_chains(&mut self) {
         let arriving = self.arrival.is_some();
+        // The old chains go first, so that a big call never holds two sets of them.
+        self.chains = Arc::default();
         let chains = self.logs().map(|set| if arriving { Chains::singles(set.logs.len()) } else { Chains::build(set) });
         self.chains = Arc::new(chains.unwrap_or_default());
     }
