@@ -57,6 +57,12 @@ pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Th
     } else {
         Span::styled(format!(" · ⚠ {} problem(s): i shows them", log.problems().len()), theme.warn)
     };
+    // An attempt of a delivery tried more than once says which (the info tab tells the rest);
+    // otherwise the server's retry_count, as sent.
+    let (attempt_label, attempt_value) = match state.chains.attempt_number(detail.log) {
+        Some((number, of)) if of > 1 => (" · attempt ", format!("{number} of {of}")),
+        _ => (" · retries ", log.retry_count.to_string()),
+    };
     let summary = vec![
         Line::from(vec![Span::styled("POST ", theme.dim), Span::raw(sanitize::line(&log.webhook_url).into_owned())]),
         Line::from(vec![
@@ -65,8 +71,8 @@ pub(super) fn render(frame: &mut Frame, areas: &Areas, state: &State, theme: &Th
             Span::styled(format!("{} {} {verdict}", ending.word(), mark(log)), outcome),
             Span::styled(" · ", theme.dim),
             Span::raw(log.response_time_ms.map_or_else(|| "time unknown".to_owned(), millis)),
-            Span::styled(" · retries ", theme.dim),
-            Span::raw(log.retry_count.to_string()),
+            Span::styled(attempt_label, theme.dim),
+            Span::raw(attempt_value),
         ]),
         Line::from(Span::raw(time)),
         Line::from(error),
