@@ -8,16 +8,19 @@ mod detail;
 mod follow;
 mod keys;
 mod lifecycle;
+mod loading;
 mod matches;
 mod refresh;
 mod rows;
+mod search;
+mod status_line;
 mod summary;
 mod type_counts;
 mod views;
 
 use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use ratatui::layout::Rect;
 
@@ -27,12 +30,12 @@ pub use follow::{DEFAULT_EVERY, Follow, Following, MAX_BACKOFF, ONGOING, PollFai
 pub use lifecycle::DiffView;
 pub use refresh::Fresh;
 pub use rows::{MAX_TRAIL_WIDTH, MIN_TRAIL_WIDTH, RowKind, trail, trail_word};
+pub use status_line::{Retrying, StatusLine};
 pub use summary::Summary;
 pub use type_counts::{TypeCount, TypeCounts};
 pub use views::{LANE_LABEL_MAX, View};
 
 use crate::action::{Action, Effect, LoadFailure, Msg, Progress};
-use crate::api::RetryWait;
 use crate::case_file::LoadedCall;
 use crate::filter::{Filter, TextSearch};
 use crate::keymap::{Keymap, Mode};
@@ -87,37 +90,6 @@ pub enum Popup {
 struct TextMatches {
     query: String,
     found: Arc<Vec<bool>>,
-}
-
-/// A one-line message in the footer: a toast, gone after [`StatusLine::lifetime`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StatusLine {
-    pub text: String,
-    pub ok: bool,
-}
-
-impl StatusLine {
-    /// How long the toast stays: a warning longer than a confirmation, as it takes longer to read
-    /// and act on. What must stay is said elsewhere (the header, the info tab).
-    #[must_use]
-    pub fn lifetime(&self) -> Duration {
-        if self.ok { Duration::from_secs(4) } else { Duration::from_secs(8) }
-    }
-}
-
-/// A wait before the fetch tries again, and when it ends.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Retrying {
-    pub wait: RetryWait,
-    pub until: Instant,
-}
-
-impl Retrying {
-    /// `rate limited, retrying in 18 s (attempt 2 of 4)`, counting down.
-    #[must_use]
-    pub fn text(&self, now: Instant) -> String {
-        self.wait.text(self.until.saturating_duration_since(now))
-    }
 }
 
 #[derive(Debug)]
@@ -477,89 +449,6 @@ impl State {
         self.fit_detail_scroll();
     }
 
-    /// The call's details, for the header and the lifecycle check, which reads the call's end:
-    /// details that come after the logs are whole check them again.
-    fn set_call(&mut self, call: crate::model::CallInfo) {
-        if let Some(data) = self.data.as_mut() {
-            Arc::make_mut(data).call = Some(call);
-        }
-        if self.load == Load::Loaded {
-            self.check_lifecycle();
-        }
-    }
-
-    /// Fetches the call again. The first load (or one that replaces a load still arriving)
-    /// shows rows as they arrive; a refresh keeps the loaded call on screen until the new one is
-    /// whole.
-    fn refetch(&mut self) -> Vec<Effect> {
-        self.request += 1;
-        if self.arrival.take().is_some() {
-            self.data = None;
-        }
-        self.retrying = None;
-        self.fresh = None;
-        // A poll running is superseded: its answer would be dropped.
-        self.follow.in_flight = None;
-        self.load = Load::Loading { since: Instant::now() };
-        vec![Effect::Fetch { request: self.request, arriving: self.data.is_none() }]
-    }
-
-    /// A load is whole: `loaded`, or, when `None`, the data its rows arrived into.
-    fn on_loaded(&mut self, loaded: Option<LoadedCall>, call_error: Option<String>) -> Vec<Effect> {
-        let previous_id = self.selected_log().map(|log| log.id);
-        let marked_id = self.marked.and_then(|marked| self.logs()?.logs.get(marked)).map(|log| log.id);
-        let mut refreshed = None;
-        if let Some(loaded) = loaded {
-            // A load replacing a loaded call is a refresh (`r`): say what it brought.
-            if let Some(before) = self.data.take() {
-                refreshed = Some(refresh::compare(&before.logs, &loaded.logs));
-            }
-            self.data = Some(Arc::new(loaded));
-            self.detail = None;
-        }
-        let Some(data) = self.data.clone() else { return Vec::new() };
-        let types: TypeCounts = data.logs.logs.iter().collect();
-        let problems = data.logs.problem_report();
-        // The call's details are optional: the header says they are missing, the info tab why.
-        let said = if let Some(first) = problems.first() {
-            // One line: a lone problem is said alone, so that its point fits the width.
-            let mut text = match problems.len() {
-                1 => format!("⚠ {first}"),
-                n => format!("{n} problem(s) in the data, first: {first} (i on a ⚠ log shows its own)"),
-            };
-            // A refresh says what it brought first, whatever else there is to say.
-            if let Some(fresh) = &refreshed {
-                text = format!("{} · {text}", fresh.summary());
-            }
-            Some(StatusLine { text, ok: false })
-        } else {
-            refreshed.as_ref().map(|fresh| StatusLine { text: fresh.summary(), ok: true })
-        };
-        // A load that has nothing to say leaves the status line alone: rows show while the load
-        // still runs, so the user may have copied something whose toast is up.
-        if said.is_some() {
-            self.status = said;
-        }
-        self.fresh = refreshed.filter(|fresh| !fresh.logs.is_empty());
-        self.types = types;
-        if call_error.is_some() {
-            // The info tab tells why the call's details are missing: build it again.
-            self.detail = None;
-        }
-        self.call_error = call_error;
-        self.load = Load::Loaded;
-        self.rebuild_chains();
-        self.selected = previous_id.and_then(|id| self.logs()?.logs.iter().position(|log| log.id == id));
-        self.marked = marked_id.and_then(|id| self.logs()?.logs.iter().position(|log| log.id == id));
-        self.check_lifecycle();
-        self.text_matches = None;
-        let mut effects: Vec<Effect> = self.warm_up_for(&data.logs.logs).into_iter().collect();
-        effects.extend(self.start_search());
-        effects.extend(self.refilter());
-        effects.extend(self.follow_after_load(Instant::now()));
-        effects
-    }
-
     /// What the info tab tells of a log beyond its own fields.
     fn about(&self) -> detail::About<'_> {
         detail::About { call_error: self.call_error.as_deref(), chains: &self.chains, warnings: &self.warnings }
@@ -568,45 +457,6 @@ impl State {
     #[must_use]
     pub fn selected_log(&self) -> Option<&crate::model::WebhookLog> {
         self.logs()?.logs.get(self.selected?)
-    }
-
-    /// Starts the background text search for `filter.text`, if there is text. The last results
-    /// stay on screen meanwhile when they are for text the new one extends or shortens (a key
-    /// typed or deleted), so the list narrows as the user types instead of flashing every log.
-    fn start_search(&mut self) -> Vec<Effect> {
-        self.search_generation += 1;
-        let text = self.filter.text.to_lowercase();
-        let related = |query: &str| {
-            let query = query.to_lowercase();
-            text.contains(&query) || query.contains(&text)
-        };
-        if self.text_matches.as_ref().is_some_and(|last| text.is_empty() || !related(&last.query)) {
-            self.text_matches = None;
-        }
-        self.search = TextSearch::new(&self.filter.text).map(|search| search.with_times(self.time));
-        if self.filter.text.is_empty() || self.data.is_none() {
-            self.searching = false;
-            return Vec::new();
-        }
-        self.searching = true;
-        vec![Effect::Search { generation: self.search_generation, query: self.filter.text.clone(), time: self.time }]
-    }
-
-    /// Makes `text` the text filter, as it is typed: the search restarts, the list follows, and
-    /// the detail marks the new matches without being rebuilt.
-    fn set_search_text(&mut self, text: String) -> Vec<Effect> {
-        if text == self.filter.text {
-            return Vec::new();
-        }
-        self.filter.text = text;
-        let mut effects = self.start_search();
-        let shown_doc = self.detail.as_ref().map(|detail| detail.doc.id);
-        effects.extend(self.refilter());
-        // A detail built anew for another log has its matches already.
-        if let Some(detail) = self.detail.as_mut().filter(|detail| Some(detail.doc.id) == shown_doc) {
-            detail.find_matches(self.search.as_ref());
-        }
-        effects
     }
 
     /// Recomputes the shown logs after a filter change, keeping the selection on the same log
