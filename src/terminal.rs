@@ -44,27 +44,12 @@ pub fn run_explorer<S>(
 where
     S: Stream<Item = io::Result<Event>> + Unpin,
 {
-    let result = runtime.block_on(async move {
-        install_panic_hook();
-        // Caught before the terminal is taken, so none of them can end the process with the
-        // terminal still raw; one that comes while the app starts is heard once it runs.
-        let signals = catch_quitting_signals();
-        enter()?;
-        let backend = CrosstermBackend::new(io::stdout());
-        let area = drawn_area(backend.size()?);
-        // A fixed viewport, so the frame's buffers follow the clamped size the app gives on
-        // each resize rather than whatever size the terminal reports.
-        let mut terminal = Terminal::with_options(backend, TerminalOptions { viewport: Viewport::Fixed(area) })?;
+    on_terminal(runtime, async |terminal, area, signals| {
         let (mut app, input) = start(area).await?;
         quit_on_signals(signals, app.sender());
-        app.run(&mut terminal, input).await?;
+        app.run(terminal, input).await?;
         Ok(app.state.exit_code())
-    });
-    restore();
-    for panic in take_deferred_panics() {
-        eprintln!("hookscope: {}", crate::sanitize::lines(&panic).join("\n"));
-    }
-    result
+    })
 }
 
 /// Runs the call list on this process's terminal as [`run_explorer`] runs an explorer (the
@@ -80,6 +65,24 @@ pub fn run_calls<S>(
 where
     S: Stream<Item = io::Result<Event>> + Unpin,
 {
+    on_terminal(runtime, async |terminal, area, signals| {
+        let (mut app, input) = start(area).await?;
+        quit_on_signals(signals, app.sender());
+        app.run(terminal, input).await?;
+        Ok(app.exit_code())
+    })
+}
+
+/// The terminal as the explorer and the call list take it: the panic hook installed, the
+/// quitting signals caught before the terminal is taken (so none of them can end the process
+/// with the terminal still raw; one that comes while the app starts is heard once it runs), a
+/// fixed viewport of the clamped size (so the frame's buffers follow the size the app gives on
+/// each resize rather than whatever the terminal reports), and the terminal given back however
+/// `run` ends, then the background threads' panics said on stderr.
+fn on_terminal(
+    runtime: &tokio::runtime::Runtime,
+    run: impl AsyncFnOnce(&mut Terminal<CrosstermBackend<io::Stdout>>, Rect, CaughtSignals) -> io::Result<u8>,
+) -> io::Result<u8> {
     let result = runtime.block_on(async move {
         install_panic_hook();
         let signals = catch_quitting_signals();
@@ -87,10 +90,7 @@ where
         let backend = CrosstermBackend::new(io::stdout());
         let area = drawn_area(backend.size()?);
         let mut terminal = Terminal::with_options(backend, TerminalOptions { viewport: Viewport::Fixed(area) })?;
-        let (mut app, input) = start(area).await?;
-        quit_on_signals(signals, app.sender());
-        app.run(&mut terminal, input).await?;
-        Ok(app.exit_code())
+        run(&mut terminal, area, signals).await
     });
     restore();
     for panic in take_deferred_panics() {
