@@ -182,19 +182,13 @@ impl App {
                     && key.kind == KeyEventKind::Press
                     && self.state.keymap.anywhere.action_for(key) == Some(Action::Suspend) =>
             {
-                crate::terminal::suspend()?;
-                // Resizing to the current size clears the screen and forgets the last frame, so
-                // the next draw repaints everything. (`Terminal::clear` would query the cursor
-                // position, which races with the event stream reading the same input.)
-                let size = terminal.size().map_err(Into::into)?;
-                terminal.resize(crate::terminal::drawn_area(size)).map_err(Into::into)?;
+                crate::terminal::suspend_and_repaint(terminal)?;
                 None
             }
             Event::Key(key) => Some(Msg::Key(*key)),
             Event::Mouse(mouse) => Some(Msg::Mouse(*mouse)),
             &Event::Resize(width, height) => {
-                let area = crate::terminal::drawn_area(ratatui::layout::Size { width, height });
-                terminal.resize(area).map_err(Into::into)?;
+                let area = crate::terminal::follow_resize(terminal, width, height)?;
                 Some(Msg::Resize { width: area.width, height: area.height })
             }
             Event::Paste(text) => Some(Msg::Paste(text.clone())),

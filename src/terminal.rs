@@ -99,6 +99,40 @@ fn on_terminal(
     result
 }
 
+/// Ctrl-Z: suspends the process with the terminal given back, then, on `fg`, takes it again
+/// and makes the next draw repaint everything. Resizing to the current size clears the screen
+/// and forgets the last frame (`Terminal::clear` would query the cursor position, which races
+/// with the event stream reading the same input).
+///
+/// # Errors
+/// When the terminal cannot be given back, taken again or measured.
+pub fn suspend_and_repaint<B: ratatui::backend::Backend>(terminal: &mut Terminal<B>) -> io::Result<()>
+where
+    B::Error: Into<io::Error>,
+{
+    suspend()?;
+    let size = terminal.size().map_err(Into::into)?;
+    terminal.resize(drawn_area(size)).map_err(Into::into)
+}
+
+/// A resize event: the frame follows the terminal's new size, up to [`MAX_DRAWN`]; the area
+/// drawn is what the app is told.
+///
+/// # Errors
+/// When the terminal cannot be cleared for the new size.
+pub fn follow_resize<B: ratatui::backend::Backend>(
+    terminal: &mut Terminal<B>,
+    width: u16,
+    height: u16,
+) -> io::Result<Rect>
+where
+    B::Error: Into<io::Error>,
+{
+    let area = drawn_area(Size { width, height });
+    terminal.resize(area).map_err(Into::into)?;
+    Ok(area)
+}
+
 /// The most columns and rows drawn. A frame costs memory for every cell of the screen, twice,
 /// and a terminal (or a hostile pty) may report up to 65535x65535 (a 200 GB frame): what lies
 /// beyond this is left blank. 1,000 x 500 is more than a 8K display shows in a legible font.

@@ -215,15 +215,12 @@ impl CallsApp {
                     && key.kind == KeyEventKind::Press
                     && self.browser.keymap.anywhere.action_for(key) == Some(Action::Suspend) =>
             {
-                crate::terminal::suspend()?;
-                let size = terminal.size().map_err(Into::into)?;
-                terminal.resize(crate::terminal::drawn_area(size)).map_err(Into::into)?;
+                crate::terminal::suspend_and_repaint(terminal)?;
                 None
             }
             Event::Key(key) => Some(CallsMsg::Key(*key)),
             &Event::Resize(width, height) => {
-                let area = crate::terminal::drawn_area(ratatui::layout::Size { width, height });
-                terminal.resize(area).map_err(Into::into)?;
+                let area = crate::terminal::follow_resize(terminal, width, height)?;
                 Some(CallsMsg::Resize { width: area.width, height: area.height })
             }
             Event::Paste(text) => Some(CallsMsg::Paste(text.clone())),
