@@ -240,3 +240,39 @@ fn a_refresh_supersedes_the_poll_in_flight() {
         send(&mut state, Msg::Loaded { request: request + 1, result: loaded_call("ongoing", 6), call_error: None });
     assert_eq!(scheduled_after(&effects), Some(DEFAULT_EVERY));
 }
+
+/// A retry of the delivery on the last row joins that delivery: the row stays one delivery, now
+/// delivered, and the selection follows it to the attempt that delivered it.
+#[test]
+fn a_retry_a_poll_brings_joins_its_delivery_and_the_selection_follows_it() {
+    let entry = |id: i64, kind: &str, second: u32, status: u16| {
+        format!(
+            r#"{{"id": {id}, "webhook_url": "https://h.example/t", "webhook_type": "{kind}", "request_payload": {{"k": 1}}, "success": {}, "response_status_code": {status}, "attempted_at": "2025-01-01T00:00:{second:02}Z"}}"#,
+            status == 200
+        )
+    };
+    let (started, failed_try, retry) =
+        (entry(1, "call_started", 0, 200), entry(2, "tool_call", 10, 500), entry(3, "tool_call", 40, 200));
+    let loaded = |entries: &[&String]| LoadedCall {
+        call: Some(call("ongoing")),
+        logs: LogSet::parse(format!("[{}]", entries.iter().map(|e| e.as_str()).collect::<Vec<_>>().join(","))).unwrap(),
+    };
+    let mut state = State::new("call 1".into(), Filter::default(), Keymap::default(), Rect::new(0, 0, 120, 40));
+    state.start();
+    let effects = send(
+        &mut state,
+        Msg::Loaded { request: 1, result: Box::new(Ok(loaded(&[&started, &failed_try]))), call_error: None },
+    );
+    send(&mut state, key('G'));
+    assert_eq!((shown_ids(&state), selected_id(&state)), (vec![1, 2], Some(2)));
+
+    let request = ring(&mut state, &effects);
+    let result = Ok(Some(loaded(&[&started, &failed_try, &retry])));
+    let polled = Polled { result, call: Some(call("ongoing")), call_error: None, retry_after: None };
+    send(&mut state, Msg::Polled { request, polled: Box::new(polled) });
+    assert_eq!(shown_ids(&state), [1, 3], "one row for the delivery, its last attempt");
+    assert_eq!(selected_id(&state), Some(3), "the selection stays on the delivery");
+    let chain = state.chains.chain_of(2).expect("the retried delivery");
+    assert_eq!(chain.tries(), 2);
+    assert_eq!(state.detail.as_ref().map(|d| d.log), Some(2), "the detail shows the attempt that delivered it");
+}
