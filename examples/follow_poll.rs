@@ -29,6 +29,10 @@ use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+#[path = "support/report.rs"]
+mod report;
+use report::report;
+
 const LOGS: usize = 10_000;
 const POLLS: usize = 50;
 const KEYS: usize = 2_000;
@@ -72,27 +76,6 @@ fn memory() -> (f64, f64) {
             .map_or(0.0, |kib| kib / 1024.0)
     };
     (read("VmHWM:"), read("VmRSS:"))
-}
-
-fn report(name: &str, mut samples: Vec<Duration>) {
-    samples.sort();
-    let at = |q: f64| {
-        #[expect(
-            clippy::cast_possible_truncation,
-            clippy::cast_sign_loss,
-            clippy::cast_precision_loss,
-            reason = "an index into a short list"
-        )]
-        let index = ((samples.len() as f64 - 1.0) * q).round() as usize;
-        samples[index].as_secs_f64() * 1e3
-    };
-    println!(
-        "{name:<44} n={:<5} p50 {:>7.3} ms   p99 {:>7.3} ms   max {:>7.3} ms",
-        samples.len(),
-        at(0.5),
-        at(0.99),
-        at(1.0)
-    );
 }
 
 /// Keystrokes (j, k, alternating) handled and drawn until `done`, or `KEYS` of them.

@@ -25,6 +25,10 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 
+#[path = "support/report.rs"]
+mod report;
+use report::report;
+
 fn key(c: char) -> Msg {
     let code = match c {
         '\n' => KeyCode::Enter,
@@ -59,27 +63,6 @@ impl Frames {
         self.terminal.draw(|frame| ui::render(frame, state, &self.theme)).unwrap();
         (started.elapsed(), effects)
     }
-}
-
-fn report(name: &str, mut samples: Vec<Duration>) {
-    samples.sort();
-    let at = |q: f64| {
-        #[expect(
-            clippy::cast_possible_truncation,
-            clippy::cast_sign_loss,
-            clippy::cast_precision_loss,
-            reason = "an index into a short list"
-        )]
-        let index = ((samples.len() as f64 - 1.0) * q).round() as usize;
-        samples[index].as_secs_f64() * 1e3
-    };
-    println!(
-        "{name:<48} n={:<5} p50 {:>7.3} ms   p99 {:>7.3} ms   max {:>7.3} ms",
-        samples.len(),
-        at(0.5),
-        at(0.99),
-        at(1.0)
-    );
 }
 
 /// Ten times, the background search of every log for `query`.
