@@ -1,5 +1,7 @@
 //! Every state of the call list (`hookscope calls`), drawn to a test terminal at 120×40 and 80×24.
 
+#[path = "support/buffer_text.rs"]
+mod buffer_text;
 #[path = "support/keys.rs"]
 mod keys;
 
@@ -81,14 +83,7 @@ fn screen(browser: &Browser, color: bool) -> String {
     let mut terminal = Terminal::new(TestBackend::new(browser.screen.width, browser.screen.height)).unwrap();
     terminal.draw(|frame| render(frame, browser, &Theme::new(ThemeName::Dark, color))).unwrap();
     let buffer = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buffer.area.height {
-        for x in 0..buffer.area.width {
-            out.push_str(buffer[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
+    buffer_text::buffer_text(buffer)
 }
 
 macro_rules! screens {

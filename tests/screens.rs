@@ -1,5 +1,7 @@
 //! Every state the explorer can be in, drawn to a test terminal at 120×40 and 80×24.
 
+#[path = "support/buffer_text.rs"]
+mod buffer_text;
 #[path = "support/keys.rs"]
 mod keys;
 
@@ -82,14 +84,7 @@ fn draw(state: &State) -> Terminal<TestBackend> {
 fn screen(state: &State) -> String {
     let terminal = draw(state);
     let buffer = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buffer.area.height {
-        for x in 0..buffer.area.width {
-            out.push_str(buffer[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
+    buffer_text::buffer_text(buffer)
 }
 
 macro_rules! screens {

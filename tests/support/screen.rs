@@ -3,6 +3,9 @@
 
 #![allow(dead_code, reason = "each test file uses a different part of this harness")]
 
+#[path = "buffer_text.rs"]
+mod buffer_text;
+
 use std::io;
 use std::sync::Arc;
 use std::time::Duration;
@@ -34,15 +37,7 @@ pub struct WatchedBackend {
 
 impl WatchedBackend {
     fn publish(&self) {
-        let buffer = self.inner.buffer();
-        let mut text = String::new();
-        for y in 0..buffer.area.height {
-            for x in 0..buffer.area.width {
-                text.push_str(buffer[(x, y)].symbol());
-            }
-            text.push('\n');
-        }
-        self.frames.send_replace(text);
+        self.frames.send_replace(buffer_text::buffer_text(self.inner.buffer()));
     }
 }
 
